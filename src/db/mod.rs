@@ -1,0 +1,188 @@
+//! The database layer: one connection type over SQLite and PostgreSQL, the pool, the
+//! embedded migrations, and `Db::run`, which keeps every query off the async workers.
+
+pub mod schema;
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::sqlite::SqliteConnection;
+use diesel::{Connection, ConnectionError};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::error::AppError;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Busy timeout first: the pool opens connections in parallel and would otherwise see
+/// "database is locked" while another connection switches the journal mode.
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+
+/// How long a request waits for a pooled connection before it gets a 503.
+const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The backend type of `DbConn`, for boxed queries.
+pub type Backend = <DbConn as Connection>::Backend;
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Which database a URL points at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    Postgres(String),
+    /// A file path (or `:memory:`).
+    Sqlite(String),
+}
+
+impl Target {
+    pub fn from_url(url: &str) -> Target {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Target::Postgres(url.to_owned())
+        } else {
+            let path = url.strip_prefix("sqlite://").unwrap_or(url);
+            Target::Sqlite(path.strip_prefix("sqlite:").unwrap_or(path).to_owned())
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Target::Postgres(_))
+    }
+
+    /// Opens one connection, with the per-connection SQLite settings applied.
+    pub fn connect(&self) -> Result<DbConn, ConnectError> {
+        match self {
+            Target::Postgres(url) => Ok(DbConn::Pg(PgConnection::establish(url)?)),
+            Target::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(path)?;
+                conn.batch_execute(SQLITE_PRAGMAS)?;
+                Ok(DbConn::Sqlite(conn))
+            }
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error(transparent)]
+    Connection(#[from] ConnectionError),
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
+}
+
+/// An r2d2 manager that picks the backend from the URL instead of trying each in turn
+/// (the derived `establish` would hide the real PostgreSQL error behind a SQLite one).
+pub struct Manager {
+    target: Target,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = ConnectError;
+
+    fn connect(&self) -> Result<DbConn, ConnectError> {
+        self.target.connect()
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), ConnectError> {
+        Ok(conn.batch_execute("SELECT 1")?)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+
+/// The handle every handler uses. Cheap to clone.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    target: Target,
+}
+
+impl Db {
+    /// Connects once (to report the real reason if that fails), applies pending migrations,
+    /// then builds the pool.
+    pub fn open(target: Target, max_connections: u32) -> anyhow::Result<Db> {
+        let mut first = target
+            .connect()
+            .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
+        run_migrations(&mut first)?;
+        drop(first);
+        let pool = r2d2::Pool::builder()
+            .max_size(max_connections)
+            .min_idle(Some(1))
+            .connection_timeout(CHECKOUT_TIMEOUT)
+            .build_unchecked(Manager {
+                target: target.clone(),
+            });
+        Ok(Db { pool, target })
+    }
+
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    /// Runs `f` with a pooled connection on the blocking thread pool.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get().map_err(AppError::Unavailable)?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
+    }
+
+    /// A quick check for `/healthz`: a connection within `timeout` that answers `SELECT 1`.
+    pub async fn ping(&self, timeout: Duration) -> bool {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            pool.get_timeout(timeout)
+                .map(|mut conn| conn.batch_execute("SELECT 1").is_ok())
+                .unwrap_or(false)
+        })
+        .await
+        .unwrap_or(false)
+    }
+
+    /// A connection for start-up work and the CLI (not for request handlers).
+    pub fn get_blocking(&self) -> Result<r2d2::PooledConnection<Manager>, AppError> {
+        self.pool.get().map_err(AppError::Unavailable)
+    }
+}
+
+/// Applies the migrations of the connection's backend. On PostgreSQL an advisory lock keeps
+/// several nodes starting at once from racing each other.
+pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<()> {
+    let applied = match conn {
+        DbConn::Pg(pg) => {
+            pg.batch_execute("SELECT pg_advisory_lock(727274)")?;
+            let result = pg
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.len());
+            pg.batch_execute("SELECT pg_advisory_unlock(727274)")?;
+            result
+        }
+        DbConn::Sqlite(sqlite) => sqlite
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(|v| v.len()),
+    }
+    .map_err(|e| anyhow::anyhow!("migrations failed: {e}"))?;
+    if applied > 0 {
+        tracing::info!(applied, "database migrations applied");
+    }
+    Ok(())
+}

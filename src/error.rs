@@ -1,0 +1,115 @@
+//! One error type for every handler: it picks the status, logs the cause and renders a plain
+//! message in the site layout.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+
+use crate::web::layout::Layout;
+
+pub const NOT_FOUND_MESSAGE: &str = "We looked everywhere, but there is nothing at this \
+     address. It may have moved, or the link may have a typo.";
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("database unavailable: {0}")]
+    Unavailable(#[from] r2d2::Error),
+    #[error("database error: {0}")]
+    Db(#[from] diesel::result::Error),
+    #[error("template error: {0}")]
+    Template(#[from] askama::Error),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    fn is_busy_database(&self) -> bool {
+        matches!(self, AppError::Db(diesel::result::Error::DatabaseError(_, info))
+            if info.message().contains("database is locked") || info.message().contains("busy"))
+    }
+
+    /// What the visitor is told; never the internal cause.
+    pub fn public_message(&self) -> (&'static str, String) {
+        match self.status_code() {
+            StatusCode::NOT_FOUND => ("Page not found", NOT_FOUND_MESSAGE.to_owned()),
+            StatusCode::BAD_REQUEST => match self {
+                AppError::BadRequest(message) => ("That request did not work", message.clone()),
+                _ => (
+                    "That request did not work",
+                    "The request was malformed.".to_owned(),
+                ),
+            },
+            StatusCode::SERVICE_UNAVAILABLE => (
+                "We'll be right back",
+                "The site cannot reach its database at the moment. Please try again in a \
+                 minute."
+                    .to_owned(),
+            ),
+            _ => (
+                "Something went wrong",
+                "An unexpected error stopped this page. It has been logged; please try again."
+                    .to_owned(),
+            ),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub layout: Layout,
+    pub heading: &'static str,
+    pub message: String,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound | AppError::Db(diesel::result::Error::NotFound) => {
+                StatusCode::NOT_FOUND
+            }
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            _ if self.is_busy_database() => StatusCode::SERVICE_UNAVAILABLE,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        let (heading, message) = self.public_message();
+        error_page(status, Layout::fallback(heading), heading, message)
+    }
+}
+
+/// Renders the error page; falls back to plain text if even that fails.
+pub fn error_page(
+    status: StatusCode,
+    layout: Layout,
+    heading: &'static str,
+    message: String,
+) -> HttpResponse {
+    let page = ErrorPage {
+        layout,
+        heading,
+        message,
+    };
+    match page.render() {
+        Ok(html) => HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .body(html),
+        Err(e) => {
+            tracing::error!(error = %e, "error page failed to render");
+            HttpResponse::build(status)
+                .content_type("text/plain; charset=utf-8")
+                .body(heading)
+        }
+    }
+}

@@ -1,0 +1,81 @@
+use clap::{Parser, Subcommand};
+use glowpress::{Application, Config};
+
+/// glowpress: a blog with comments, reader accounts and a shop cart, in one binary.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(flatten)]
+    config: Config,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the site (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Change a site setting, e.g. `settings set users_can_register 1`.
+    Settings {
+        #[command(subcommand)]
+        action: SettingsAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum SettingsAction {
+    /// Show every setting with its current value.
+    List,
+    /// Set one setting.
+    Set { key: String, value: String },
+}
+
+fn main() -> anyhow::Result<()> {
+    let _ = dotenvy::dotenv();
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,actix_server=warn".into()),
+        )
+        .init();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(cli.config),
+        Command::Migrate => {
+            glowpress::open_database(&cli.config)?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Settings { action } => settings(&cli.config, action),
+    }
+}
+
+fn serve(config: Config) -> anyhow::Result<()> {
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(config.clone()).await?;
+        let host = config.bind.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h);
+        tracing::info!("glowpress is serving on http://{host}:{}/", app.port());
+        app.run_until_stopped().await?;
+        Ok(())
+    })
+}
+
+fn settings(config: &Config, action: SettingsAction) -> anyhow::Result<()> {
+    let db = glowpress::open_database(config)?;
+    let mut conn = db.get_blocking()?;
+    match action {
+        SettingsAction::List => {
+            let current = glowpress::settings::current_values(&mut conn)?;
+            for (definition, value) in current {
+                println!("{} = {}    # {}", definition.key, value, definition.help);
+            }
+        }
+        SettingsAction::Set { key, value } => {
+            glowpress::settings::set(&mut conn, &key, &value)?;
+            println!("{key} updated");
+        }
+    }
+    Ok(())
+}

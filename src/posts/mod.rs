@@ -1,0 +1,182 @@
+//! Posts: the home page, article pages, category and tag archives.
+
+pub mod markdown;
+pub mod queries;
+pub mod slug;
+mod views;
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::db::Db;
+use crate::error::AppError;
+use crate::web::dates;
+use crate::web::layout::Layout;
+use queries::Listing;
+use views::{ArticleView, Pager, PostCard};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(home))
+        .route("/posts/{slug}", web::get().to(article))
+        .route("/category/{slug}", web::get().to(category))
+        .route("/tag/{slug}", web::get().to(tag));
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    page: Option<String>,
+}
+
+impl PageQuery {
+    fn number(&self) -> Result<i64, AppError> {
+        match self.page.as_deref().map(str::trim) {
+            None | Some("") => Ok(1),
+            Some(text) => match text.parse::<i64>() {
+                Ok(n) if (1..=1_000_000).contains(&n) => Ok(n),
+                _ => Err(AppError::BadRequest(format!(
+                    "“{}” is not a page number: use a whole number of 1 or more.",
+                    text.chars().take(40).collect::<String>()
+                ))),
+            },
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "posts/listing.html")]
+struct ListingPage {
+    layout: Layout,
+    /// None on the home page; the archive's name elsewhere.
+    heading: Option<String>,
+    intro: String,
+    cards: Vec<PostCard>,
+    pager: Pager,
+}
+
+#[derive(Template)]
+#[template(path = "posts/article.html")]
+struct ArticlePage {
+    layout: Layout,
+    article: ArticleView,
+}
+
+/// What an archive is, once its slug has been looked up.
+struct Archive {
+    listing: Listing,
+    base: String,
+    heading: Option<String>,
+    intro: String,
+}
+
+async fn home(db: web::Data<Db>, query: web::Query<PageQuery>) -> Result<HttpResponse, AppError> {
+    let page = query.number()?;
+    listing_page(&db, page, |_| {
+        Ok(Archive {
+            listing: Listing::All,
+            base: "/".to_owned(),
+            heading: None,
+            intro: String::new(),
+        })
+    })
+    .await
+}
+
+async fn category(
+    db: web::Data<Db>,
+    slug: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page = query.number()?;
+    let slug = slug.into_inner();
+    listing_page(&db, page, move |conn| {
+        let (id, name, description) = queries::category_by_slug(conn, &slug)?;
+        Ok(Archive {
+            listing: Listing::Category(id),
+            base: format!("/category/{slug}"),
+            heading: Some(name),
+            intro: description,
+        })
+    })
+    .await
+}
+
+async fn tag(
+    db: web::Data<Db>,
+    slug: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page = query.number()?;
+    let slug = slug.into_inner();
+    listing_page(&db, page, move |conn| {
+        let (id, name) = queries::tag_by_slug(conn, &slug)?;
+        Ok(Archive {
+            listing: Listing::Tag(id),
+            base: format!("/tag/{slug}"),
+            intro: format!("Posts tagged “{name}”."),
+            heading: Some(name),
+        })
+    })
+    .await
+}
+
+async fn listing_page<F>(db: &Db, page: i64, find: F) -> Result<HttpResponse, AppError>
+where
+    F: FnOnce(&mut crate::db::DbConn) -> Result<Archive, AppError> + Send + 'static,
+{
+    let view = db
+        .run(move |conn| {
+            let archive = find(conn)?;
+            let mut layout = Layout::load(conn, archive.heading.as_deref())?;
+            let per_page = layout.settings.posts_per_page;
+            let found =
+                queries::list_published(conn, dates::now(), archive.listing, page, per_page)?;
+            let pager = Pager::new(&archive.base, page, found.total, per_page);
+            if page > pager.pages {
+                return Err(AppError::NotFound);
+            }
+            let ids: Vec<i32> = found.items.iter().map(|p| p.id).collect();
+            let counts = queries::approved_comment_counts(conn, &ids)?;
+            if page > 1 {
+                layout.title = format!("Page {page} – {}", layout.title);
+            }
+            let cards = found
+                .items
+                .into_iter()
+                .map(|post| {
+                    let count = counts.get(&post.id).copied().unwrap_or(0);
+                    PostCard::new(post, count)
+                })
+                .collect();
+            Ok(ListingPage {
+                layout,
+                heading: archive.heading,
+                intro: archive.intro,
+                cards,
+                pager,
+            })
+        })
+        .await?;
+    crate::web::page(&view)
+}
+
+async fn article(db: web::Data<Db>, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let view = db
+        .run(move |conn| {
+            let article = queries::find_published(conn, dates::now(), &slug)?;
+            let tags = queries::tags_of(conn, article.id)?;
+            let count = queries::approved_comment_counts(conn, &[article.id])?
+                .get(&article.id)
+                .copied()
+                .unwrap_or(0);
+            let layout =
+                Layout::load(conn, Some(&article.title))?.with_description(&article.excerpt);
+            Ok(ArticlePage {
+                layout,
+                article: ArticleView::new(article, tags, count),
+            })
+        })
+        .await?;
+    crate::web::page(&view)
+}

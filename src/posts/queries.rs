@@ -1,0 +1,180 @@
+//! Reading published posts. Every list is a fixed number of queries, whatever its length.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use time::PrimitiveDateTime;
+
+use crate::db::DbConn;
+use crate::db::schema::{categories, comments, post_tags, posts, tags, users};
+
+pub const PUBLISHED: &str = "published";
+
+/// Which posts a listing shows.
+#[derive(Clone, Copy, Debug)]
+pub enum Listing {
+    All,
+    Category(i32),
+    Tag(i32),
+}
+
+/// A post as a listing shows it.
+#[derive(Queryable, Debug)]
+pub struct PostSummary {
+    pub id: i32,
+    pub slug: String,
+    pub title: String,
+    pub excerpt: String,
+    pub published_at: Option<PrimitiveDateTime>,
+    pub featured_image: Option<String>,
+    pub image_alt: String,
+    pub author_name: String,
+    pub category: Option<(String, String)>,
+}
+
+/// A whole article.
+#[derive(Queryable, Debug)]
+pub struct Article {
+    pub id: i32,
+    pub slug: String,
+    pub title: String,
+    pub excerpt: String,
+    pub body_html: String,
+    pub published_at: Option<PrimitiveDateTime>,
+    pub featured_image: Option<String>,
+    pub image_alt: String,
+    pub caption: String,
+    pub credit: String,
+    pub comments_open: bool,
+    pub author_name: String,
+    pub category: Option<(String, String)>,
+}
+
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+fn visible_posts(
+    now: PrimitiveDateTime,
+    listing: Listing,
+) -> posts::BoxedQuery<'static, crate::db::Backend> {
+    let query = posts::table
+        .filter(posts::status.eq(PUBLISHED))
+        .filter(posts::published_at.le(now))
+        .into_boxed();
+    match listing {
+        Listing::All => query,
+        Listing::Category(id) => query.filter(posts::category_id.eq(id)),
+        Listing::Tag(id) => query.filter(
+            posts::id.eq_any(
+                post_tags::table
+                    .filter(post_tags::tag_id.eq(id))
+                    .select(post_tags::post_id),
+            ),
+        ),
+    }
+}
+
+/// One page of a listing, newest first, with the total for pagination.
+pub fn list_published(
+    conn: &mut DbConn,
+    now: PrimitiveDateTime,
+    listing: Listing,
+    page: i64,
+    per_page: i64,
+) -> QueryResult<Page<PostSummary>> {
+    let total: i64 = visible_posts(now, listing).count().get_result(conn)?;
+    let ids: Vec<i32> = visible_posts(now, listing)
+        .select(posts::id)
+        .order((posts::published_at.desc(), posts::id.desc()))
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+        .load(conn)?;
+    let mut rows: Vec<PostSummary> = posts::table
+        .inner_join(users::table)
+        .left_join(categories::table)
+        .filter(posts::id.eq_any(&ids))
+        .select((
+            posts::id,
+            posts::slug,
+            posts::title,
+            posts::excerpt,
+            posts::published_at,
+            posts::featured_image,
+            posts::image_alt,
+            users::display_name,
+            (categories::slug, categories::name).nullable(),
+        ))
+        .load(conn)?;
+    rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
+    Ok(Page { items: rows, total })
+}
+
+/// A published post by slug.
+pub fn find_published(
+    conn: &mut DbConn,
+    now: PrimitiveDateTime,
+    slug: &str,
+) -> QueryResult<Article> {
+    posts::table
+        .inner_join(users::table)
+        .left_join(categories::table)
+        .filter(posts::slug.eq(slug))
+        .filter(posts::status.eq(PUBLISHED))
+        .filter(posts::published_at.le(now))
+        .select((
+            posts::id,
+            posts::slug,
+            posts::title,
+            posts::excerpt,
+            posts::body_html,
+            posts::published_at,
+            posts::featured_image,
+            posts::image_alt,
+            posts::caption,
+            posts::credit,
+            posts::comments_open,
+            users::display_name,
+            (categories::slug, categories::name).nullable(),
+        ))
+        .first(conn)
+}
+
+/// (slug, name) of a post's tags, by name.
+pub fn tags_of(conn: &mut DbConn, post_id: i32) -> QueryResult<Vec<(String, String)>> {
+    post_tags::table
+        .inner_join(tags::table)
+        .filter(post_tags::post_id.eq(post_id))
+        .select((tags::slug, tags::name))
+        .order(tags::name)
+        .load(conn)
+}
+
+/// Approved comments per post, for the given posts, in one query.
+pub fn approved_comment_counts(
+    conn: &mut DbConn,
+    post_ids: &[i32],
+) -> QueryResult<HashMap<i32, i64>> {
+    let counts: Vec<(i32, i64)> = comments::table
+        .filter(comments::post_id.eq_any(post_ids))
+        .filter(comments::status.eq("approved"))
+        .group_by(comments::post_id)
+        .select((comments::post_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(counts.into_iter().collect())
+}
+
+pub fn category_by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<(i32, String, String)> {
+    categories::table
+        .filter(categories::slug.eq(slug))
+        .select((categories::id, categories::name, categories::description))
+        .first(conn)
+}
+
+pub fn tag_by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<(i32, String)> {
+    tags::table
+        .filter(tags::slug.eq(slug))
+        .select((tags::id, tags::name))
+        .first(conn)
+}

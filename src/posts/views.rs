@@ -1,0 +1,177 @@
+//! What the post templates receive: plain, pre-formatted values.
+
+use crate::posts::queries::{Article, PostSummary};
+use crate::web::dates;
+
+pub struct Link {
+    pub href: String,
+    pub label: String,
+}
+
+pub struct Figure {
+    pub src: String,
+    pub alt: String,
+    pub caption: String,
+    pub credit: String,
+}
+
+pub struct PostCard {
+    pub url: String,
+    pub title: String,
+    pub excerpt: String,
+    pub author: String,
+    pub date: String,
+    pub date_iso: String,
+    pub image: Option<Figure>,
+    pub category: Option<Link>,
+    pub comments: String,
+}
+
+pub struct ArticleView {
+    pub title: String,
+    pub author: String,
+    pub date: String,
+    pub date_iso: String,
+    pub category: Option<Link>,
+    pub tags: Vec<Link>,
+    pub body_html: String,
+    pub figure: Option<Figure>,
+    pub comments_open: bool,
+    pub comments: String,
+}
+
+/// "Newer posts" / "Older posts" and the page numbers between.
+pub struct Pager {
+    pub current: i64,
+    pub pages: i64,
+    pub newer: Option<String>,
+    pub older: Option<String>,
+    pub numbers: Vec<Link>,
+}
+
+pub fn comment_count_label(count: i64) -> String {
+    match count {
+        0 => "No comments".to_owned(),
+        1 => "1 comment".to_owned(),
+        n => format!("{n} comments"),
+    }
+}
+
+fn category_link(category: Option<(String, String)>) -> Option<Link> {
+    category.map(|(slug, name)| Link {
+        href: format!("/category/{slug}"),
+        label: name,
+    })
+}
+
+fn date_pair(at: Option<time::PrimitiveDateTime>) -> (String, String) {
+    at.map(|at| (dates::human(at), dates::iso(at)))
+        .unwrap_or_default()
+}
+
+impl PostCard {
+    pub fn new(post: PostSummary, comment_count: i64) -> PostCard {
+        let (date, date_iso) = date_pair(post.published_at);
+        let image = post.featured_image.map(|src| Figure {
+            src,
+            alt: post.image_alt,
+            caption: String::new(),
+            credit: String::new(),
+        });
+        PostCard {
+            url: format!("/posts/{}", post.slug),
+            title: post.title,
+            excerpt: post.excerpt,
+            author: post.author_name,
+            date,
+            date_iso,
+            image,
+            category: category_link(post.category),
+            comments: comment_count_label(comment_count),
+        }
+    }
+}
+
+impl ArticleView {
+    pub fn new(article: Article, tags: Vec<(String, String)>, comment_count: i64) -> ArticleView {
+        let (date, date_iso) = date_pair(article.published_at);
+        let figure = article.featured_image.map(|src| Figure {
+            src,
+            alt: article.image_alt,
+            caption: article.caption,
+            credit: article.credit,
+        });
+        ArticleView {
+            title: article.title,
+            author: article.author_name,
+            date,
+            date_iso,
+            category: category_link(article.category),
+            tags: tags
+                .into_iter()
+                .map(|(slug, name)| Link {
+                    href: format!("/tag/{slug}"),
+                    label: name,
+                })
+                .collect(),
+            body_html: article.body_html,
+            figure,
+            comments_open: article.comments_open,
+            comments: comment_count_label(comment_count),
+        }
+    }
+}
+
+impl Pager {
+    /// `base` is the listing's path without a query; page 1 links to it bare.
+    pub fn new(base: &str, current: i64, total: i64, per_page: i64) -> Pager {
+        let pages = ((total + per_page - 1) / per_page).max(1);
+        let href = |page: i64| {
+            if page == 1 {
+                base.to_owned()
+            } else {
+                format!("{base}?page={page}")
+            }
+        };
+        Pager {
+            current,
+            pages,
+            newer: (current > 1).then(|| href(current - 1)),
+            older: (current < pages).then(|| href(current + 1)),
+            numbers: (1..=pages)
+                .map(|page| Link {
+                    href: href(page),
+                    label: page.to_string(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pager_links_neighbours_and_keeps_page_one_bare() {
+        let pager = Pager::new("/category/routines", 2, 5, 2);
+        assert_eq!(pager.pages, 3);
+        assert_eq!(pager.newer.as_deref(), Some("/category/routines"));
+        assert_eq!(pager.older.as_deref(), Some("/category/routines?page=3"));
+        assert_eq!(pager.numbers.len(), 3);
+    }
+
+    #[test]
+    fn an_empty_listing_has_one_page_and_no_links() {
+        let pager = Pager::new("/", 1, 0, 10);
+        assert_eq!(pager.pages, 1);
+        assert!(pager.newer.is_none() && pager.older.is_none());
+    }
+
+    #[test]
+    fn comment_counts_read_naturally() {
+        assert_eq!(comment_count_label(0), "No comments");
+        assert_eq!(comment_count_label(1), "1 comment");
+        assert_eq!(comment_count_label(12), "12 comments");
+    }
+}

@@ -1,0 +1,99 @@
+//! What every page shares: the header (site title, navigation, account links, mini-cart)
+//! and the footer. Loaded by the handler together with the page's own data.
+
+use actix_web::HttpResponse;
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::db::schema::categories;
+use crate::error::AppError;
+use crate::settings::Settings;
+use crate::web::static_files::STYLESHEET_URL;
+
+pub struct NavLink {
+    pub href: String,
+    pub label: String,
+}
+
+/// The header's cart summary. Empty until the shop exists.
+#[derive(Default)]
+pub struct MiniCart {
+    pub item_count: i64,
+    pub subtotal: String,
+}
+
+pub struct Layout {
+    /// The `<title>`: page title, then site title.
+    pub title: String,
+    pub description: String,
+    pub settings: Settings,
+    pub nav: Vec<NavLink>,
+    pub cart: MiniCart,
+    pub stylesheet: &'static str,
+}
+
+impl Layout {
+    /// Loads settings and navigation; `page_title` of `None` is the home page.
+    pub fn load(conn: &mut DbConn, page_title: Option<&str>) -> Result<Layout, AppError> {
+        let settings = Settings::load(conn)?;
+        let categories: Vec<(String, String)> = categories::table
+            .select((categories::slug, categories::name))
+            .order(categories::name)
+            .load(conn)?;
+        let mut nav = vec![NavLink {
+            href: "/".to_owned(),
+            label: "Home".to_owned(),
+        }];
+        nav.extend(categories.into_iter().map(|(slug, name)| NavLink {
+            href: format!("/category/{slug}"),
+            label: name,
+        }));
+        Ok(Layout::from_settings(settings, page_title, nav))
+    }
+
+    fn from_settings(settings: Settings, page_title: Option<&str>, nav: Vec<NavLink>) -> Layout {
+        let title = match page_title {
+            Some(page) => format!("{page} – {}", settings.site_title),
+            None => format!("{} – {}", settings.site_title, settings.tagline),
+        };
+        Layout {
+            title,
+            description: settings.tagline.clone(),
+            settings,
+            nav,
+            cart: MiniCart {
+                item_count: 0,
+                subtotal: "$0.00".to_owned(),
+            },
+            stylesheet: STYLESHEET_URL.as_str(),
+        }
+    }
+
+    /// For error pages rendered where the database may be what failed.
+    pub fn fallback(page_title: &str) -> Layout {
+        let home = NavLink {
+            href: "/".to_owned(),
+            label: "Home".to_owned(),
+        };
+        Layout::from_settings(Settings::default(), Some(page_title), vec![home])
+    }
+
+    pub fn with_description(mut self, description: &str) -> Layout {
+        if !description.is_empty() {
+            self.description = description.to_owned();
+        }
+        self
+    }
+}
+
+/// The default service: no route matched.
+pub async fn not_found() -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}
+
+/// A 404 for missing static files, where a whole page would be wasted.
+pub fn not_found_plain() -> HttpResponse {
+    HttpResponse::NotFound()
+        .content_type("text/plain; charset=utf-8")
+        .body("Not found")
+}

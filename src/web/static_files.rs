@@ -1,0 +1,71 @@
+//! CSS and images, compiled into the binary so it runs from any directory.
+
+use std::sync::LazyLock;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use rust_embed::Embed;
+
+#[derive(Embed)]
+#[folder = "static/"]
+struct Assets;
+
+/// `/static/style.css?v=<content hash>`: a new deploy gets a new URL, so the file can be
+/// cached for a year.
+pub static STYLESHEET_URL: LazyLock<String> = LazyLock::new(|| versioned("style.css"));
+
+fn versioned(path: &str) -> String {
+    match Assets::get(path) {
+        Some(file) => format!(
+            "/static/{path}?v={}",
+            short_hash(&file.metadata.sha256_hash())
+        ),
+        None => format!("/static/{path}"),
+    }
+}
+
+fn short_hash(hash: &[u8]) -> String {
+    hash.iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/static/{path:.*}", web::get().to(serve));
+    cfg.route("/favicon.ico", web::get().to(favicon));
+}
+
+async fn serve(req: HttpRequest, path: web::Path<String>) -> HttpResponse {
+    let Some(file) = Assets::get(&path) else {
+        return crate::web::layout::not_found_plain();
+    };
+    let etag = format!("\"{}\"", short_hash(&file.metadata.sha256_hash()));
+    let cache = if req.query_string().starts_with("v=") {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=86400"
+    };
+    let fresh = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|tag| tag.trim() == etag));
+    let mut response = if fresh {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, cache));
+    if fresh {
+        return response.finish();
+    }
+    response
+        .content_type(file.metadata.mimetype())
+        .body(file.data.into_owned())
+}
+
+async fn favicon() -> HttpResponse {
+    HttpResponse::MovedPermanently()
+        .insert_header((header::LOCATION, "/static/img/logo.svg"))
+        .finish()
+}

@@ -1,0 +1,78 @@
+use diesel::prelude::*;
+use glowpress::db::schema::{posts, settings};
+
+use crate::common::{Backend, Site, TestApp, count};
+
+fn post_count(site: &Site) -> i64 {
+    site.with_conn(|conn| posts::table.count().get_result(conn).unwrap())
+}
+
+#[actix_web::test]
+async fn demo_content_is_loaded_once_and_never_again() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let (_, home) = app.page("/").await;
+    assert_eq!(count(&home, "<article class=\"card\">"), 6);
+    let site = app.stop().await;
+    assert_eq!(post_count(&site), 6);
+
+    // Deleting every post does not bring the demo back on the next start.
+    site.with_conn(|conn| {
+        diesel::delete(glowpress::db::schema::post_tags::table)
+            .execute(conn)
+            .unwrap();
+        diesel::delete(posts::table).execute(conn).unwrap();
+    });
+    let app = site.start().await;
+    let (_, home) = app.page("/").await;
+    assert!(home.contains("Nothing has been published here yet."));
+    assert_eq!(post_count(app.site()), 0);
+}
+
+#[actix_web::test]
+async fn demo_content_can_be_turned_off() {
+    let mut site = Site::new(Backend::Sqlite).unwrap();
+    site.config.demo = false;
+    let app = site.start().await;
+    let (status, home) = app.page("/").await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    assert!(home.contains("Nothing has been published here yet."));
+    assert!(home.contains("<span class=\"brand__title\">glowpress</span>"));
+    assert_eq!(post_count(app.site()), 0);
+    let has_marker: i64 = app.with_conn(|conn| {
+        settings::table
+            .filter(settings::key.eq("demo_loaded_at"))
+            .count()
+            .get_result(conn)
+            .unwrap()
+    });
+    assert_eq!(has_marker, 0);
+}
+
+#[actix_web::test]
+async fn demo_content_never_lands_on_top_of_real_content() {
+    let mut site = Site::new(Backend::Sqlite).unwrap();
+    site.config.no_demo = true;
+    let app = site.start().await;
+    let mut site = app.stop().await;
+    site.with_conn(|conn| {
+        diesel::sql_query(
+            "INSERT INTO users (username, email, display_name, role, created_at) \
+             VALUES ('ed', 'ed@example.com', 'Ed', 'admin', CURRENT_TIMESTAMP)",
+        )
+        .execute(conn)
+        .unwrap();
+        diesel::sql_query(
+            "INSERT INTO posts (slug, title, body, body_html, status, published_at, author_id, \
+             updated_at) VALUES ('mine', 'My own post', 'Hi', '<p>Hi</p>', 'published', \
+             '2026-01-01 00:00:00', 1, '2026-01-01 00:00:00')",
+        )
+        .execute(conn)
+        .unwrap();
+    });
+    site.config.no_demo = false;
+    let app = site.start().await;
+    let (_, home) = app.page("/").await;
+    assert_eq!(count(&home, "<article class=\"card\">"), 1);
+    assert!(home.contains("My own post"));
+    assert_eq!(post_count(app.site()), 1);
+}

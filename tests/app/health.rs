@@ -1,0 +1,112 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Mutex;
+use tokio::task::JoinHandle;
+
+use crate::common::{PgDatabase, Site, TestApp, postgres_admin_url, skip};
+use crate::on_both_backends;
+
+on_both_backends!(healthz_answers_200_with_the_database_reachable);
+
+async fn healthz_answers_200_with_the_database_reachable(app: TestApp) {
+    let response = app.get("/healthz").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+}
+
+/// A TCP relay between the app and PostgreSQL that the test can cut and restore, so the
+/// database "goes away" for this app alone without stopping the shared server.
+struct Relay {
+    port: u16,
+    upstream: String,
+    tasks: Arc<Mutex<Vec<JoinHandle<()>>>>,
+}
+
+impl Relay {
+    async fn start(upstream: String) -> Relay {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let relay = Relay {
+            port,
+            upstream,
+            tasks: Arc::default(),
+        };
+        relay.serve(listener).await;
+        relay
+    }
+
+    async fn serve(&self, listener: TcpListener) {
+        let upstream = self.upstream.clone();
+        let tasks = self.tasks.clone();
+        let accept = tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                let upstream = upstream.clone();
+                let pipe = tokio::spawn(async move {
+                    if let Ok(mut server) = TcpStream::connect(&upstream).await {
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                    }
+                });
+                tasks.lock().await.push(pipe);
+            }
+        });
+        self.tasks.lock().await.push(accept);
+    }
+
+    /// Closes the port and every open connection.
+    async fn cut(&self) {
+        for task in self.tasks.lock().await.drain(..) {
+            task.abort();
+        }
+    }
+
+    async fn restore(&self) {
+        let listener = TcpListener::bind(("127.0.0.1", self.port)).await.unwrap();
+        self.serve(listener).await;
+    }
+}
+
+async fn wait_for_health(app: &TestApp, expected: StatusCode) {
+    for _ in 0..60 {
+        if app.get("/healthz").await.status() == expected {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    panic!("/healthz never answered {expected}");
+}
+
+#[actix_web::test]
+async fn healthz_follows_postgres_going_away_and_coming_back_without_a_restart() {
+    let Some(admin) = postgres_admin_url() else {
+        return skip("healthz with PostgreSQL going away");
+    };
+    let database = PgDatabase::create(&admin);
+    let host_and_rest = database.url.split('@').nth(1).unwrap();
+    let (upstream, name) = host_and_rest.split_once('/').unwrap();
+    let relay = Relay::start(upstream.to_owned()).await;
+    let relayed_url = database
+        .url
+        .replace(upstream, &format!("127.0.0.1:{}", relay.port));
+    assert!(relayed_url.ends_with(name));
+
+    let mut site = Site::new(crate::common::Backend::Sqlite).unwrap();
+    site.config.database_url = Some(relayed_url);
+    let app = site.start().await;
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+
+    relay.cut().await;
+    wait_for_health(&app, StatusCode::SERVICE_UNAVAILABLE).await;
+    let (status, html) = app.page("/").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(html.contains("cannot reach its database"), "{html}");
+
+    relay.restore().await;
+    wait_for_health(&app, StatusCode::OK).await;
+    let (status, _) = app.page("/").await;
+    assert_eq!(status, StatusCode::OK);
+    drop(app);
+    drop(database);
+}

@@ -1,0 +1,10 @@
+//! Black-box tests: the real app on a random port, spoken to over HTTP.
+
+mod common;
+
+mod demo;
+mod health;
+mod html_validity;
+mod migrations;
+mod pages;
+mod static_files;
