@@ -41,6 +41,45 @@ pub struct Config {
     #[arg(long, global = true)]
     pub no_demo: bool,
 
+    /// The address people use, e.g. https://glow.example (links in emails; https makes
+    /// cookies Secure). Default: http://<bind>.
+    #[arg(long, env = "GLOWPRESS_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
+    /// Session signing key (128 hex characters). Default: generated once and kept in the
+    /// database, so every node and every restart shares it.
+    #[arg(
+        long,
+        env = "GLOWPRESS_SESSION_KEY",
+        global = true,
+        hide_env_values = true
+    )]
+    pub session_key: Option<String>,
+
+    /// smtp://… or smtps://user:pass@host for outgoing mail; default: .eml files in
+    /// <data dir>/outbox.
+    #[arg(
+        long,
+        env = "GLOWPRESS_SMTP_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    pub smtp_url: Option<String>,
+
+    /// The From: of outgoing mail.
+    #[arg(
+        long,
+        env = "GLOWPRESS_MAIL_FROM",
+        default_value = "glowpress <noreply@localhost>",
+        global = true
+    )]
+    pub mail_from: String,
+
+    /// Take the client address from X-Forwarded-For / Forwarded (only behind a proxy that
+    /// sets them), for login throttling.
+    #[arg(long, env = "GLOWPRESS_TRUST_PROXY", default_value = "0", value_parser = BoolishValueParser::new(), global = true)]
+    pub trust_proxy: bool,
+
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "GLOWPRESS_WORKERS", global = true)]
     pub workers: Option<usize>,
@@ -57,6 +96,11 @@ impl Config {
             demo: true,
             no_demo: false,
             workers: Some(2),
+            public_url: None,
+            session_key: None,
+            smtp_url: None,
+            mail_from: "glowpress <noreply@localhost>".to_owned(),
+            trust_proxy: false,
         }
     }
 
@@ -69,6 +113,28 @@ impl Config {
                 .to_string_lossy()
                 .into_owned(),
         }
+    }
+
+    /// Without a trailing slash.
+    pub fn public_url(&self, bound_port: u16) -> String {
+        match &self.public_url {
+            Some(url) if !url.trim().is_empty() => url.trim().trim_end_matches('/').to_owned(),
+            _ => {
+                let host = self.bind.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h);
+                let host = if host == "0.0.0.0" { "127.0.0.1" } else { host };
+                format!("http://{host}:{bound_port}")
+            }
+        }
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.trim().starts_with("https://"))
+    }
+
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.data_dir.join("outbox")
     }
 
     pub fn load_demo(&self) -> bool {

@@ -16,6 +16,17 @@ pub enum AppError {
     NotFound,
     #[error("bad request: {0}")]
     BadRequest(String),
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// Not logged in; carries the page to come back to afterwards.
+    #[error("login required for {0}")]
+    LoginRequired(String),
+    #[error("CSRF check failed")]
+    CsrfRejected,
+    #[error("request body too large")]
+    PayloadTooLarge,
+    #[error("too many requests: {0}")]
+    TooManyRequests(String),
     #[error("database unavailable: {0}")]
     Unavailable(#[from] r2d2::Error),
     #[error("database error: {0}")]
@@ -64,6 +75,8 @@ pub struct ErrorPage {
     pub layout: Layout,
     pub heading: &'static str,
     pub message: String,
+    /// Where "Go back" leads (a page of this site), if known.
+    pub back: Option<String>,
 }
 
 impl ResponseError for AppError {
@@ -73,6 +86,10 @@ impl ResponseError for AppError {
                 StatusCode::NOT_FOUND
             }
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Forbidden(_) | AppError::CsrfRejected => StatusCode::FORBIDDEN,
+            AppError::LoginRequired(_) => StatusCode::SEE_OTHER,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             _ if self.is_busy_database() => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
@@ -80,12 +97,18 @@ impl ResponseError for AppError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        if let AppError::LoginRequired(back_to) = self {
+            let target = format!("/login?redirect_to={}", crate::web::url_encode(back_to));
+            return HttpResponse::SeeOther()
+                .insert_header((actix_web::http::header::LOCATION, target))
+                .finish();
+        }
         let status = self.status_code();
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
         let (heading, message) = self.public_message();
-        error_page(status, Layout::fallback(heading), heading, message)
+        error_page(status, Layout::fallback(heading), heading, message, None)
     }
 }
 
@@ -95,11 +118,13 @@ pub fn error_page(
     layout: Layout,
     heading: &'static str,
     message: String,
+    back: Option<String>,
 ) -> HttpResponse {
     let page = ErrorPage {
         layout,
         heading,
         message,
+        back,
     };
     match page.render() {
         Ok(html) => HttpResponse::build(status)

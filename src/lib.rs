@@ -1,22 +1,31 @@
 //! glowpress: a server-rendered blog engine with threaded comments, reader accounts and a
 //! skincare shop cart. `Application::build` is what `main` and the tests both start.
 
+pub mod accounts;
+pub mod admin;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod mail;
 pub mod posts;
 pub mod settings;
 pub mod web;
 
 use std::net::TcpListener;
 
+use actix_session::storage::{CookieSessionStore, RedisSessionStore, SessionStore};
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::{App, HttpServer, middleware, web as actix};
 use anyhow::Context;
 
 pub use config::Config;
 use db::{Db, Target};
+use error::AppError;
+use mail::Mailer;
+use web::SiteInfo;
+use web::client::TrustProxy;
+use web::session::Secrets;
 
 /// Opens (and migrates) the database the config points at, creating the data dir first.
 pub fn open_database(config: &Config) -> anyhow::Result<Db> {
@@ -32,41 +41,64 @@ pub struct Application {
     server: Server,
 }
 
+/// Everything the handlers share, built once.
+#[derive(Clone)]
+struct Shared {
+    db: actix::Data<Db>,
+    secrets: actix::Data<Secrets>,
+    site: actix::Data<SiteInfo>,
+    mailer: actix::Data<Mailer>,
+    trust_proxy: actix::Data<TrustProxy>,
+}
+
 impl Application {
     /// Everything that can fail at start-up fails here, before the first request.
     pub async fn build(config: Config) -> anyhow::Result<Application> {
         let startup_config = config.clone();
-        let db = actix::block(move || prepare(&startup_config))
+        let (db, secrets, setup_token) = actix::block(move || prepare(&startup_config))
             .await
             .context("start-up task failed")??;
+        let mailer = Mailer::new(
+            config.smtp_url.as_deref(),
+            &config.mail_from,
+            config.outbox_dir(),
+        )?;
         let listener = TcpListener::bind(&config.bind)
             .with_context(|| format!("cannot listen on {}", config.bind))?;
         let port = listener.local_addr()?.port();
-        let db = actix::Data::new(db);
-        let mut server = HttpServer::new(move || {
-            App::new()
-                .app_data(db.clone())
-                .app_data(actix::QueryConfig::default().error_handler(|err, _| {
-                    error::AppError::BadRequest(format!("The address has a malformed query: {err}"))
-                        .into()
-                }))
-                .wrap(web::error_pages::in_site_layout())
-                .wrap(web::security_headers::default_headers())
-                .wrap(middleware::Compress::default())
-                .wrap(middleware::Logger::new("%a \"%r\" %s %b %Dms"))
-                .configure(web::health::routes)
-                .configure(web::static_files::routes)
-                .configure(posts::routes)
-                .default_service(actix::to(web::layout::not_found))
-        })
-        .listen(listener)?;
-        if let Some(workers) = config.workers {
-            server = server.workers(workers);
+        let site = SiteInfo {
+            public_url: config.public_url(port),
+            secure_cookies: config.secure_cookies(),
+        };
+        if let Some(token) = setup_token {
+            tracing::warn!(
+                "no administrator yet: create one at {}/setup?token={token} \
+                 (or run `glowpress create-admin`)",
+                site.public_url
+            );
         }
-        Ok(Application {
-            port,
-            server: server.run(),
-        })
+        let shared = Shared {
+            db: actix::Data::new(db),
+            secrets: actix::Data::new(secrets),
+            site: actix::Data::new(site),
+            mailer: actix::Data::new(mailer),
+            trust_proxy: actix::Data::new(TrustProxy(config.trust_proxy)),
+        };
+        let server = match &config.redis_url {
+            Some(url) => {
+                let store = RedisSessionStore::new(url.clone())
+                    .await
+                    .map_err(|e| anyhow::anyhow!("cannot reach Redis at REDIS_URL: {e}"))?;
+                serve(listener, move || store.clone(), shared, config.workers)?
+            }
+            None => serve(
+                listener,
+                CookieSessionStore::default,
+                shared,
+                config.workers,
+            )?,
+        };
+        Ok(Application { port, server })
     }
 
     pub fn port(&self) -> u16 {
@@ -82,14 +114,72 @@ impl Application {
     }
 }
 
-/// Opens the database and loads the demo content if asked to and the database is empty.
-fn prepare(config: &Config) -> anyhow::Result<Db> {
-    let db = open_database(config)?;
-    if config.load_demo() {
-        let mut conn = db.get_blocking()?;
-        if demo::load_if_empty(&mut conn)? {
-            tracing::info!("demo content loaded");
-        }
+/// The HTTP server over a session store of either kind.
+fn serve<S, F>(
+    listener: TcpListener,
+    make_store: F,
+    shared: Shared,
+    workers: Option<usize>,
+) -> anyhow::Result<Server>
+where
+    S: SessionStore + 'static,
+    F: Fn() -> S + Clone + Send + 'static,
+{
+    let mut server = HttpServer::new(move || {
+        let secure = shared.site.secure_cookies;
+        let sessions = web::session::middleware(make_store(), &shared.secrets, secure);
+        App::new()
+            .app_data(shared.db.clone())
+            .app_data(shared.secrets.clone())
+            .app_data(shared.site.clone())
+            .app_data(shared.mailer.clone())
+            .app_data(shared.trust_proxy.clone())
+            .app_data(actix::QueryConfig::default().error_handler(|err, _| {
+                AppError::BadRequest(format!("The address has a malformed query: {err}")).into()
+            }))
+            .app_data(
+                actix::FormConfig::default()
+                    .limit(web::csrf::MAX_FORM_BYTES)
+                    .error_handler(|err, _| match err {
+                        actix_web::error::UrlencodedError::Overflow { .. } => {
+                            AppError::PayloadTooLarge.into()
+                        }
+                        other => AppError::BadRequest(format!(
+                            "The form could not be read ({other}). Please try again."
+                        ))
+                        .into(),
+                    }),
+            )
+            .wrap(middleware::from_fn(web::csrf::protect))
+            .wrap(web::error_pages::in_site_layout())
+            .wrap(sessions)
+            .wrap(web::security_headers::default_headers())
+            .wrap(middleware::Compress::default())
+            .wrap(middleware::Logger::new("%a \"%r\" %s %b %Dms"))
+            .configure(web::health::routes)
+            .configure(web::static_files::routes)
+            .configure(posts::routes)
+            .configure(accounts::routes)
+            .configure(admin::routes)
+            .default_service(actix::to(web::layout::not_found))
+    })
+    .listen(listener)?;
+    if let Some(workers) = workers {
+        server = server.workers(workers);
     }
-    Ok(db)
+    Ok(server.run())
+}
+
+/// Opens the database, loads the demo content if asked to and the database is empty, and
+/// reads the secrets. Returns a setup token while no administrator exists.
+fn prepare(config: &Config) -> anyhow::Result<(Db, Secrets, Option<String>)> {
+    let db = open_database(config)?;
+    let mut conn = db.get_blocking()?;
+    if config.load_demo() && demo::load_if_empty(&mut conn)? {
+        tracing::info!("demo content loaded");
+    }
+    let secrets = web::session::load_secrets(&mut conn, config.session_key.as_deref())?;
+    let setup_token = accounts::setup::issue_token_if_needed(&mut conn)?;
+    drop(conn);
+    Ok((db, secrets, setup_token))
 }

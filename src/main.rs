@@ -17,6 +17,13 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Create an administrator. The password comes from GLOWPRESS_ADMIN_PASSWORD or a prompt.
+    CreateAdmin {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        email: String,
+    },
     /// Change a site setting, e.g. `settings set users_can_register 1`.
     Settings {
         #[command(subcommand)]
@@ -49,6 +56,7 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Settings { action } => settings(&cli.config, action),
+        Command::CreateAdmin { username, email } => create_admin(&cli.config, username, email),
     }
 }
 
@@ -77,5 +85,34 @@ fn settings(config: &Config, action: SettingsAction) -> anyhow::Result<()> {
             println!("{key} updated");
         }
     }
+    Ok(())
+}
+
+fn create_admin(config: &Config, username: String, email: String) -> anyhow::Result<()> {
+    use glowpress::accounts::setup::{AdminFields, check_fields, insert_admin};
+    let (password, password_again) = match std::env::var("GLOWPRESS_ADMIN_PASSWORD") {
+        Ok(password) => (password.clone(), password),
+        Err(_) => (
+            rpassword::prompt_password("Password: ")?,
+            rpassword::prompt_password("Password again: ")?,
+        ),
+    };
+    let fields = AdminFields {
+        username,
+        email,
+        password,
+        password_again,
+    };
+    let errors = check_fields(&fields);
+    if !errors.is_empty() {
+        for (field, message) in errors.iter() {
+            eprintln!("{field}: {message}");
+        }
+        anyhow::bail!("no administrator was created");
+    }
+    let db = glowpress::open_database(config)?;
+    let mut conn = db.get_blocking()?;
+    insert_admin(&mut conn, &fields)?;
+    println!("administrator {} created", fields.username.trim());
     Ok(())
 }

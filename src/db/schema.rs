@@ -80,12 +80,50 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    login_failures (id) {
+        id -> Integer,
+        subject -> Text,
+        failed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    password_resets (id) {
+        id -> Integer,
+        user_id -> Integer,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    remember_tokens (id) {
+        id -> Integer,
+        user_id -> Integer,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(posts -> users (author_id));
+diesel::joinable!(password_resets -> users (user_id));
+diesel::joinable!(remember_tokens -> users (user_id));
 diesel::joinable!(posts -> categories (category_id));
 diesel::joinable!(post_tags -> posts (post_id));
 diesel::joinable!(post_tags -> tags (tag_id));
 diesel::joinable!(comments -> posts (post_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
-    users, settings, categories, tags, posts, post_tags, comments,
+    users,
+    settings,
+    categories,
+    tags,
+    posts,
+    post_tags,
+    comments,
+    login_failures,
+    password_resets,
+    remember_tokens,
 );

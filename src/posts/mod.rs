@@ -9,10 +9,11 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::accounts::visitor::Visitor;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::web::dates;
-use crate::web::layout::Layout;
+use crate::web::layout::{HeaderInfo, Layout};
 use queries::Listing;
 use views::{ArticleView, Pager, PostCard};
 
@@ -69,9 +70,13 @@ struct Archive {
     intro: String,
 }
 
-async fn home(db: web::Data<Db>, query: web::Query<PageQuery>) -> Result<HttpResponse, AppError> {
+async fn home(
+    db: web::Data<Db>,
+    visitor: Visitor,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
     let page = query.number()?;
-    listing_page(&db, page, |_| {
+    listing_page(&db, visitor.header(), page, |_| {
         Ok(Archive {
             listing: Listing::All,
             base: "/".to_owned(),
@@ -84,12 +89,13 @@ async fn home(db: web::Data<Db>, query: web::Query<PageQuery>) -> Result<HttpRes
 
 async fn category(
     db: web::Data<Db>,
+    visitor: Visitor,
     slug: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let page = query.number()?;
     let slug = slug.into_inner();
-    listing_page(&db, page, move |conn| {
+    listing_page(&db, visitor.header(), page, move |conn| {
         let (id, name, description) = queries::category_by_slug(conn, &slug)?;
         Ok(Archive {
             listing: Listing::Category(id),
@@ -103,12 +109,13 @@ async fn category(
 
 async fn tag(
     db: web::Data<Db>,
+    visitor: Visitor,
     slug: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let page = query.number()?;
     let slug = slug.into_inner();
-    listing_page(&db, page, move |conn| {
+    listing_page(&db, visitor.header(), page, move |conn| {
         let (id, name) = queries::tag_by_slug(conn, &slug)?;
         Ok(Archive {
             listing: Listing::Tag(id),
@@ -120,14 +127,19 @@ async fn tag(
     .await
 }
 
-async fn listing_page<F>(db: &Db, page: i64, find: F) -> Result<HttpResponse, AppError>
+async fn listing_page<F>(
+    db: &Db,
+    header: HeaderInfo,
+    page: i64,
+    find: F,
+) -> Result<HttpResponse, AppError>
 where
     F: FnOnce(&mut crate::db::DbConn) -> Result<Archive, AppError> + Send + 'static,
 {
     let view = db
         .run(move |conn| {
             let archive = find(conn)?;
-            let mut layout = Layout::load(conn, archive.heading.as_deref())?;
+            let mut layout = Layout::load(conn, header, archive.heading.as_deref())?;
             let per_page = layout.settings.posts_per_page;
             let found =
                 queries::list_published(conn, dates::now(), archive.listing, page, per_page)?;
@@ -160,8 +172,13 @@ where
     crate::web::page(&view)
 }
 
-async fn article(db: web::Data<Db>, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+async fn article(
+    db: web::Data<Db>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
+    let header = visitor.header();
     let view = db
         .run(move |conn| {
             let article = queries::find_published(conn, dates::now(), &slug)?;
@@ -170,8 +187,8 @@ async fn article(db: web::Data<Db>, slug: web::Path<String>) -> Result<HttpRespo
                 .get(&article.id)
                 .copied()
                 .unwrap_or(0);
-            let layout =
-                Layout::load(conn, Some(&article.title))?.with_description(&article.excerpt);
+            let layout = Layout::load(conn, header, Some(&article.title))?
+                .with_description(&article.excerpt);
             Ok(ArticlePage {
                 layout,
                 article: ArticleView::new(article, tags, count),

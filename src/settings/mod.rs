@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
+use crate::accounts::users::Role;
 use crate::db::DbConn;
 use crate::db::schema::settings;
 
@@ -14,6 +15,7 @@ pub enum Kind {
     Text { max_len: usize },
     Bool,
     Int { min: i64, max: i64 },
+    Choice(&'static [&'static str]),
 }
 
 pub struct Definition {
@@ -48,6 +50,12 @@ pub const DEFINITIONS: &[Definition] = &[
         default: "0",
         help: "Anyone can register",
     },
+    Definition {
+        key: "default_role",
+        kind: Kind::Choice(&["subscriber", "author", "editor"]),
+        default: "subscriber",
+        help: "New user default role",
+    },
 ];
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -65,6 +73,7 @@ pub struct Settings {
     pub tagline: String,
     pub posts_per_page: i64,
     pub users_can_register: bool,
+    pub default_role: Role,
 }
 
 impl Default for Settings {
@@ -87,6 +96,7 @@ impl Settings {
             tagline: text("tagline"),
             posts_per_page: int("posts_per_page"),
             users_can_register: flag("users_can_register"),
+            default_role: Role::parse(value_or_default(map, "default_role")),
         }
     }
 }
@@ -139,6 +149,11 @@ pub fn validate(key: &str, value: &str) -> Result<String, SettingError> {
             Ok(n) if (min..=max).contains(&n) => Ok(n.to_string()),
             _ => Err(invalid(format!("a whole number from {min} to {max}"))),
         },
+        Kind::Choice(choices) => choices
+            .iter()
+            .find(|c| **c == value.trim())
+            .map(|c| (*c).to_owned())
+            .ok_or_else(|| invalid(format!("one of: {}", choices.join(", ")))),
     }
 }
 
@@ -197,5 +212,7 @@ mod tests {
             Err(SettingError::Unknown("nope".to_owned()))
         );
         assert!(validate("site_title", "   ").is_err());
+        assert_eq!(validate("default_role", "author").unwrap(), "author");
+        assert!(validate("default_role", "admin").is_err());
     }
 }

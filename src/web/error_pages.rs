@@ -3,12 +3,14 @@
 
 use actix_web::body::MessageBody;
 use actix_web::dev::ServiceResponse;
+use actix_web::http::header;
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
-use actix_web::{ResponseError, web};
+use actix_web::{HttpRequest, ResponseError, web};
 
+use crate::accounts::visitor::Visitor;
 use crate::db::Db;
 use crate::error::{AppError, error_page};
-use crate::web::layout::Layout;
+use crate::web::layout::{HeaderInfo, Layout};
 
 pub fn in_site_layout<B: MessageBody + 'static>() -> ErrorHandlers<B> {
     ErrorHandlers::new().default_handler_client(|response: ServiceResponse<B>| {
@@ -25,18 +27,34 @@ pub fn in_site_layout<B: MessageBody + 'static>() -> ErrorHandlers<B> {
                 response.map_into_left_body(),
             ));
         };
-        let db = response.request().app_data::<web::Data<Db>>().cloned();
+        let request = response.request().clone();
         Ok(ErrorHandlerResponse::Future(Box::pin(async move {
-            let layout = match db {
-                Some(db) => db
-                    .run(move |conn| Layout::load(conn, Some(heading)))
-                    .await
-                    .ok(),
-                None => None,
-            };
-            let layout = layout.unwrap_or_else(|| Layout::fallback(heading));
-            let page = error_page(status, layout, heading, message);
+            let layout = site_layout(&request, heading).await;
+            let back = same_site_referer(&request);
+            let page = error_page(status, layout, heading, message, back);
             Ok(response.into_response(page).map_into_right_body())
         })))
     })
+}
+
+async fn site_layout(request: &HttpRequest, heading: &'static str) -> Layout {
+    let Some(db) = request.app_data::<web::Data<Db>>().cloned() else {
+        return Layout::fallback(heading);
+    };
+    let header = match Visitor::from_request_parts(request).await {
+        Ok(visitor) => visitor.header(),
+        Err(_) => HeaderInfo::default(),
+    };
+    db.run(move |conn| Layout::load(conn, header, Some(heading)))
+        .await
+        .unwrap_or_else(|_| Layout::fallback(heading))
+}
+
+/// The page the visitor came from, when it is a page of this site.
+fn same_site_referer(request: &HttpRequest) -> Option<String> {
+    let referer = request.headers().get(header::REFERER)?.to_str().ok()?;
+    let info = request.connection_info();
+    let origin = format!("{}://{}", info.scheme(), info.host());
+    let path = referer.strip_prefix(&origin)?;
+    crate::web::local_path(path)
 }

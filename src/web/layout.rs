@@ -4,6 +4,7 @@
 use actix_web::HttpResponse;
 use diesel::prelude::*;
 
+use crate::accounts::users::Role;
 use crate::db::DbConn;
 use crate::db::schema::categories;
 use crate::error::AppError;
@@ -22,6 +23,18 @@ pub struct MiniCart {
     pub subtotal: String,
 }
 
+/// What the header needs to know about who is looking. `Send`, unlike the session, so it
+/// can travel into `Db::run` with the rest of the page.
+#[derive(Default)]
+pub struct HeaderInfo {
+    /// Display name and role of the logged-in user.
+    pub user: Option<(String, Role)>,
+    /// A one-time notice from the previous request.
+    pub notice: Option<String>,
+    /// For the logout form; only logged-in visitors have one.
+    pub csrf_token: Option<String>,
+}
+
 pub struct Layout {
     /// The `<title>`: page title, then site title.
     pub title: String,
@@ -30,11 +43,20 @@ pub struct Layout {
     pub nav: Vec<NavLink>,
     pub cart: MiniCart,
     pub stylesheet: &'static str,
+    /// "Logged in as …"
+    pub user_name: Option<String>,
+    pub is_admin: bool,
+    pub notice: Option<String>,
+    pub csrf_token: String,
 }
 
 impl Layout {
     /// Loads settings and navigation; `page_title` of `None` is the home page.
-    pub fn load(conn: &mut DbConn, page_title: Option<&str>) -> Result<Layout, AppError> {
+    pub fn load(
+        conn: &mut DbConn,
+        header: HeaderInfo,
+        page_title: Option<&str>,
+    ) -> Result<Layout, AppError> {
         let settings = Settings::load(conn)?;
         let categories: Vec<(String, String)> = categories::table
             .select((categories::slug, categories::name))
@@ -48,10 +70,15 @@ impl Layout {
             href: format!("/category/{slug}"),
             label: name,
         }));
-        Ok(Layout::from_settings(settings, page_title, nav))
+        Ok(Layout::from_settings(settings, header, page_title, nav))
     }
 
-    fn from_settings(settings: Settings, page_title: Option<&str>, nav: Vec<NavLink>) -> Layout {
+    fn from_settings(
+        settings: Settings,
+        header: HeaderInfo,
+        page_title: Option<&str>,
+        nav: Vec<NavLink>,
+    ) -> Layout {
         let title = match page_title {
             Some(page) => format!("{page} – {}", settings.site_title),
             None => format!("{} – {}", settings.site_title, settings.tagline),
@@ -66,6 +93,13 @@ impl Layout {
                 subtotal: "$0.00".to_owned(),
             },
             stylesheet: STYLESHEET_URL.as_str(),
+            is_admin: header
+                .user
+                .as_ref()
+                .is_some_and(|(_, role)| *role == Role::Admin),
+            user_name: header.user.map(|(name, _)| name),
+            notice: header.notice,
+            csrf_token: header.csrf_token.unwrap_or_default(),
         }
     }
 
@@ -75,7 +109,12 @@ impl Layout {
             href: "/".to_owned(),
             label: "Home".to_owned(),
         };
-        Layout::from_settings(Settings::default(), Some(page_title), vec![home])
+        Layout::from_settings(
+            Settings::default(),
+            HeaderInfo::default(),
+            Some(page_title),
+            vec![home],
+        )
     }
 
     pub fn with_description(mut self, description: &str) -> Layout {

@@ -1,0 +1,215 @@
+//! `/account`: the reader's own details. Three small forms, each re-rendering the page with
+//! its message when it is refused.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::accounts::password::{self, Verified};
+use crate::accounts::users::{self, User};
+use crate::accounts::visitor::SignedIn;
+use crate::accounts::{password_policy, remember, validate};
+use crate::db::Db;
+use crate::error::AppError;
+use crate::web::forms::{FieldErrors, private_page, see_other, too_long};
+use crate::web::layout::Layout;
+
+#[derive(Deserialize, Default)]
+pub struct ProfileForm {
+    #[serde(default)]
+    display_name: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct EmailForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    current_password: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    new_password_again: String,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/account.html")]
+struct AccountPage {
+    layout: Layout,
+    csrf_token: String,
+    username: String,
+    role: &'static str,
+    member_since: String,
+    display_name: String,
+    email: String,
+    errors: FieldErrors,
+}
+
+/// What the forms show: the stored values, or what was just typed into a refused form.
+#[derive(Default)]
+struct Typed {
+    display_name: Option<String>,
+    email: Option<String>,
+}
+
+pub async fn show(db: web::Data<Db>, me: SignedIn) -> Result<HttpResponse, AppError> {
+    render(&db, &me, Typed::default(), FieldErrors::default()).await
+}
+
+async fn render(
+    db: &Db,
+    me: &SignedIn,
+    typed: Typed,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let header = me.visitor.header();
+    let layout = db
+        .run(move |conn| Layout::load(conn, header, Some("Your account")))
+        .await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let user = &me.user;
+    private_page(
+        status,
+        &AccountPage {
+            layout,
+            csrf_token: me.visitor.session.csrf_token(),
+            username: user.username.clone(),
+            role: user.role().label(),
+            member_since: crate::web::dates::human(user.created_at),
+            display_name: typed
+                .display_name
+                .unwrap_or_else(|| user.display_name.clone()),
+            email: typed.email.unwrap_or_else(|| user.email.clone()),
+            errors,
+        },
+    )
+}
+
+pub async fn update_profile(
+    db: web::Data<Db>,
+    me: SignedIn,
+    form: web::Form<ProfileForm>,
+) -> Result<HttpResponse, AppError> {
+    let name = form.into_inner().display_name;
+    if let Err(message) = validate::display_name(&name) {
+        let mut errors = FieldErrors::default();
+        errors.add("display_name", message);
+        let typed = Typed {
+            display_name: Some(name),
+            ..Typed::default()
+        };
+        return render(&db, &me, typed, errors).await;
+    }
+    let id = me.user.id;
+    db.run(move |conn| Ok(users::set_display_name(conn, id, &name)?))
+        .await?;
+    me.visitor.session.flash("Your name has been updated.");
+    Ok(see_other("/account"))
+}
+
+/// Runs the password check on a blocking thread.
+async fn password_is_right(user: &User, password: String) -> Result<bool, AppError> {
+    let stored = user.password_hash.clone();
+    let verified = web::block(move || password::verify(&password, stored.as_deref()))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("password check failed: {e}")))?;
+    Ok(!matches!(verified, Verified::No))
+}
+
+pub async fn update_email(
+    db: web::Data<Db>,
+    me: SignedIn,
+    form: web::Form<EmailForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let mut errors = FieldErrors::default();
+    if let Err(message) = validate::email(&form.email) {
+        errors.add("email", message);
+    }
+    if too_long(&form.current_password, 1024)
+        || !password_is_right(&me.user, form.current_password.clone()).await?
+    {
+        errors.add(
+            "email_password",
+            "That is not your current password; your email address was not changed.",
+        );
+    }
+    let (id, email) = (me.user.id, form.email.clone());
+    if errors.is_empty() {
+        let changed = db
+            .run(move |conn| {
+                if users::email_taken(conn, &email, Some(id))? {
+                    return Ok(false);
+                }
+                match users::set_email(conn, id, &email) {
+                    Ok(()) => Ok(true),
+                    Err(e) if users::is_unique_violation(&e) => Ok(false),
+                    Err(e) => Err(e.into()),
+                }
+            })
+            .await?;
+        if changed {
+            me.visitor
+                .session
+                .flash("Your email address has been updated.");
+            return Ok(see_other("/account"));
+        }
+        errors.add("email", "Another account already uses that email address.");
+    }
+    let typed = Typed {
+        email: Some(form.email),
+        ..Typed::default()
+    };
+    render(&db, &me, typed, errors).await
+}
+
+pub async fn update_password(
+    db: web::Data<Db>,
+    me: SignedIn,
+    form: web::Form<PasswordForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let mut errors = FieldErrors::default();
+    if too_long(&form.current_password, 1024)
+        || !password_is_right(&me.user, form.current_password.clone()).await?
+    {
+        errors.add("current_password", "That is not your current password.");
+    }
+    if let Err(problem) =
+        password_policy::check(&form.new_password, &me.user.username, &me.user.email)
+    {
+        errors.add("new_password", problem.message());
+    } else if form.new_password != form.new_password_again {
+        errors.add("new_password_again", "The two new passwords do not match.");
+    }
+    if !errors.is_empty() {
+        return render(&db, &me, Typed::default(), errors).await;
+    }
+    let plain = form.new_password;
+    let hash = web::block(move || password::hash(&plain))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing task failed: {e}")))??;
+    let (id, stored) = (me.user.id, hash.clone());
+    db.run(move |conn| {
+        users::set_password_hash(conn, id, &stored)?;
+        remember::forget_all(conn, id)?;
+        Ok(())
+    })
+    .await?;
+    me.visitor.session.refresh_password(&hash);
+    me.visitor.session.flash(
+        "Your password has been changed. Other browsers where you were logged in are logged out.",
+    );
+    Ok(see_other("/account"))
+}

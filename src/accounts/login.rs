@@ -1,0 +1,250 @@
+//! Logging in (by username or email) and out.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::accounts::password::{self, Verified};
+use crate::accounts::users::{self, User};
+use crate::accounts::visitor::Visitor;
+use crate::accounts::{remember, throttle};
+use crate::db::Db;
+use crate::error::AppError;
+use crate::web::client::ClientAddr;
+use crate::web::forms::{FieldErrors, private_page, see_other, too_long};
+use crate::web::layout::Layout;
+use crate::web::{SiteInfo, dates, local_path};
+
+const BAD_CREDENTIALS: &str =
+    "The username, email address or password is not right. Check them and try again.";
+
+#[derive(Deserialize, Default)]
+pub struct LoginForm {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+    remember: Option<String>,
+    #[serde(default)]
+    redirect_to: String,
+}
+
+#[derive(Deserialize)]
+pub struct RedirectQuery {
+    redirect_to: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/login.html")]
+struct LoginPage {
+    layout: Layout,
+    csrf_token: String,
+    login: String,
+    remember: bool,
+    redirect_to: String,
+    error: Option<String>,
+    errors: FieldErrors,
+}
+
+pub async fn show(
+    db: web::Data<Db>,
+    visitor: Visitor,
+    query: web::Query<RedirectQuery>,
+) -> Result<HttpResponse, AppError> {
+    let redirect_to = query
+        .redirect_to
+        .as_deref()
+        .and_then(local_path)
+        .unwrap_or_default();
+    if visitor.user.is_some() && !redirect_to.is_empty() {
+        return Ok(see_other(&redirect_to));
+    }
+    let form = LoginForm {
+        redirect_to,
+        ..LoginForm::default()
+    };
+    render(
+        &db,
+        &visitor,
+        form,
+        None,
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn render(
+    db: &Db,
+    visitor: &Visitor,
+    form: LoginForm,
+    error: Option<String>,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let header = visitor.header();
+    let csrf_token = visitor.session.csrf_token();
+    let layout = db
+        .run(move |conn| Layout::load(conn, header, Some("Log in")))
+        .await?;
+    let page = LoginPage {
+        layout,
+        csrf_token,
+        login: form.login,
+        remember: form.remember.is_some(),
+        redirect_to: form.redirect_to,
+        error,
+        errors,
+    };
+    private_page(status, &page)
+}
+
+pub async fn submit(
+    db: web::Data<Db>,
+    site: web::Data<SiteInfo>,
+    visitor: Visitor,
+    client: ClientAddr,
+    form: web::Form<LoginForm>,
+) -> Result<HttpResponse, AppError> {
+    let mut form = form.into_inner();
+    form.redirect_to = local_path(&form.redirect_to).unwrap_or_default();
+    let mut errors = FieldErrors::default();
+    if form.login.trim().is_empty() {
+        errors.add("login", "Enter your username or email address.");
+    } else if too_long(&form.login, 254) {
+        errors.add(
+            "login",
+            "That is longer than any username or email address here.",
+        );
+    }
+    if form.password.is_empty() {
+        errors.add("password", "Enter your password.");
+    } else if too_long(&form.password, 1024) {
+        errors.add(
+            "password",
+            "That password is longer than any password here.",
+        );
+    }
+    if !errors.is_empty() {
+        return render(&db, &visitor, form, None, errors, StatusCode::BAD_REQUEST).await;
+    }
+
+    let subjects = throttle::subjects(&form.login, &client.0);
+    let (lock, user) = {
+        let (subjects, login) = (subjects.clone(), form.login.clone());
+        db.run(move |conn| {
+            let now = dates::now();
+            let lock = throttle::locked_until(conn, &subjects, now)?;
+            let user = match lock {
+                Some(_) => None,
+                None => users::find_by_login(conn, &login)?,
+            };
+            Ok((lock.map(|until| throttle::wait_phrase(now, until)), user))
+        })
+        .await?
+    };
+    if let Some(wait) = lock {
+        return Err(AppError::TooManyRequests(format!(
+            "There have been too many failed attempts to log in. For your safety, logging \
+             in is paused; please try again {wait}, or reset your password."
+        )));
+    }
+
+    let password = std::mem::take(&mut form.password);
+    let stored = user.as_ref().and_then(|u| u.password_hash.clone());
+    let verified = web::block(move || {
+        let verified = password::verify(&password, stored.as_deref());
+        let rehash = match verified {
+            Verified::YesButRehash => password::hash(&password).ok(),
+            _ => None,
+        };
+        (verified, rehash)
+    })
+    .await
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("password check failed: {e}")))?;
+
+    let (user, rehash) = match (user, verified) {
+        (Some(user), (Verified::Yes | Verified::YesButRehash, rehash)) => (user, rehash),
+        _ => {
+            db.run(move |conn| Ok(throttle::record_failure(conn, &subjects, dates::now())?))
+                .await?;
+            let error = Some(BAD_CREDENTIALS.to_owned());
+            return render(
+                &db,
+                &visitor,
+                form,
+                error,
+                FieldErrors::default(),
+                StatusCode::UNAUTHORIZED,
+            )
+            .await;
+        }
+    };
+    let remember_me = form.remember.is_some();
+    let token = finish_login(&db, &visitor, user, rehash, remember_me, &subjects[0]).await?;
+    let target = if form.redirect_to.is_empty() {
+        "/"
+    } else {
+        &form.redirect_to
+    };
+    let mut response = HttpResponse::SeeOther();
+    response.insert_header((header::LOCATION, target));
+    if let Some(token) = token {
+        response.cookie(remember::cookie(token, site.secure_cookies));
+    }
+    Ok(response.finish())
+}
+
+/// Stores a fresh hash if needed, forgives the account's failures and renews the session.
+/// Returns the remember-me token, if one was asked for.
+async fn finish_login(
+    db: &Db,
+    visitor: &Visitor,
+    mut user: User,
+    rehash: Option<String>,
+    remember_me: bool,
+    account_subject: &str,
+) -> Result<Option<String>, AppError> {
+    let (id, subject) = (user.id, account_subject.to_owned());
+    let new_hash = rehash.clone();
+    let token = db
+        .run(move |conn| {
+            if let Some(hash) = &new_hash {
+                users::set_password_hash(conn, id, hash)?;
+            }
+            throttle::clear(conn, &subject)?;
+            Ok(if remember_me {
+                Some(remember::create(conn, id, dates::now())?)
+            } else {
+                None
+            })
+        })
+        .await?;
+    if let Some(hash) = rehash {
+        user.password_hash = Some(hash);
+    }
+    visitor.session.log_in(&user);
+    visitor
+        .session
+        .flash(&format!("Welcome back, {}.", user.display_name));
+    Ok(token)
+}
+
+pub async fn logout(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    site: web::Data<SiteInfo>,
+    visitor: Visitor,
+) -> Result<HttpResponse, AppError> {
+    if let Some(cookie) = req.cookie(remember::COOKIE) {
+        let token = cookie.value().to_owned();
+        db.run(move |conn| Ok(remember::forget(conn, &token)?))
+            .await?;
+    }
+    visitor.session.log_out();
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/"))
+        .cookie(remember::removal_cookie(site.secure_cookies))
+        .finish())
+}

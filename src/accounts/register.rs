@@ -1,0 +1,179 @@
+//! Registration, when the site's "Anyone can register" setting is on.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::accounts::users::{self, NewUser};
+use crate::accounts::visitor::Visitor;
+use crate::accounts::{password, password_policy, validate};
+use crate::db::Db;
+use crate::error::AppError;
+use crate::settings::Settings;
+use crate::web::forms::{FieldErrors, private_page, see_other, too_long};
+use crate::web::layout::Layout;
+use crate::web::{dates, local_path};
+
+#[derive(Deserialize, Default)]
+pub struct RegisterForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password_again: String,
+    #[serde(default)]
+    redirect_to: String,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/register.html")]
+struct RegisterPage {
+    layout: Layout,
+    csrf_token: String,
+    form: RegisterForm,
+    errors: FieldErrors,
+}
+
+pub async fn show(db: web::Data<Db>, visitor: Visitor) -> Result<HttpResponse, AppError> {
+    render(
+        &db,
+        &visitor,
+        RegisterForm::default(),
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The form, or, with registration off, a page that says so (403 for a POST).
+async fn render(
+    db: &Db,
+    visitor: &Visitor,
+    mut form: RegisterForm,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let header = visitor.header();
+    let csrf_token = visitor.session.csrf_token();
+    let layout = db
+        .run(move |conn| Layout::load(conn, header, Some("Register")))
+        .await?;
+    let status = if layout.settings.users_can_register {
+        status
+    } else if status == StatusCode::OK {
+        StatusCode::OK
+    } else {
+        StatusCode::FORBIDDEN
+    };
+    form.password.clear();
+    form.password_again.clear();
+    private_page(
+        status,
+        &RegisterPage {
+            layout,
+            csrf_token,
+            form,
+            errors,
+        },
+    )
+}
+
+pub async fn submit(
+    db: web::Data<Db>,
+    visitor: Visitor,
+    form: web::Form<RegisterForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let mut errors = check_fields(&form);
+    let (username, email) = (form.username.clone(), form.email.clone());
+    let settings_and_taken = db
+        .run(move |conn| {
+            let settings = Settings::load(conn)?;
+            let username_taken = users::username_taken(conn, &username)?;
+            let email_taken = users::email_taken(conn, &email, None)?;
+            Ok((settings, username_taken, email_taken))
+        })
+        .await?;
+    let (settings, username_taken, email_taken) = settings_and_taken;
+    if !settings.users_can_register {
+        return render(
+            &db,
+            &visitor,
+            form,
+            FieldErrors::default(),
+            StatusCode::FORBIDDEN,
+        )
+        .await;
+    }
+    if username_taken {
+        errors.add("username", "That username is taken; please choose another.");
+    }
+    if email_taken {
+        errors.add(
+            "email",
+            "That email address already has an account. Log in, or reset your password.",
+        );
+    }
+    if !errors.is_empty() {
+        return render(&db, &visitor, form, errors, StatusCode::BAD_REQUEST).await;
+    }
+
+    let plain = form.password.clone();
+    let hash = web::block(move || password::hash(&plain))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing task failed: {e}")))??;
+    let role = settings.default_role;
+    let (username, email) = (form.username.clone(), form.email.clone());
+    let created = db
+        .run(move |conn| {
+            let new = NewUser {
+                username: &username,
+                email: &email,
+                display_name: &username,
+                password_hash: &hash,
+                role,
+            };
+            match users::insert(conn, &new, dates::now()) {
+                Ok(id) => Ok(users::find(conn, id)?),
+                Err(e) if users::is_unique_violation(&e) => Ok(None),
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await?;
+    let Some(user) = created else {
+        // Taken between the check and the insert.
+        let mut errors = FieldErrors::default();
+        errors.add("username", "That username or email address was just taken.");
+        return render(&db, &visitor, form, errors, StatusCode::CONFLICT).await;
+    };
+    visitor.session.log_in(&user);
+    visitor.session.flash(&format!(
+        "Welcome, {}! Your account is ready.",
+        user.display_name
+    ));
+    let target = local_path(&form.redirect_to).unwrap_or_else(|| "/account".to_owned());
+    Ok(see_other(&target))
+}
+
+fn check_fields(form: &RegisterForm) -> FieldErrors {
+    let mut errors = FieldErrors::default();
+    if let Err(message) = validate::username(&form.username) {
+        errors.add("username", message);
+    }
+    if let Err(message) = validate::email(&form.email) {
+        errors.add("email", message);
+    }
+    if let Err(problem) = password_policy::check(&form.password, &form.username, &form.email) {
+        errors.add("password", problem.message());
+    } else if form.password != form.password_again {
+        errors.add("password_again", "The two passwords do not match.");
+    }
+    if too_long(&form.redirect_to, 2000) {
+        errors.add("username", "The form was malformed; please try again.");
+    }
+    errors
+}

@@ -1,0 +1,140 @@
+//! Who is asking: the `Visitor` extractor hands every handler the logged-in user (or none),
+//! and the role guards refuse what a role may not do. Checks live here, not in templates.
+
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, web};
+
+use crate::accounts::remember;
+use crate::accounts::session::AppSession;
+use crate::accounts::users::{self, Role, User};
+use crate::db::Db;
+use crate::error::AppError;
+use crate::web::dates;
+use crate::web::layout::HeaderInfo;
+
+pub struct Visitor {
+    pub user: Option<User>,
+    pub session: AppSession,
+}
+
+impl Visitor {
+    pub async fn from_request_parts(req: &HttpRequest) -> Result<Visitor, AppError> {
+        let session = AppSession::of(req);
+        let db = req
+            .app_data::<web::Data<Db>>()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no database configured")))?
+            .clone();
+        let user = if let Some(id) = session.user_id() {
+            match db.run(move |conn| Ok(users::find(conn, id)?)).await? {
+                Some(user) if session.matches_password_of(&user) => Some(user),
+                _ => {
+                    session.log_out();
+                    None
+                }
+            }
+        } else if let Some(cookie) = req.cookie(remember::COOKIE) {
+            let token = cookie.value().to_owned();
+            let user = db
+                .run(move |conn| Ok(remember::user_for(conn, &token, dates::now())?))
+                .await?;
+            if let Some(user) = &user {
+                session.log_in(user);
+            }
+            user
+        } else {
+            None
+        };
+        Ok(Visitor { user, session })
+    }
+
+    /// What the page header shows; takes the one-time notice.
+    pub fn header(&self) -> HeaderInfo {
+        HeaderInfo {
+            user: self
+                .user
+                .as_ref()
+                .map(|u| (u.display_name.clone(), u.role())),
+            notice: self.session.take_flash(),
+            csrf_token: self.user.as_ref().map(|_| self.session.csrf_token()),
+        }
+    }
+
+    pub fn role(&self) -> Option<Role> {
+        self.user.as_ref().map(User::role)
+    }
+}
+
+impl FromRequest for Visitor {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Visitor, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { Visitor::from_request_parts(&req).await })
+    }
+}
+
+/// The least role a guarded handler accepts.
+pub trait MinimumRole {
+    const ROLE: Role;
+}
+
+pub struct AnyRole;
+impl MinimumRole for AnyRole {
+    const ROLE: Role = Role::Subscriber;
+}
+
+pub struct EditorRole;
+impl MinimumRole for EditorRole {
+    const ROLE: Role = Role::Editor;
+}
+
+pub struct AdminRole;
+impl MinimumRole for AdminRole {
+    const ROLE: Role = Role::Admin;
+}
+
+/// A logged-in visitor with at least role `R`; others are sent to log in (303) or refused
+/// (403).
+pub struct RequireRole<R: MinimumRole> {
+    pub user: User,
+    pub visitor: Visitor,
+    role: PhantomData<R>,
+}
+
+pub type SignedIn = RequireRole<AnyRole>;
+pub type RequireEditor = RequireRole<EditorRole>;
+pub type RequireAdmin = RequireRole<AdminRole>;
+
+impl<R: MinimumRole> FromRequest for RequireRole<R> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<RequireRole<R>, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let visitor = Visitor::from_request_parts(&req).await?;
+            let Some(user) = visitor.user.clone() else {
+                let here = match req.uri().path_and_query() {
+                    Some(pq) => pq.as_str().to_owned(),
+                    None => req.path().to_owned(),
+                };
+                return Err(AppError::LoginRequired(here));
+            };
+            if !user.role().at_least(R::ROLE) {
+                return Err(AppError::Forbidden(
+                    "Your account does not have permission to see this page.".to_owned(),
+                ));
+            }
+            Ok(RequireRole {
+                user,
+                visitor,
+                role: PhantomData,
+            })
+        })
+    }
+}

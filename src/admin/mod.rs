@@ -1,0 +1,11 @@
+//! The editor's back office.
+
+mod general_settings;
+
+use actix_web::web;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/admin", web::get().to(general_settings::dashboard))
+        .route("/admin/settings", web::get().to(general_settings::show))
+        .route("/admin/settings", web::post().to(general_settings::submit));
+}

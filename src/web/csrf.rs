@@ -1,0 +1,137 @@
+//! Every state-changing request must carry the session's CSRF token (the `csrf_token`
+//! field of a form, or an `X-CSRF-Token` header) and, when the browser says where it comes
+//! from, come from this site. Checked here for every route, so no handler can forget it.
+
+use actix_session::SessionExt;
+use actix_web::HttpMessage;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, header};
+use actix_web::middleware::Next;
+use actix_web::web::{Bytes, BytesMut};
+use futures_util::StreamExt;
+use subtle::ConstantTimeEq;
+
+use crate::error::AppError;
+
+pub const FIELD: &str = "csrf_token";
+const HEADER: &str = "x-csrf-token";
+/// The largest form body accepted anywhere (a 5,000-character comment fits many times).
+pub const MAX_FORM_BYTES: usize = 64 * 1024;
+
+pub async fn protect(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.call(req).await;
+    }
+    if !comes_from_this_site(&req) {
+        return Err(AppError::CsrfRejected.into());
+    }
+    let expected: Option<String> = req
+        .get_session()
+        .get(crate::accounts::session::CSRF)
+        .ok()
+        .flatten();
+    let submitted = match header_token(&req) {
+        Some(token) => Some(token),
+        None if is_form(&req) => {
+            let body = read_body(&mut req).await?;
+            let token = form_token(&body);
+            req.set_payload(payload_of(body));
+            token
+        }
+        None => None,
+    };
+    match (expected, submitted) {
+        (Some(expected), Some(submitted))
+            if bool::from(expected.as_bytes().ct_eq(submitted.as_bytes())) =>
+        {
+            next.call(req).await
+        }
+        _ => Err(AppError::CsrfRejected.into()),
+    }
+}
+
+/// Origin (or, failing that, Referer) must name this site when the browser sends one.
+fn comes_from_this_site(req: &ServiceRequest) -> bool {
+    let info = req.connection_info();
+    let ours = format!("{}://{}", info.scheme(), info.host());
+    let headers = req.headers();
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        return origin.to_str().is_ok_and(|o| o == ours);
+    }
+    if let Some(referer) = headers.get(header::REFERER) {
+        return referer.to_str().is_ok_and(|r| {
+            r == ours
+                || r.strip_prefix(&ours)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        });
+    }
+    true
+}
+
+fn header_token(req: &ServiceRequest) -> Option<String> {
+    req.headers()
+        .get(HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+fn is_form(req: &ServiceRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"))
+}
+
+async fn read_body(req: &mut ServiceRequest) -> Result<Bytes, AppError> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_FORM_BYTES) {
+        return Err(AppError::PayloadTooLarge);
+    }
+    let mut payload = req.take_payload();
+    let mut body = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk =
+            chunk.map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?;
+        if body.len() + chunk.len() > MAX_FORM_BYTES {
+            return Err(AppError::PayloadTooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+fn form_token(body: &[u8]) -> Option<String> {
+    form_urlencoded::parse(body)
+        .find(|(key, _)| key == FIELD)
+        .map(|(_, value)| value.into_owned())
+}
+
+/// Puts a body that was read back, for the handler's own extractor.
+fn payload_of(body: Bytes) -> Payload {
+    let (_, mut payload) = actix_http::h1::Payload::create(true);
+    payload.unread_data(body);
+    Payload::from(payload)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::form_token;
+
+    #[test]
+    fn the_token_is_found_among_other_fields() {
+        assert_eq!(
+            form_token(b"a=1&csrf_token=abc%2B&b=2").as_deref(),
+            Some("abc+")
+        );
+        assert_eq!(form_token(b"a=1"), None);
+        assert_eq!(form_token(b"\xff\xfe=\xff"), None);
+    }
+}
