@@ -121,9 +121,7 @@ pub async fn update_profile(
 /// Runs the password check on a blocking thread.
 async fn password_is_right(user: &User, password: String) -> Result<bool, AppError> {
     let stored = user.password_hash.clone();
-    let verified = web::block(move || password::verify(&password, stored.as_deref()))
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("password check failed: {e}")))?;
+    let (verified, _) = password::verify_off_thread(password, stored).await?;
     Ok(!matches!(verified, Verified::No))
 }
 
@@ -197,9 +195,7 @@ pub async fn update_password(
         return render(&db, &me, Typed::default(), errors).await;
     }
     let plain = form.new_password;
-    let hash = web::block(move || password::hash(&plain))
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing task failed: {e}")))??;
+    let hash = password::hash_off_thread(plain).await?;
     let (id, stored) = (me.user.id, hash.clone());
     db.run(move |conn| {
         users::set_password_hash(conn, id, &stored)?;

@@ -153,16 +153,7 @@ pub async fn submit(
 
     let password = std::mem::take(&mut form.password);
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
-    let verified = web::block(move || {
-        let verified = password::verify(&password, stored.as_deref());
-        let rehash = match verified {
-            Verified::YesButRehash => password::hash(&password).ok(),
-            _ => None,
-        };
-        (verified, rehash)
-    })
-    .await
-    .map_err(|e| AppError::Internal(anyhow::anyhow!("password check failed: {e}")))?;
+    let verified = password::verify_off_thread(password, stored).await?;
 
     let (user, rehash) = match (user, verified) {
         (Some(user), (Verified::Yes | Verified::YesButRehash, rehash)) => (user, rehash),

@@ -1,9 +1,53 @@
 //! Argon2id password hashes as PHC strings, with OWASP's parameters (19 MiB, 2 passes,
-//! 1 lane: the argon2 crate's defaults). Callers run these on a blocking thread.
+//! 1 lane: the argon2 crate's defaults). Request handlers use the `_off_thread` versions.
 
 use std::sync::LazyLock;
 
 use argon2::{ARGON2ID_IDENT, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier};
+use tokio::sync::Semaphore;
+
+use crate::error::AppError;
+
+/// At most this many hashes at once, leaving a core for page views: a burst of logins
+/// queues up instead of starving every other request of CPU.
+static HASHING_SLOTS: LazyLock<Semaphore> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    Semaphore::new(cores.saturating_sub(1).max(1))
+});
+
+async fn off_thread<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let _slot = HASHING_SLOTS
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing slots closed: {e}")))?;
+    actix_web::web::block(work)
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing task failed: {e}")))
+}
+
+/// `hash` on the blocking pool, within the hashing limit.
+pub async fn hash_off_thread(password: String) -> Result<String, AppError> {
+    Ok(off_thread(move || hash(&password)).await??)
+}
+
+/// `verify` on the blocking pool, within the hashing limit. With `Verified::YesButRehash`
+/// also returns the fresh hash to store.
+pub async fn verify_off_thread(
+    password: String,
+    stored: Option<String>,
+) -> Result<(Verified, Option<String>), AppError> {
+    off_thread(move || {
+        let verified = verify(&password, stored.as_deref());
+        let rehash = match verified {
+            Verified::YesButRehash => hash(&password).ok(),
+            _ => None,
+        };
+        (verified, rehash)
+    })
+    .await
+}
 
 fn hasher() -> Argon2<'static> {
     Argon2::default()

@@ -123,9 +123,7 @@ pub async fn submit(
     }
 
     let plain = form.password.clone();
-    let hash = web::block(move || password::hash(&plain))
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing task failed: {e}")))??;
+    let hash = password::hash_off_thread(plain).await?;
     let role = settings.default_role;
     let (username, email) = (form.username.clone(), form.email.clone());
     let created = db

@@ -246,9 +246,7 @@ pub async fn submit_reset(
         return render_reset(&db, &visitor, form.token, true, errors).await;
     }
     let plain = form.password;
-    let hash = web::block(move || password::hash(&plain))
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing task failed: {e}")))??;
+    let hash = password::hash_off_thread(plain).await?;
     let (token, id) = (form.token, user.id);
     let used = db
         .run(move |conn| {

@@ -28,6 +28,10 @@ async fn the_main_pages_pass_the_nu_html_checker() {
         ("article", "/posts/exosome-therapy-skin-rejuvenation"),
         ("category", "/category/routines"),
         ("not-found", "/posts/nope"),
+        ("login", "/login"),
+        ("register", "/register"),
+        ("forgot-password", "/forgot-password"),
+        ("reset-password", "/reset-password?token=expired"),
     ];
     let mut files = Vec::new();
     for (name, path) in pages {
