@@ -89,8 +89,12 @@ impl AppSession {
         self.set(FLASH, message);
     }
 
+    /// Touches the session only when there is a notice: a `remove` alone would mark it
+    /// changed and send every anonymous reader a cookie.
     pub fn take_flash(&self) -> Option<String> {
-        self.0.remove_as::<String>(FLASH).and_then(Result::ok)
+        let notice: String = self.get(FLASH)?;
+        self.0.remove(FLASH);
+        Some(notice)
     }
 
     pub fn raw(&self) -> &Session {

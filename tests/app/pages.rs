@@ -27,6 +27,7 @@ on_both_backends!(
     a_malformed_page_number_gets_a_clear_400_page,
     category_and_tag_archives_list_only_their_posts,
     every_response_carries_the_security_headers,
+    a_reader_who_only_browses_gets_no_cookie,
 );
 
 async fn the_home_page_lists_the_seed_article_with_the_site_chrome(app: TestApp) {
@@ -173,5 +174,15 @@ async fn every_response_carries_the_security_headers(app: TestApp) {
         assert!(!csp.contains("unsafe-inline"), "{path}");
         assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
         assert!(headers.contains_key("referrer-policy"), "{path}");
+    }
+}
+
+async fn a_reader_who_only_browses_gets_no_cookie(app: TestApp) {
+    for path in ["/", SEED_SLUG, "/category/routines", "/nope", "/static/style.css"] {
+        let response = app.get(path).await;
+        assert!(
+            !response.headers().contains_key("set-cookie"),
+            "{path} set a cookie"
+        );
     }
 }
