@@ -10,6 +10,7 @@ pub mod error;
 pub mod mail;
 pub mod posts;
 pub mod settings;
+pub mod shop;
 pub mod web;
 
 use std::net::TcpListener;

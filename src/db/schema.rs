@@ -1,5 +1,5 @@
 // Kept by hand in step with migrations/sqlite and migrations/postgres: only column types that
-// both backends share (Integer, Text, Bool, Timestamp) so one schema serves the MultiConnection.
+// both backends share (Integer, BigInt, Text, Bool, Timestamp) so one schema serves the MultiConnection.
 
 diesel::table! {
     users (id) {
@@ -107,6 +107,87 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    products (id) {
+        id -> Integer,
+        slug -> Text,
+        name -> Text,
+        short_description -> Text,
+        description -> Text,
+        price_cents -> BigInt,
+        sale_price_cents -> Nullable<BigInt>,
+        sku -> Text,
+        stock -> Nullable<Integer>,
+        image -> Text,
+        image_alt -> Text,
+        published -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    carts (id) {
+        id -> Integer,
+        token_hash -> Nullable<Text>,
+        user_id -> Nullable<Integer>,
+        coupon_code -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cart_items (cart_id, product_id) {
+        cart_id -> Integer,
+        product_id -> Integer,
+        quantity -> Integer,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    orders (id) {
+        id -> Integer,
+        public_id -> Text,
+        user_id -> Nullable<Integer>,
+        owner_token_hash -> Nullable<Text>,
+        idempotency_key -> Text,
+        status -> Text,
+        name -> Text,
+        email -> Text,
+        shipping_address -> Text,
+        coupon_code -> Nullable<Text>,
+        subtotal_cents -> BigInt,
+        shipping_cents -> BigInt,
+        discount_cents -> BigInt,
+        total_cents -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    order_items (id) {
+        id -> Integer,
+        order_id -> Integer,
+        product_id -> Nullable<Integer>,
+        name -> Text,
+        sku -> Text,
+        unit_price_cents -> BigInt,
+        quantity -> Integer,
+    }
+}
+
+diesel::table! {
+    coupons (id) {
+        id -> Integer,
+        code -> Text,
+        kind -> Text,
+        amount -> BigInt,
+        expires_at -> Nullable<Timestamp>,
+        usage_limit -> Nullable<Integer>,
+        used_count -> Integer,
+    }
+}
+
 diesel::joinable!(posts -> users (author_id));
 diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(remember_tokens -> users (user_id));
@@ -114,6 +195,12 @@ diesel::joinable!(posts -> categories (category_id));
 diesel::joinable!(post_tags -> posts (post_id));
 diesel::joinable!(post_tags -> tags (tag_id));
 diesel::joinable!(comments -> posts (post_id));
+diesel::joinable!(carts -> users (user_id));
+diesel::joinable!(cart_items -> carts (cart_id));
+diesel::joinable!(cart_items -> products (product_id));
+diesel::joinable!(orders -> users (user_id));
+diesel::joinable!(order_items -> orders (order_id));
+diesel::joinable!(order_items -> products (product_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -126,4 +213,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     password_resets,
     remember_tokens,
+    products,
+    carts,
+    cart_items,
+    orders,
+    order_items,
+    coupons,
 );

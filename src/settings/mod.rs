@@ -56,6 +56,30 @@ pub const DEFINITIONS: &[Definition] = &[
         default: "subscriber",
         help: "New user default role",
     },
+    Definition {
+        key: "shipping_flat_rate_cents",
+        kind: Kind::Int {
+            min: 0,
+            max: 100_000,
+        },
+        default: "495",
+        help: "Shop: flat shipping rate per order, in cents",
+    },
+    Definition {
+        key: "free_shipping_threshold_cents",
+        kind: Kind::Int {
+            min: 0,
+            max: 10_000_000,
+        },
+        default: "5000",
+        help: "Shop: orders with a subtotal of at least this many cents ship free (0: never)",
+    },
+    Definition {
+        key: "guest_checkout",
+        kind: Kind::Bool,
+        default: "1",
+        help: "Shop: shoppers can check out without an account",
+    },
 ];
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -74,6 +98,9 @@ pub struct Settings {
     pub posts_per_page: i64,
     pub users_can_register: bool,
     pub default_role: Role,
+    pub shipping_flat_rate_cents: i64,
+    pub free_shipping_threshold_cents: i64,
+    pub guest_checkout: bool,
 }
 
 impl Default for Settings {
@@ -97,6 +124,9 @@ impl Settings {
             posts_per_page: int("posts_per_page"),
             users_can_register: flag("users_can_register"),
             default_role: Role::parse(value_or_default(map, "default_role")),
+            shipping_flat_rate_cents: int("shipping_flat_rate_cents"),
+            free_shipping_threshold_cents: int("free_shipping_threshold_cents"),
+            guest_checkout: flag("guest_checkout"),
         }
     }
 }

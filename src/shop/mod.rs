@@ -1,0 +1,3 @@
+//! The skincare shop.
+
+pub mod money;
