@@ -78,6 +78,7 @@ impl Application {
                 site.public_url
             );
         }
+        shop::spawn_cart_cleanup(db.clone());
         let shared = Shared {
             db: actix::Data::new(db),
             secrets: actix::Data::new(secrets),
@@ -161,6 +162,7 @@ where
             .configure(web::static_files::routes)
             .configure(posts::routes)
             .configure(accounts::routes)
+            .configure(shop::routes)
             .configure(admin::routes)
             .default_service(actix::to(web::layout::not_found))
     })

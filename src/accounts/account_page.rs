@@ -12,6 +12,7 @@ use crate::accounts::visitor::SignedIn;
 use crate::accounts::{password_policy, remember, validate};
 use crate::db::Db;
 use crate::error::AppError;
+use crate::shop::orders::{self, OrderView};
 use crate::web::forms::{FieldErrors, private_page, see_other, too_long};
 use crate::web::layout::Layout;
 
@@ -50,6 +51,7 @@ struct AccountPage {
     display_name: String,
     email: String,
     errors: FieldErrors,
+    orders: Vec<OrderView>,
 }
 
 /// What the forms show: the stored values, or what was just typed into a refused form.
@@ -70,8 +72,12 @@ async fn render(
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let header = me.visitor.header();
-    let layout = db
-        .run(move |conn| Layout::load(conn, header, Some("Your account")))
+    let user_id = me.user.id;
+    let (layout, orders) = db
+        .run(move |conn| {
+            let layout = Layout::load(conn, header, Some("Your account"))?;
+            Ok((layout, orders::of_user(conn, user_id)?))
+        })
         .await?;
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -92,6 +98,7 @@ async fn render(
                 .unwrap_or_else(|| user.display_name.clone()),
             email: typed.email.unwrap_or_else(|| user.email.clone()),
             errors,
+            orders: orders.iter().map(OrderView::new).collect(),
         },
     )
 }

@@ -215,6 +215,7 @@ async fn finish_login(
     if let Some(hash) = rehash {
         user.password_hash = Some(hash);
     }
+    crate::shop::adopt_guest_cart(db, &visitor.session, user.id).await?;
     visitor.session.log_in(&user);
     visitor
         .session

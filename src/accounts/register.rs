@@ -148,6 +148,7 @@ pub async fn submit(
         errors.add("username", "That username or email address was just taken.");
         return render(&db, &visitor, form, errors, StatusCode::CONFLICT).await;
     };
+    crate::shop::adopt_guest_cart(&db, &visitor.session, user.id).await?;
     visitor.session.log_in(&user);
     visitor.session.flash(&format!(
         "Welcome, {}! Your account is ready.",

@@ -13,6 +13,8 @@ const USER_ID: &str = "uid";
 const FINGERPRINT: &str = "fp";
 pub const CSRF: &str = "csrf";
 const FLASH: &str = "flash";
+const FLASH_LINK: &str = "flash_link";
+const CART_TOKEN: &str = "cart";
 
 #[derive(Clone)]
 pub struct AppSession(Session);
@@ -95,6 +97,34 @@ impl AppSession {
         let notice: String = self.get(FLASH)?;
         self.0.remove(FLASH);
         Some(notice)
+    }
+
+    /// A notice with a link after it ("… added to your cart. View cart").
+    pub fn flash_with_link(&self, message: &str, href: &str, label: &str) {
+        self.set(FLASH, message);
+        self.set(FLASH_LINK, (href, label));
+    }
+
+    /// The link of the one-time notice, if it has one; touches the session only then.
+    pub fn take_flash_link(&self) -> Option<(String, String)> {
+        let link: (String, String) = self.get(FLASH_LINK)?;
+        self.0.remove(FLASH_LINK);
+        Some(link)
+    }
+
+    /// The guest's cart token, if they have added anything (reading creates nothing).
+    pub fn cart_token(&self) -> Option<String> {
+        self.get(CART_TOKEN)
+    }
+
+    /// The guest's cart token, created on the first add to cart.
+    pub fn cart_token_or_new(&self) -> String {
+        if let Some(token) = self.cart_token() {
+            return token;
+        }
+        let token = new_token();
+        self.set(CART_TOKEN, &token);
+        token
     }
 
     pub fn raw(&self) -> &Session {

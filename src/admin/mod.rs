@@ -1,11 +1,17 @@
 //! The editor's back office.
 
 mod general_settings;
+mod orders;
 
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin", web::get().to(general_settings::dashboard))
         .route("/admin/settings", web::get().to(general_settings::show))
-        .route("/admin/settings", web::post().to(general_settings::submit));
+        .route("/admin/settings", web::post().to(general_settings::submit))
+        .route("/admin/orders", web::get().to(orders::list))
+        .route(
+            "/admin/orders/{id}/status",
+            web::post().to(orders::change_status),
+        );
 }

@@ -1,19 +1,24 @@
-//! Demo content: the seed article and a small magazine around it, loaded into an empty
-//! database on first start so that `cargo run` shows a real-looking site.
+//! Demo content: the seed article and a small magazine around it, and a small skincare
+//! shop, loaded into an empty database on first start so that `cargo run` shows a
+//! real-looking site.
 
 mod posts;
+mod products;
 
 use std::collections::HashMap;
 
 use diesel::prelude::*;
 
 use crate::db::DbConn;
-use crate::db::schema::{categories, post_tags, posts as posts_table, settings, tags, users};
+use crate::db::schema::{
+    categories, post_tags, posts as posts_table, products as products_table, settings, tags, users,
+};
 use crate::posts::markdown::to_safe_html;
 use crate::posts::slug::slugify;
 use crate::web::dates;
 
 pub use posts::{CATEGORIES, POSTS};
+pub use products::{COUPONS, PRODUCTS};
 
 /// Set once the demo has been loaded; it is never loaded again, even if every post is deleted.
 const MARKER: &str = "demo_loaded_at";
@@ -116,6 +121,38 @@ fn load(conn: &mut DbConn) -> anyhow::Result<()> {
                 .values((post_tags::post_id.eq(post_id), post_tags::tag_id.eq(tag_id)))
                 .execute(conn)?;
         }
+    }
+    load_shop(conn, now)
+}
+
+fn load_shop(conn: &mut DbConn, now: time::PrimitiveDateTime) -> anyhow::Result<()> {
+    for product in PRODUCTS {
+        diesel::insert_into(products_table::table)
+            .values((
+                products_table::slug.eq(product.slug),
+                products_table::name.eq(product.name),
+                products_table::short_description.eq(product.short_description),
+                products_table::description.eq(product.description),
+                products_table::price_cents.eq(product.price_cents),
+                products_table::sale_price_cents.eq(product.sale_price_cents),
+                products_table::sku.eq(product.sku),
+                products_table::stock.eq(product.stock),
+                products_table::image.eq(product.image()),
+                products_table::image_alt.eq(product.image_alt),
+                products_table::published.eq(true),
+                products_table::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    for (code, kind, amount) in COUPONS {
+        let coupon = crate::shop::coupons::NewCoupon {
+            code,
+            kind,
+            amount: *amount,
+            expires_at: None,
+            usage_limit: None,
+        };
+        crate::shop::coupons::insert(conn, &coupon)?;
     }
     Ok(())
 }

@@ -54,7 +54,9 @@ As we get older, our skin cells start to atrophy, and our bodies produce fewer e
 
 In the process, exosome therapy increases collagen and elastin production, improves wound healing, and decreases pigment production, Dr. Garlapati explains. As a result, skin becomes plumper, firmer, brighter, and smoother.
 
-You’ll be able to see improvements within two to six weeks following the treatment, according to Dr. Park. Just a week and a half after my own exosome therapy, I noticed my cheeks looking so much glowier and glassier than usual. If I were a foundation person, I would definitely cease to be one because my complexion looks so even and luminous on its own that I don’t want to cover it up."#,
+You’ll be able to see improvements within two to six weeks following the treatment, according to Dr. Park. Just a week and a half after my own exosome therapy, I noticed my cheeks looking so much glowier and glassier than usual. If I were a foundation person, I would definitely cease to be one because my complexion looks so even and luminous on its own that I don’t want to cover it up.
+
+*Between treatments, a lightweight [Hydrating Serum](/shop/hydrating-serum) and a cooling [Soothing Aloe Gel](/shop/soothing-gel) keep freshly treated skin calm and comfortable.*"#,
         category: "treatments",
         tags: &["exosomes", "in-office", "anti-aging"],
         image: "/static/img/exosome-glow.svg",

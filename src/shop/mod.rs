@@ -1,3 +1,131 @@
-//! The skincare shop.
+//! The skincare shop: catalogue, cart, checkout, orders and coupons. Every journey is a
+//! plain form and a 303 redirect; the mini-cart is rendered with each page.
 
+pub mod cart;
+mod cart_pages;
+mod catalogue;
+mod checkout;
+pub mod coupons;
 pub mod money;
+pub mod orders;
+pub mod pricing;
+pub mod products;
+pub mod quantity;
+mod views;
+
+use std::time::Duration;
+
+use actix_web::{HttpRequest, web};
+
+use crate::accounts::session::AppSession;
+use crate::accounts::tokens::token_hash;
+use crate::db::Db;
+use crate::error::AppError;
+use crate::web::error_pages::same_site_referer;
+use crate::web::{dates, local_path};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/shop", web::get().to(catalogue::list))
+        .route("/shop/{slug}", web::get().to(catalogue::product))
+        .route("/cart", web::get().to(cart_pages::show))
+        .route("/cart", web::post().to(cart_pages::update_all))
+        .route("/cart/items", web::post().to(cart_pages::add))
+        .route(
+            "/cart/items/{product_id}",
+            web::post().to(cart_pages::set_quantity),
+        )
+        .route(
+            "/cart/items/{product_id}/remove",
+            web::post().to(cart_pages::remove),
+        )
+        .route("/cart/coupon", web::post().to(cart_pages::apply_coupon))
+        .route(
+            "/cart/coupon/remove",
+            web::post().to(cart_pages::remove_coupon),
+        )
+        .route("/checkout", web::get().to(checkout::show))
+        .route("/checkout", web::post().to(checkout::submit))
+        .route("/orders/{id}", web::get().to(orders::show));
+}
+
+/// How often the background cleanup looks for expired guest carts.
+const CLEANUP_EVERY: Duration = Duration::from_secs(5 * 60);
+
+/// Deletes expired guest carts every few minutes, for as long as the server runs.
+pub fn spawn_cart_cleanup(db: Db) {
+    actix_web::rt::spawn(async move {
+        let mut every = actix_web::rt::time::interval(CLEANUP_EVERY);
+        loop {
+            every.tick().await;
+            match db
+                .run(|conn| Ok(cart::delete_expired_guest_carts(conn, dates::now())?))
+                .await
+            {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(carts = n, "expired guest carts deleted"),
+                Err(e) => tracing::warn!(error = %e, "guest cart cleanup failed"),
+            }
+        }
+    });
+}
+
+/// At login or registration: the guest's cart joins the user's saved cart, so nothing
+/// added before logging in is lost.
+pub async fn adopt_guest_cart(db: &Db, session: &AppSession, user_id: i32) -> Result<(), AppError> {
+    let Some(token) = session.cart_token() else {
+        return Ok(());
+    };
+    let guest = token_hash(&token);
+    db.run(move |conn| Ok(cart::merge_guest_cart(conn, &guest, user_id, dates::now())?))
+        .await?;
+    Ok(())
+}
+
+/// Where to send the shopper after a cart change: the page they were on (a `return_to`
+/// field, else the Referer), if it is on this site; else the cart.
+fn back_to(req: &HttpRequest, return_to: &str) -> String {
+    local_path(return_to)
+        .or_else(|| same_site_referer(req))
+        .unwrap_or_else(|| "/cart".to_owned())
+}
+
+/// A cart or checkout change that was refused, with what to tell the shopper.
+#[derive(Debug)]
+enum Refused {
+    /// Said next to a field, with the page sent back (400).
+    Input(String),
+    /// Stock or availability changed under the shopper (409).
+    Conflict(String),
+    Failed(AppError),
+}
+
+impl From<diesel::result::Error> for Refused {
+    fn from(e: diesel::result::Error) -> Refused {
+        Refused::Failed(e.into())
+    }
+}
+
+impl From<AppError> for Refused {
+    fn from(e: AppError) -> Refused {
+        Refused::Failed(e)
+    }
+}
+
+impl Refused {
+    fn status(&self) -> actix_web::http::StatusCode {
+        use actix_web::http::StatusCode;
+        match self {
+            Refused::Conflict(_) => StatusCode::CONFLICT,
+            _ => StatusCode::BAD_REQUEST,
+        }
+    }
+}
+
+/// Splits a refused change into its message and status, passing real failures on.
+fn explain(refused: Refused) -> Result<(String, actix_web::http::StatusCode), AppError> {
+    let status = refused.status();
+    match refused {
+        Refused::Input(message) | Refused::Conflict(message) => Ok((message, status)),
+        Refused::Failed(e) => Err(e),
+    }
+}

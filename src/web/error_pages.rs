@@ -51,7 +51,7 @@ async fn site_layout(request: &HttpRequest, heading: &'static str) -> Layout {
 }
 
 /// The page the visitor came from, when it is a page of this site.
-fn same_site_referer(request: &HttpRequest) -> Option<String> {
+pub fn same_site_referer(request: &HttpRequest) -> Option<String> {
     let referer = request.headers().get(header::REFERER)?.to_str().ok()?;
     let info = request.connection_info();
     let origin = format!("{}://{}", info.scheme(), info.host());

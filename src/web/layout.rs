@@ -9,6 +9,9 @@ use crate::db::DbConn;
 use crate::db::schema::categories;
 use crate::error::AppError;
 use crate::settings::Settings;
+use crate::shop::cart::{self, CartOwner};
+use crate::shop::money::Cents;
+use crate::web::dates;
 use crate::web::static_files::STYLESHEET_URL;
 
 pub struct NavLink {
@@ -16,11 +19,46 @@ pub struct NavLink {
     pub label: String,
 }
 
-/// The header's cart summary. Empty until the shop exists.
-#[derive(Default)]
+/// The header's cart summary, rendered with the page (no extra request).
 pub struct MiniCart {
     pub item_count: i64,
     pub subtotal: String,
+}
+
+impl MiniCart {
+    fn empty() -> MiniCart {
+        MiniCart {
+            item_count: 0,
+            subtotal: Cents::ZERO.to_string(),
+        }
+    }
+
+    /// One query, whatever the number of lines.
+    fn load(conn: &mut DbConn, owner: Option<&CartOwner>) -> Result<MiniCart, AppError> {
+        let Some(owner) = owner else {
+            return Ok(MiniCart::empty());
+        };
+        let lines = cart::lines(conn, owner, dates::now())?;
+        let (item_count, subtotal) = cart::summarize(&lines);
+        Ok(MiniCart {
+            item_count,
+            subtotal: subtotal.to_string(),
+        })
+    }
+
+    /// "1 item", "3 items".
+    pub fn items_label(&self) -> String {
+        match self.item_count {
+            1 => "1 item".to_owned(),
+            n => format!("{n} items"),
+        }
+    }
+}
+
+/// A link after the one-time notice ("View cart").
+pub struct NoticeLink {
+    pub href: String,
+    pub label: String,
 }
 
 /// What the header needs to know about who is looking. `Send`, unlike the session, so it
@@ -31,8 +69,11 @@ pub struct HeaderInfo {
     pub user: Option<(String, Role)>,
     /// A one-time notice from the previous request.
     pub notice: Option<String>,
+    pub notice_link: Option<NoticeLink>,
     /// For the logout form; only logged-in visitors have one.
     pub csrf_token: Option<String>,
+    /// Whose cart the mini-cart shows; `None` for a reader who never added anything.
+    pub cart: Option<CartOwner>,
 }
 
 pub struct Layout {
@@ -47,6 +88,7 @@ pub struct Layout {
     pub user_name: Option<String>,
     pub is_admin: bool,
     pub notice: Option<String>,
+    pub notice_link: Option<NoticeLink>,
     pub csrf_token: String,
 }
 
@@ -58,6 +100,7 @@ impl Layout {
         page_title: Option<&str>,
     ) -> Result<Layout, AppError> {
         let settings = Settings::load(conn)?;
+        let cart = MiniCart::load(conn, header.cart.as_ref())?;
         let categories: Vec<(String, String)> = categories::table
             .select((categories::slug, categories::name))
             .order(categories::name)
@@ -70,7 +113,13 @@ impl Layout {
             href: format!("/category/{slug}"),
             label: name,
         }));
-        Ok(Layout::from_settings(settings, header, page_title, nav))
+        nav.push(NavLink {
+            href: "/shop".to_owned(),
+            label: "Shop".to_owned(),
+        });
+        Ok(Layout::from_settings(
+            settings, header, page_title, nav, cart,
+        ))
     }
 
     fn from_settings(
@@ -78,6 +127,7 @@ impl Layout {
         header: HeaderInfo,
         page_title: Option<&str>,
         nav: Vec<NavLink>,
+        cart: MiniCart,
     ) -> Layout {
         let title = match page_title {
             Some(page) => format!("{page} – {}", settings.site_title),
@@ -88,10 +138,7 @@ impl Layout {
             description: settings.tagline.clone(),
             settings,
             nav,
-            cart: MiniCart {
-                item_count: 0,
-                subtotal: "$0.00".to_owned(),
-            },
+            cart,
             stylesheet: STYLESHEET_URL.as_str(),
             is_admin: header
                 .user
@@ -99,6 +146,7 @@ impl Layout {
                 .is_some_and(|(_, role)| *role == Role::Admin),
             user_name: header.user.map(|(name, _)| name),
             notice: header.notice,
+            notice_link: header.notice_link,
             csrf_token: header.csrf_token.unwrap_or_default(),
         }
     }
@@ -114,6 +162,7 @@ impl Layout {
             HeaderInfo::default(),
             Some(page_title),
             vec![home],
+            MiniCart::empty(),
         )
     }
 

@@ -1,0 +1,107 @@
+//! `/shop` and `/shop/{slug}`: the catalogue and the product pages, each with an
+//! "Add to cart" form that works without JavaScript.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use crate::accounts::visitor::Visitor;
+use crate::db::Db;
+use crate::error::AppError;
+use crate::posts::markdown::to_safe_html;
+use crate::shop::products::{self, Product};
+use crate::shop::views::{AddFormError, ProductView};
+use crate::web::forms::private_page;
+use crate::web::layout::Layout;
+
+#[derive(Template)]
+#[template(path = "shop/catalogue.html")]
+struct CataloguePage {
+    layout: Layout,
+    csrf_token: String,
+    products: Vec<ProductView>,
+}
+
+#[derive(Template)]
+#[template(path = "shop/product.html")]
+struct ProductPage {
+    layout: Layout,
+    csrf_token: String,
+    product: ProductView,
+    description_html: String,
+}
+
+/// Which product page to show.
+pub enum Which {
+    Slug(String),
+    Id(i32),
+}
+
+pub async fn list(db: web::Data<Db>, visitor: Visitor) -> Result<HttpResponse, AppError> {
+    render_list(&db, &visitor, None, StatusCode::OK).await
+}
+
+pub async fn product(
+    db: web::Data<Db>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let which = Which::Slug(slug.into_inner());
+    render_product(&db, &visitor, which, None, StatusCode::OK).await
+}
+
+/// The catalogue, with a refused add shown on its product's card.
+pub async fn render_list(
+    db: &Db,
+    visitor: &Visitor,
+    add_error: Option<AddFormError>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let header = visitor.header();
+    let csrf_token = visitor.session.csrf_token();
+    let page = db
+        .run(move |conn| {
+            let products = products::list_published(conn)?;
+            let layout = Layout::load(conn, header, Some("Shop"))?
+                .with_description("Skincare we use and write about, delivered to your door.");
+            Ok(CataloguePage {
+                layout,
+                csrf_token,
+                products: products
+                    .iter()
+                    .map(|p| ProductView::new(p).with_error(add_error.as_ref()))
+                    .collect(),
+            })
+        })
+        .await?;
+    private_page(status, &page)
+}
+
+/// A product page, with a refused add shown next to its quantity field.
+pub async fn render_product(
+    db: &Db,
+    visitor: &Visitor,
+    which: Which,
+    add_error: Option<AddFormError>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let header = visitor.header();
+    let csrf_token = visitor.session.csrf_token();
+    let page = db
+        .run(move |conn| {
+            let product: Product = match which {
+                Which::Slug(slug) => products::find_published_by_slug(conn, &slug)?,
+                Which::Id(id) => products::find_published(conn, id)?.ok_or(AppError::NotFound)?,
+            };
+            let layout = Layout::load(conn, header, Some(&product.name))?
+                .with_description(&product.short_description);
+            Ok(ProductPage {
+                layout,
+                csrf_token,
+                description_html: to_safe_html(&product.description),
+                product: ProductView::new(&product).with_error(add_error.as_ref()),
+            })
+        })
+        .await?;
+    private_page(status, &page)
+}

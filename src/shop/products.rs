@@ -1,0 +1,167 @@
+//! Products: the model, its stock states and the queries the shop pages use.
+
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::db::schema::products;
+use crate::shop::money::Cents;
+
+/// At or below this many units a product page says "Only N left".
+pub const LOW_STOCK: i32 = 5;
+
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = products)]
+pub struct Product {
+    pub id: i32,
+    pub slug: String,
+    pub name: String,
+    pub short_description: String,
+    pub description: String,
+    pub price_cents: i64,
+    pub sale_price_cents: Option<i64>,
+    pub sku: String,
+    /// `None`: unlimited.
+    pub stock: Option<i32>,
+    pub image: String,
+    pub image_alt: String,
+    pub published: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StockState {
+    InStock,
+    OnlyLeft(i32),
+    OutOfStock,
+}
+
+impl StockState {
+    pub fn of(stock: Option<i32>) -> StockState {
+        match stock {
+            None => StockState::InStock,
+            Some(n) if n <= 0 => StockState::OutOfStock,
+            Some(n) if n <= LOW_STOCK => StockState::OnlyLeft(n),
+            Some(_) => StockState::InStock,
+        }
+    }
+
+    pub fn label(self) -> String {
+        match self {
+            StockState::InStock => "In stock".to_owned(),
+            StockState::OnlyLeft(n) => format!("Only {n} left"),
+            StockState::OutOfStock => "Out of stock".to_owned(),
+        }
+    }
+
+    /// The schema.org availability URL.
+    pub fn schema_url(self) -> &'static str {
+        match self {
+            StockState::InStock | StockState::OnlyLeft(_) => "https://schema.org/InStock",
+            StockState::OutOfStock => "https://schema.org/OutOfStock",
+        }
+    }
+
+    /// A CSS modifier.
+    pub fn class(self) -> &'static str {
+        match self {
+            StockState::InStock => "in",
+            StockState::OnlyLeft(_) => "low",
+            StockState::OutOfStock => "out",
+        }
+    }
+}
+
+impl Product {
+    /// What a shopper pays now.
+    pub fn price(&self) -> Cents {
+        current_price(self.price_cents, self.sale_price_cents)
+    }
+
+    /// The crossed-out regular price, while on sale.
+    pub fn regular_price(&self) -> Option<Cents> {
+        self.sale_price_cents.map(|_| Cents(self.price_cents))
+    }
+
+    pub fn stock_state(&self) -> StockState {
+        StockState::of(self.stock)
+    }
+}
+
+pub fn current_price(price_cents: i64, sale_price_cents: Option<i64>) -> Cents {
+    Cents(sale_price_cents.unwrap_or(price_cents))
+}
+
+pub fn list_published(conn: &mut DbConn) -> QueryResult<Vec<Product>> {
+    products::table
+        .filter(products::published.eq(true))
+        .order((products::name, products::id))
+        .select(Product::as_select())
+        .load(conn)
+}
+
+pub fn find_published_by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Product> {
+    products::table
+        .filter(products::slug.eq(slug))
+        .filter(products::published.eq(true))
+        .select(Product::as_select())
+        .first(conn)
+}
+
+pub fn find_published(conn: &mut DbConn, id: i32) -> QueryResult<Option<Product>> {
+    products::table
+        .find(id)
+        .filter(products::published.eq(true))
+        .select(Product::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Takes `quantity` units if that many are left, in one conditional statement, so two
+/// concurrent checkouts can never both take the last unit. Returns whether it did.
+pub fn take_stock(conn: &mut DbConn, id: i32, quantity: i32) -> QueryResult<bool> {
+    let taken = diesel::update(
+        products::table
+            .find(id)
+            .filter(products::stock.is_null().or(products::stock.ge(quantity))),
+    )
+    .set(products::stock.eq(products::stock - quantity))
+    .execute(conn)?;
+    Ok(taken == 1)
+}
+
+/// Puts units back (a cancelled order). Unlimited stock stays unlimited.
+pub fn return_stock(conn: &mut DbConn, id: i32, quantity: i32) -> QueryResult<()> {
+    diesel::update(products::table.find(id))
+        .set(products::stock.eq(products::stock + quantity))
+        .execute(conn)
+        .map(drop)
+}
+
+/// The stock left now, for messages (`None`: unlimited or gone).
+pub fn stock_of(conn: &mut DbConn, id: i32) -> QueryResult<Option<i32>> {
+    products::table
+        .find(id)
+        .select(products::stock)
+        .first(conn)
+        .optional()
+        .map(Option::flatten)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stock_states_follow_the_count() {
+        assert_eq!(StockState::of(None), StockState::InStock);
+        assert_eq!(StockState::of(Some(40)), StockState::InStock);
+        assert_eq!(StockState::of(Some(2)).label(), "Only 2 left");
+        assert_eq!(StockState::of(Some(0)).label(), "Out of stock");
+        assert_eq!(StockState::of(Some(-1)), StockState::OutOfStock);
+    }
+
+    #[test]
+    fn the_sale_price_is_the_price_while_set() {
+        assert_eq!(current_price(1800, Some(1400)), Cents(1400));
+        assert_eq!(current_price(1800, None), Cents(1800));
+    }
+}
