@@ -111,14 +111,7 @@ pub async fn submit_request(
         if let Some((user, token)) = found {
             // Sent in the background: the answer takes the same time either way.
             let email = reset_email(&user, &site.public_url, &token);
-            let mailer = mailer.get_ref().clone();
-            actix_web::rt::spawn(async move {
-                match web::block(move || mailer.send(&email)).await {
-                    Ok(Ok(())) => {}
-                    Ok(Err(e)) => tracing::error!(error = %e, "password reset mail failed"),
-                    Err(e) => tracing::error!(error = %e, "password reset mail task failed"),
-                }
-            });
+            mailer.send_in_background(email, "password reset");
         }
     }
     let status = if errors.is_empty() {

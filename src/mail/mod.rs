@@ -140,6 +140,19 @@ impl Mailer {
         Ok(())
     }
 
+    /// Sends on the blocking pool without waiting for it; failures are logged with `what`
+    /// the mail was. Call from within the server's runtime.
+    pub fn send_in_background(&self, email: Email, what: &'static str) {
+        let mailer = self.clone();
+        actix_web::rt::spawn(async move {
+            match actix_web::web::block(move || mailer.send(&email)).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::error!(error = %e, what, "mail failed"),
+                Err(e) => tracing::error!(error = %e, what, "mail task failed"),
+            }
+        });
+    }
+
     /// The outbox folder when mail goes to files (None with SMTP).
     pub fn outbox(&self) -> Option<&Path> {
         match &self.inner.delivery {

@@ -171,36 +171,31 @@ fn find_id(
         .optional()
 }
 
-/// Marks the owner's live cart as used; whether there is one.
-fn touch(conn: &mut DbConn, owner: &CartOwner, now: PrimitiveDateTime) -> QueryResult<bool> {
-    let updated = match owner {
+/// The owner's cart id, for a transaction that is about to change it; `None` when there
+/// is no (live) cart. It marks the cart as used in the same statement, and that statement
+/// is a write: on SQLite it takes the write lock before anything is read, so concurrent
+/// writers queue (busy timeout) instead of failing with "database is locked" when a read
+/// transaction cannot be upgraded.
+pub fn lock(
+    conn: &mut DbConn,
+    owner: &CartOwner,
+    now: PrimitiveDateTime,
+) -> QueryResult<Option<i32>> {
+    match owner {
         CartOwner::User(id) => diesel::update(carts::table.filter(carts::user_id.eq(*id)))
             .set(carts::updated_at.eq(now))
-            .execute(conn)?,
+            .returning(carts::id)
+            .get_result(conn)
+            .optional(),
         CartOwner::Guest { token_hash } => diesel::update(
             carts::table
                 .filter(carts::token_hash.eq(token_hash))
                 .filter(carts::updated_at.gt(expiry_cutoff(now))),
         )
         .set(carts::updated_at.eq(now))
-        .execute(conn)?,
-    };
-    Ok(updated > 0)
-}
-
-/// The owner's cart id, for a transaction that is about to change it; `None` when there
-/// is no cart. Its first statement is a write: on SQLite that takes the write lock before
-/// anything is read, so concurrent writers queue (busy timeout) instead of failing with
-/// "database is locked" when a read transaction cannot be upgraded.
-pub fn lock(
-    conn: &mut DbConn,
-    owner: &CartOwner,
-    now: PrimitiveDateTime,
-) -> QueryResult<Option<i32>> {
-    if touch(conn, owner, now)? {
-        find_id(conn, owner, now)
-    } else {
-        Ok(None)
+        .returning(carts::id)
+        .get_result(conn)
+        .optional(),
     }
 }
 
@@ -257,17 +252,23 @@ pub fn quantity_in_cart(
         .optional()
 }
 
-/// Writes a line's quantity, inserting the line if it is new.
+/// Writes a line's quantity, inserting the line if it is new. `known_new`: the caller has
+/// just seen that the line is not there (saves a statement).
 pub fn put_line(
     conn: &mut DbConn,
     cart_id: i32,
     product_id: i32,
     quantity: i32,
+    known_new: bool,
     now: PrimitiveDateTime,
 ) -> QueryResult<()> {
-    let updated = diesel::update(cart_items::table.find((cart_id, product_id)))
-        .set(cart_items::quantity.eq(quantity))
-        .execute(conn)?;
+    let updated = if known_new {
+        0
+    } else {
+        diesel::update(cart_items::table.find((cart_id, product_id)))
+            .set(cart_items::quantity.eq(quantity))
+            .execute(conn)?
+    };
     if updated == 0 {
         diesel::insert_into(cart_items::table)
             .values((
@@ -360,9 +361,16 @@ pub fn merge_guest_cart(
             .into_iter()
             .collect();
         for (product_id, quantity, stock) in &guest_lines {
-            let already = saved.get(product_id).copied().unwrap_or(0);
-            let merged = merged_quantity(already, *quantity, *stock);
-            put_line(conn, saved_cart, *product_id, merged, now)?;
+            let already = saved.get(product_id).copied();
+            let merged = merged_quantity(already.unwrap_or(0), *quantity, *stock);
+            put_line(
+                conn,
+                saved_cart,
+                *product_id,
+                merged,
+                already.is_none(),
+                now,
+            )?;
         }
         if coupon_code(conn, &CartOwner::User(user_id), now)?.is_none() {
             let guest_coupon = coupon_code(conn, &guest, now)?;

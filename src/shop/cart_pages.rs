@@ -17,11 +17,11 @@ use crate::error::AppError;
 use crate::shop::cart::{self, CartOwner, LineState};
 use crate::shop::catalogue::{self, Which};
 use crate::shop::coupons;
-use crate::shop::pricing::{PricedCart, free_shipping_hint};
+use crate::shop::pricing::free_shipping_hint;
 use crate::shop::products;
 use crate::shop::quantity::{self, Zero};
 use crate::shop::views::{AddFormError, LineView, TotalsView};
-use crate::shop::{Refused, back_to, explain};
+use crate::shop::{Refused, back_to, explain, layout_and_cart};
 use crate::web::dates;
 use crate::web::forms::{private_page, see_other, too_long};
 use crate::web::layout::Layout;
@@ -101,16 +101,8 @@ async fn render(
     mut typed: Typed,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let header = visitor.header();
-    let owner = header.cart.clone();
+    let (layout, priced) = layout_and_cart(db, visitor, "Your cart").await?;
     let csrf_token = visitor.session.csrf_token();
-    let (layout, priced) = db
-        .run(move |conn| {
-            let layout = Layout::load(conn, header, Some("Your cart"))?;
-            let priced = PricedCart::load(conn, owner.as_ref(), &layout.settings, dates::now())?;
-            Ok((layout, priced))
-        })
-        .await?;
     let lines = priced
         .lines
         .iter()
@@ -238,12 +230,13 @@ fn add_to_cart(
         let cart_id = cart::lock_or_create(conn, owner, now)?;
         let product = products::find_published(conn, product_id)?
             .ok_or_else(|| Refused::Failed(AppError::BadRequest(UNKNOWN_PRODUCT.to_owned())))?;
-        let in_cart = cart::quantity_in_cart(conn, cart_id, product_id)?.unwrap_or(0);
-        let wanted = in_cart + quantity;
-        if let Some(message) = cart::refusal(&product.name, product.stock, wanted, in_cart) {
+        let in_cart = cart::quantity_in_cart(conn, cart_id, product_id)?;
+        let already = in_cart.unwrap_or(0);
+        let wanted = already + quantity;
+        if let Some(message) = cart::refusal(&product.name, product.stock, wanted, already) {
             return Err(Refused::Conflict(message));
         }
-        cart::put_line(conn, cart_id, product_id, wanted, now)?;
+        cart::put_line(conn, cart_id, product_id, wanted, in_cart.is_none(), now)?;
         Ok(product.name)
     })
 }
@@ -323,7 +316,7 @@ fn set_line(
         if let Some(message) = cart::refusal(&product.name, product.stock, quantity, 0) {
             return Err(Refused::Conflict(message));
         }
-        cart::put_line(conn, cart_id, product_id, quantity, now)?;
+        cart::put_line(conn, cart_id, product_id, quantity, false, now)?;
         Ok(format!("{} updated to {quantity}.", product.name))
     })
 }
@@ -446,7 +439,7 @@ fn apply_quantities(
                 Some(message) => {
                     refusals.insert(line.product_id, message);
                 }
-                None => cart::put_line(conn, cart_id, line.product_id, quantity, now)?,
+                None => cart::put_line(conn, cart_id, line.product_id, quantity, false, now)?,
             }
         }
         if refusals.is_empty() {

@@ -21,7 +21,7 @@ use crate::shop::cart::{self, CartOwner, LineState};
 use crate::shop::orders::{self, NewOrder, OrderItem};
 use crate::shop::pricing::PricedCart;
 use crate::shop::views::{LineView, TotalsView};
-use crate::shop::{Refused, coupons, explain, products};
+use crate::shop::{Refused, coupons, explain, layout_and_cart, products};
 use crate::web::forms::{FieldErrors, private_page, see_other, too_long};
 use crate::web::layout::Layout;
 use crate::web::{SiteInfo, dates};
@@ -126,17 +126,9 @@ async fn render(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let header = visitor.header();
-    let owner = header.cart.clone();
     let is_guest = visitor.user.is_none();
+    let (layout, priced) = layout_and_cart(db, visitor, "Checkout").await?;
     let csrf_token = visitor.session.csrf_token();
-    let (layout, priced) = db
-        .run(move |conn| {
-            let layout = Layout::load(conn, header, Some("Checkout"))?;
-            let priced = PricedCart::load(conn, owner.as_ref(), &layout.settings, dates::now())?;
-            Ok((layout, priced))
-        })
-        .await?;
     if is_guest && !layout.settings.guest_checkout {
         return Err(AppError::LoginRequired("/checkout".to_owned()));
     }
@@ -356,12 +348,5 @@ async fn send_confirmation(db: &Db, mailer: &Mailer, site: &SiteInfo, public_id:
         Err(e) => return tracing::error!(error = %e, "cannot load the order to confirm it"),
     };
     let email = orders::confirmation_email(&order, &items, &site_title, &site.public_url);
-    let mailer = mailer.clone();
-    actix_web::rt::spawn(async move {
-        match web::block(move || mailer.send(&email)).await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => tracing::error!(error = %e, "order confirmation mail failed"),
-            Err(e) => tracing::error!(error = %e, "order confirmation mail task failed"),
-        }
-    });
+    mailer.send_in_background(email, "order confirmation");
 }

@@ -19,10 +19,13 @@ use actix_web::{HttpRequest, web};
 
 use crate::accounts::session::AppSession;
 use crate::accounts::tokens::token_hash;
+use crate::accounts::visitor::Visitor;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::web::error_pages::same_site_referer;
+use crate::web::layout::Layout;
 use crate::web::{dates, local_path};
+use pricing::PricedCart;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/shop", web::get().to(catalogue::list))
@@ -79,6 +82,23 @@ pub async fn adopt_guest_cart(db: &Db, session: &AppSession, user_id: i32) -> Re
     db.run(move |conn| Ok(cart::merge_guest_cart(conn, &guest, user_id, dates::now())?))
         .await?;
     Ok(())
+}
+
+/// What the cart and checkout pages both start from: the layout and the priced cart, read
+/// together.
+async fn layout_and_cart(
+    db: &Db,
+    visitor: &Visitor,
+    title: &'static str,
+) -> Result<(Layout, PricedCart), AppError> {
+    let header = visitor.header();
+    let owner = header.cart.clone();
+    db.run(move |conn| {
+        let layout = Layout::load(conn, header, Some(title))?;
+        let priced = PricedCart::load(conn, owner.as_ref(), &layout.settings, dates::now())?;
+        Ok((layout, priced))
+    })
+    .await
 }
 
 /// Where to send the shopper after a cart change: the page they were on (a `return_to`

@@ -1,0 +1,134 @@
+//! How many SQL statements one "add to cart" and one page view with a full cart take,
+//! counted with diesel's instrumentation. A test binary of its own: the counter is global.
+
+#[allow(dead_code)]
+#[path = "app/common.rs"]
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use diesel::connection::{Instrumentation, InstrumentationEvent, set_default_instrumentation};
+use reqwest::StatusCode;
+use reqwest::redirect::Policy;
+
+use common::{Backend, TestApp, field_value};
+
+static STATEMENTS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+fn recorder() -> Option<Box<dyn Instrumentation>> {
+    Some(Box::new(|event: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::StartQuery { query, .. } = event {
+            STATEMENTS.lock().unwrap().push(query.to_string());
+        }
+    }))
+}
+
+fn take_statements() -> Vec<String> {
+    std::mem::take(&mut *STATEMENTS.lock().unwrap())
+}
+
+/// A browser: the same cookies for a client that follows redirects and one that does not.
+struct Browser {
+    base: String,
+    follow: reqwest::Client,
+    manual: reqwest::Client,
+}
+
+impl Browser {
+    fn new(app: &TestApp) -> Browser {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let build = |policy| {
+            reqwest::Client::builder()
+                .cookie_provider(jar.clone())
+                .redirect(policy)
+                .build()
+                .unwrap()
+        };
+        Browser {
+            base: app.base.clone(),
+            follow: build(Policy::limited(10)),
+            manual: build(Policy::none()),
+        }
+    }
+
+    async fn get(&self, path: &str) -> String {
+        let response = self.follow.get(format!("{}{path}", self.base)).send().await;
+        response.unwrap().text().await.unwrap()
+    }
+
+    async fn add(&self, token: &str, product_id: &str) {
+        let form = [
+            ("csrf_token", token),
+            ("product_id", product_id),
+            ("quantity", "1"),
+            ("return_to", "/shop"),
+        ];
+        let response = self
+            .manual
+            .post(format!("{}/cart/items", self.base))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    }
+}
+
+/// The statements of one add (the POST alone) and of page views with a full cart.
+async fn measure(backend: Backend) -> Option<[Vec<String>; 3]> {
+    let app = TestApp::spawn(backend).await?;
+    let browser = Browser::new(&app);
+    let shop = browser.get("/shop").await;
+    let token = field_value(&shop, "csrf_token").unwrap();
+    let ids: Vec<String> = shop
+        .split("name=\"product_id\" value=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].to_owned())
+        .collect();
+    assert_eq!(ids.len(), 7, "every product in stock");
+    for id in &ids[1..] {
+        browser.add(&token, id).await;
+    }
+    take_statements();
+    browser.add(&token, &ids[0]).await;
+    let add = take_statements();
+
+    let article = browser
+        .get("/posts/exosome-therapy-skin-rejuvenation")
+        .await;
+    assert!(article.contains("mini-cart__count\">7<"), "a full cart");
+    take_statements();
+    browser
+        .get("/posts/exosome-therapy-skin-rejuvenation")
+        .await;
+    let article_view = take_statements();
+    browser.get("/").await;
+    let home_view = take_statements();
+    Some([add, article_view, home_view])
+}
+
+fn report(what: &str, statements: &[String]) {
+    eprintln!("{what}: {} statements", statements.len());
+    for s in statements {
+        eprintln!("    {}", s.chars().take(160).collect::<String>());
+    }
+}
+
+#[actix_web::test]
+async fn an_add_and_a_page_view_take_a_fixed_handful_of_statements() {
+    set_default_instrumentation(recorder).unwrap();
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some([add, article, home]) = measure(backend).await else {
+            common::skip("the statement count on PostgreSQL");
+            continue;
+        };
+        eprintln!("== {backend:?}");
+        report("one add to cart (the POST)", &add);
+        report("article page view, 7 lines in the cart", &article);
+        report("home page view, 7 lines in the cart", &home);
+        let cart_reads = |v: &[String]| v.iter().filter(|s| s.contains("cart_items")).count();
+        assert_eq!(cart_reads(&article), 1, "the mini-cart is one query");
+        assert_eq!(cart_reads(&home), 1, "the mini-cart is one query");
+        assert!(add.len() <= 7, "{}", add.len());
+    }
+}
