@@ -89,6 +89,8 @@ impl AppSession {
     /// A one-time notice for the next page ("Your password has been changed.").
     pub fn flash(&self, message: &str) {
         self.set(FLASH, message);
+        // A link left by an earlier notice nobody saw belongs to that notice.
+        self.0.remove(FLASH_LINK);
     }
 
     /// Touches the session only when there is a notice: a `remove` alone would mark it

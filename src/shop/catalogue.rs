@@ -20,6 +20,8 @@ struct CataloguePage {
     layout: Layout,
     csrf_token: String,
     products: Vec<ProductView>,
+    /// A refused add, repeated at the top with a link to its field far down the page.
+    error_summary: Option<(String, String)>,
 }
 
 #[derive(Template)]
@@ -59,6 +61,9 @@ pub async fn render_list(
 ) -> Result<HttpResponse, AppError> {
     let header = visitor.header();
     let csrf_token = visitor.session.csrf_token();
+    let error_summary = add_error
+        .as_ref()
+        .map(|e| (format!("qty-{}", e.product_id), e.message.clone()));
     let page = db
         .run(move |conn| {
             let products = products::list_published(conn)?;
@@ -71,6 +76,7 @@ pub async fn render_list(
                     .iter()
                     .map(|p| ProductView::new(p).with_error(add_error.as_ref()))
                     .collect(),
+                error_summary,
             })
         })
         .await?;
