@@ -2,6 +2,7 @@
 
 mod general_settings;
 mod orders;
+mod shop_settings;
 
 use actix_web::web;
 
@@ -9,6 +10,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin", web::get().to(general_settings::dashboard))
         .route("/admin/settings", web::get().to(general_settings::show))
         .route("/admin/settings", web::post().to(general_settings::submit))
+        .route("/admin/shop", web::get().to(shop_settings::show))
+        .route("/admin/shop", web::post().to(shop_settings::submit))
         .route("/admin/orders", web::get().to(orders::list))
         .route(
             "/admin/orders/{id}/status",

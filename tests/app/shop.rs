@@ -9,7 +9,7 @@ use glowpress::db::schema::{cart_items, carts, coupons, orders, products};
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 
-use crate::common::{TestApp, field_value};
+use crate::common::{TestApp, create_admin, field_value};
 use crate::on_both_backends;
 
 const ARTICLE: &str = "/posts/exosome-therapy-skin-rejuvenation";
@@ -932,17 +932,7 @@ async fn checkout_validates_the_address_and_sends_a_confirmation_email(app: Test
 }
 
 async fn admins_change_order_status_and_cancelling_returns_the_stock(app: TestApp) {
-    app.with_conn(|conn| {
-        let hash = glowpress::accounts::password::hash(PASSWORD).unwrap();
-        let admin = glowpress::accounts::users::NewUser {
-            username: "boss",
-            email: "boss@example.com",
-            display_name: "Boss",
-            password_hash: &hash,
-            role: glowpress::accounts::users::Role::Admin,
-        };
-        glowpress::accounts::users::insert(conn, &admin, glowpress::web::dates::now()).unwrap();
-    });
+    create_admin(&app, "boss", PASSWORD);
     let customer = Shopper::new(&app);
     let balm = product_id(&app, "cleansing-balm").await;
     customer.add(balm, "3", "/shop").await;
@@ -987,6 +977,37 @@ async fn admins_change_order_status_and_cancelling_returns_the_stock(app: TestAp
     assert_eq!(customer_view(&app, &order_url).await.1, "cancelled");
     let (status, _) = admin.post_refused(&action, &[("status", "shipped")]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // Shop settings, in dollars.
+    let (status, html) = admin
+        .post_refused(
+            "/admin/shop",
+            &[
+                ("shipping_flat_rate", "abc"),
+                ("free_shipping_threshold", "75"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("is not an amount of money"));
+    assert!(html.contains("value=\"75\""), "the other field is kept");
+    let (_, html) = admin
+        .post_ok(
+            "/admin/shop",
+            &[
+                ("shipping_flat_rate", "$5.50"),
+                ("free_shipping_threshold", "0"),
+            ],
+        )
+        .await;
+    assert!(html.contains("Shop settings saved."));
+    assert!(html.contains("value=\"5.50\""));
+    let settings = app.with_conn(|conn| glowpress::settings::Settings::load(conn).unwrap());
+    assert_eq!(settings.shipping_flat_rate_cents, 550);
+    assert_eq!(settings.free_shipping_threshold_cents, 0);
+    assert!(!settings.guest_checkout, "an unticked box turns it off");
+    let (status, _) = customer.page("/admin/shop").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
 /// The stored status of the order at `url`.
