@@ -5,13 +5,12 @@
 #[path = "app/common.rs"]
 mod common;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use diesel::connection::{Instrumentation, InstrumentationEvent, set_default_instrumentation};
 use reqwest::StatusCode;
-use reqwest::redirect::Policy;
 
-use common::{Backend, TestApp, field_value};
+use common::{Backend, Browser, TestApp, field_value};
 
 static STATEMENTS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
@@ -27,45 +26,18 @@ fn take_statements() -> Vec<String> {
     std::mem::take(&mut *STATEMENTS.lock().unwrap())
 }
 
-/// A browser: the same cookies for a client that follows redirects and one that does not.
-struct Browser {
-    base: String,
-    follow: reqwest::Client,
-    manual: reqwest::Client,
-}
-
-impl Browser {
-    fn new(app: &TestApp) -> Browser {
-        let jar = Arc::new(reqwest::cookie::Jar::default());
-        let build = |policy| {
-            reqwest::Client::builder()
-                .cookie_provider(jar.clone())
-                .redirect(policy)
-                .build()
-                .unwrap()
-        };
-        Browser {
-            base: app.base.clone(),
-            follow: build(Policy::limited(10)),
-            manual: build(Policy::none()),
-        }
-    }
-
-    async fn get(&self, path: &str) -> String {
-        let response = self.follow.get(format!("{}{path}", self.base)).send().await;
-        response.unwrap().text().await.unwrap()
-    }
-
-    async fn add(&self, token: &str, product_id: &str) {
+/// Adds one of a product, without following the redirect.
+async fn add(browser: &Browser, token: &str, product_id: &str) {
+    {
         let form = [
             ("csrf_token", token),
             ("product_id", product_id),
             ("quantity", "1"),
             ("return_to", "/shop"),
         ];
-        let response = self
+        let response = browser
             .manual
-            .post(format!("{}/cart/items", self.base))
+            .post(format!("{}/cart/items", browser.base))
             .form(&form)
             .send()
             .await
@@ -78,7 +50,7 @@ impl Browser {
 async fn measure(backend: Backend) -> Option<[Vec<String>; 3]> {
     let app = TestApp::spawn(backend).await?;
     let browser = Browser::new(&app);
-    let shop = browser.get("/shop").await;
+    let (_, shop) = browser.page("/shop").await;
     let token = field_value(&shop, "csrf_token").unwrap();
     let ids: Vec<String> = shop
         .split("name=\"product_id\" value=\"")
@@ -87,22 +59,19 @@ async fn measure(backend: Backend) -> Option<[Vec<String>; 3]> {
         .collect();
     assert_eq!(ids.len(), 7, "every product in stock");
     for id in &ids[1..] {
-        browser.add(&token, id).await;
+        add(&browser, &token, id).await;
     }
     take_statements();
-    browser.add(&token, &ids[0]).await;
+    add(&browser, &token, &ids[0]).await;
     let add = take_statements();
 
-    let article = browser
-        .get("/posts/exosome-therapy-skin-rejuvenation")
-        .await;
-    assert!(article.contains("mini-cart__count\">7<"), "a full cart");
+    let article = "/posts/exosome-therapy-skin-rejuvenation";
+    let (_, html) = browser.page(article).await;
+    assert!(html.contains("mini-cart__count\">7<"), "a full cart");
     take_statements();
-    browser
-        .get("/posts/exosome-therapy-skin-rejuvenation")
-        .await;
+    browser.page(article).await;
     let article_view = take_statements();
-    browser.get("/").await;
+    browser.page("/").await;
     let home_view = take_statements();
     Some([add, article_view, home_view])
 }

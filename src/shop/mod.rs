@@ -2,7 +2,8 @@
 //! plain form and a 303 redirect; the mini-cart is rendered with each page.
 
 pub mod cart;
-mod cart_pages;
+mod cart_items;
+mod cart_page;
 mod catalogue;
 mod checkout;
 pub mod coupons;
@@ -30,21 +31,21 @@ use pricing::PricedCart;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/shop", web::get().to(catalogue::list))
         .route("/shop/{slug}", web::get().to(catalogue::product))
-        .route("/cart", web::get().to(cart_pages::show))
-        .route("/cart", web::post().to(cart_pages::update_all))
-        .route("/cart/items", web::post().to(cart_pages::add))
+        .route("/cart", web::get().to(cart_page::show))
+        .route("/cart", web::post().to(cart_page::update_all))
+        .route("/cart/items", web::post().to(cart_items::add))
         .route(
             "/cart/items/{product_id}",
-            web::post().to(cart_pages::set_quantity),
+            web::post().to(cart_items::set_quantity),
         )
         .route(
             "/cart/items/{product_id}/remove",
-            web::post().to(cart_pages::remove),
+            web::post().to(cart_items::remove),
         )
-        .route("/cart/coupon", web::post().to(cart_pages::apply_coupon))
+        .route("/cart/coupon", web::post().to(cart_page::apply_coupon))
         .route(
             "/cart/coupon/remove",
-            web::post().to(cart_pages::remove_coupon),
+            web::post().to(cart_page::remove_coupon),
         )
         .route("/checkout", web::get().to(checkout::show))
         .route("/checkout", web::post().to(checkout::submit))

@@ -250,3 +250,36 @@ pub fn create_admin(app: &TestApp, username: &str, password: &str) {
         insert(conn, &admin, glowpress::web::dates::now()).unwrap();
     });
 }
+
+/// One browser: a cookie jar shared by a client that follows redirects and one that does
+/// not, so a test can check where a 303 leads.
+pub struct Browser {
+    pub base: String,
+    pub follow: reqwest::Client,
+    pub manual: reqwest::Client,
+}
+
+impl Browser {
+    pub fn new(app: &TestApp) -> Browser {
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        let build = |policy| {
+            reqwest::Client::builder()
+                .cookie_provider(jar.clone())
+                .redirect(policy)
+                .build()
+                .expect("http client")
+        };
+        Browser {
+            base: app.base.clone(),
+            follow: build(reqwest::redirect::Policy::limited(10)),
+            manual: build(reqwest::redirect::Policy::none()),
+        }
+    }
+
+    /// GET, following redirects: the status and body of where it ends.
+    pub async fn page(&self, path: &str) -> (StatusCode, String) {
+        let response = self.follow.get(format!("{}{path}", self.base)).send().await;
+        let response = response.unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        (response.status(), response.text().await.expect("a body"))
+    }
+}

@@ -1,55 +1,20 @@
 //! The shop, spoken to like a browser: forms with CSRF tokens read from the page, 303s
 //! followed by hand so each redirect target can be checked.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::prelude::*;
 use glowpress::db::schema::{cart_items, carts, coupons, orders, products};
 use reqwest::StatusCode;
-use reqwest::redirect::Policy;
 
+use crate::common::Browser as Shopper;
 use crate::common::{TestApp, create_admin, field_value};
 use crate::on_both_backends;
 
 const ARTICLE: &str = "/posts/exosome-therapy-skin-rejuvenation";
 const PASSWORD: &str = "correct horse battery 42";
 
-/// One browser: a cookie jar shared by a client that follows redirects and one that
-/// does not.
-struct Shopper {
-    base: String,
-    follow: reqwest::Client,
-    manual: reqwest::Client,
-}
-
 impl Shopper {
-    fn new(app: &TestApp) -> Shopper {
-        let jar = Arc::new(reqwest::cookie::Jar::default());
-        let build = |policy| {
-            reqwest::Client::builder()
-                .cookie_provider(jar.clone())
-                .redirect(policy)
-                .build()
-                .unwrap()
-        };
-        Shopper {
-            base: app.base.clone(),
-            follow: build(Policy::limited(10)),
-            manual: build(Policy::none()),
-        }
-    }
-
-    async fn page(&self, path: &str) -> (StatusCode, String) {
-        let response = self
-            .follow
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap();
-        (response.status(), response.text().await.unwrap())
-    }
-
     /// The session's CSRF token, read from a form like a browser would.
     async fn token(&self) -> String {
         let (_, html) = self.page("/login").await;

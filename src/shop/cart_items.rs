@@ -1,12 +1,11 @@
-//! `/cart` and the forms that change a cart: add, set a quantity, remove, update every
-//! line at once, apply or remove a coupon. Each change answers 303 back to where the shopper
+//! The forms that change one cart line: add (`/cart/items`), set a quantity
+//! (`/cart/items/{id}`, 0 removes) and remove. Each answers 303 back to where the shopper
 //! was; a refused one sends the page back with the message and what was typed.
 
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use askama::Template;
 use diesel::Connection;
 use serde::Deserialize;
 use time::PrimitiveDateTime;
@@ -14,22 +13,18 @@ use time::PrimitiveDateTime;
 use crate::accounts::visitor::Visitor;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
-use crate::shop::cart::{self, CartOwner, LineState};
+use crate::shop::cart::{self, CartOwner};
+use crate::shop::cart_page::{Typed, render};
 use crate::shop::catalogue::{self, Which};
-use crate::shop::coupons;
-use crate::shop::pricing::free_shipping_hint;
 use crate::shop::products;
 use crate::shop::quantity::{self, Zero};
-use crate::shop::views::{AddFormError, LineView, TotalsView};
-use crate::shop::{Refused, back_to, explain, layout_and_cart};
+use crate::shop::views::AddFormError;
+use crate::shop::{Refused, back_to, explain};
 use crate::web::dates;
-use crate::web::forms::{private_page, see_other, too_long};
-use crate::web::layout::Layout;
-
+use crate::web::forms::see_other;
 const UNKNOWN_PRODUCT: &str =
     "That product is not in our shop (any more). Please choose another from the shop.";
 const NOT_IN_CART: &str = "That item is not in your cart (any more).";
-
 #[derive(Deserialize, Default)]
 pub struct AddForm {
     #[serde(default)]
@@ -52,86 +47,6 @@ pub struct QuantityForm {
 pub struct ReturnForm {
     #[serde(default)]
     return_to: String,
-}
-
-#[derive(Deserialize, Default)]
-pub struct CouponForm {
-    #[serde(default)]
-    code: String,
-}
-
-pub struct CouponView {
-    pub code: String,
-    pub label: String,
-    pub problem: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "shop/cart.html")]
-struct CartPage {
-    layout: Layout,
-    csrf_token: String,
-    lines: Vec<LineView>,
-    totals: TotalsView,
-    coupon: Option<CouponView>,
-    coupon_typed: String,
-    coupon_error: Option<String>,
-    form_error: Option<String>,
-    shipping_hint: Option<String>,
-    can_check_out: bool,
-}
-
-/// What a refused form sends back into the cart page.
-#[derive(Default)]
-struct Typed {
-    quantities: HashMap<i32, String>,
-    line_errors: HashMap<i32, String>,
-    form_error: Option<String>,
-    coupon: String,
-    coupon_error: Option<String>,
-}
-
-pub async fn show(db: web::Data<Db>, visitor: Visitor) -> Result<HttpResponse, AppError> {
-    render(&db, &visitor, Typed::default(), StatusCode::OK).await
-}
-
-async fn render(
-    db: &Db,
-    visitor: &Visitor,
-    mut typed: Typed,
-    status: StatusCode,
-) -> Result<HttpResponse, AppError> {
-    let (layout, priced) = layout_and_cart(db, visitor, "Your cart").await?;
-    let csrf_token = visitor.session.csrf_token();
-    let lines = priced
-        .lines
-        .iter()
-        .map(|line| {
-            let id = line.product_id;
-            LineView::new(
-                line,
-                typed.quantities.remove(&id),
-                typed.line_errors.remove(&id),
-            )
-        })
-        .collect();
-    let page = CartPage {
-        shipping_hint: free_shipping_hint(&priced.totals, &layout.settings),
-        can_check_out: priced.totals.item_count > 0,
-        totals: TotalsView::new(&priced.totals),
-        coupon: priced.coupon.as_ref().map(|c| CouponView {
-            code: c.code.clone(),
-            label: c.label(),
-            problem: priced.coupon_problem.clone(),
-        }),
-        layout,
-        csrf_token,
-        lines,
-        coupon_typed: typed.coupon,
-        coupon_error: typed.coupon_error,
-        form_error: typed.form_error,
-    };
-    private_page(status, &page)
 }
 
 fn parse_product_id(text: &str) -> Result<i32, AppError> {
@@ -361,174 +276,4 @@ pub async fn remove(
     };
     visitor.session.flash(&notice);
     Ok(see_other(&back))
-}
-
-/// "Update cart": every line's quantity at once (fields `qty-<product id>`), all or nothing.
-pub async fn update_all(
-    db: web::Data<Db>,
-    visitor: Visitor,
-    form: web::Form<HashMap<String, String>>,
-) -> Result<HttpResponse, AppError> {
-    let typed: HashMap<i32, String> = form
-        .into_inner()
-        .into_iter()
-        .filter_map(|(key, value)| {
-            let id = key.strip_prefix("qty-")?.parse::<i32>().ok()?;
-            Some((id, value))
-        })
-        .collect();
-    let mut line_errors = HashMap::new();
-    let mut wanted = HashMap::new();
-    for (id, text) in &typed {
-        match quantity::parse(text, Zero::Removes) {
-            Ok(q) => {
-                wanted.insert(*id, q);
-            }
-            Err(message) => {
-                line_errors.insert(*id, message);
-            }
-        }
-    }
-    let owner = visitor.cart_owner();
-    if line_errors.is_empty() {
-        if let Some(owner) = owner {
-            line_errors = db
-                .run(move |conn| Ok(apply_quantities(conn, &owner, &wanted, dates::now())?))
-                .await?;
-        }
-        if line_errors.is_empty() {
-            visitor.session.flash("Your cart has been updated.");
-            return Ok(see_other("/cart"));
-        }
-    }
-    let page = Typed {
-        quantities: typed,
-        line_errors,
-        form_error: Some("Some quantities need your attention; nothing was changed.".to_owned()),
-        ..Typed::default()
-    };
-    render(&db, &visitor, page, StatusCode::BAD_REQUEST).await
-}
-
-/// Writes every wanted quantity, or none when any is refused (the refusals come back).
-fn apply_quantities(
-    conn: &mut DbConn,
-    owner: &CartOwner,
-    wanted: &HashMap<i32, i32>,
-    now: PrimitiveDateTime,
-) -> diesel::QueryResult<HashMap<i32, String>> {
-    let mut refusals = HashMap::new();
-    let outcome = conn.transaction(|conn| {
-        let Some(cart_id) = cart::lock(conn, owner, now)? else {
-            return Ok(());
-        };
-        for line in cart::lines(conn, owner, now)? {
-            let Some(&quantity) = wanted.get(&line.product_id) else {
-                continue;
-            };
-            if quantity == 0 {
-                cart::delete_line(conn, cart_id, line.product_id)?;
-                continue;
-            }
-            let refusal = if line.state() == LineState::Unavailable && !line.published {
-                Some("No longer available; set it to 0 or remove it.".to_owned())
-            } else {
-                cart::refusal(&line.name, line.stock, quantity, 0)
-            };
-            match refusal {
-                Some(message) => {
-                    refusals.insert(line.product_id, message);
-                }
-                None => cart::put_line(conn, cart_id, line.product_id, quantity, false, now)?,
-            }
-        }
-        if refusals.is_empty() {
-            Ok(())
-        } else {
-            Err(diesel::result::Error::RollbackTransaction)
-        }
-    });
-    match outcome {
-        Ok(()) | Err(diesel::result::Error::RollbackTransaction) => Ok(refusals),
-        Err(e) => Err(e),
-    }
-}
-
-pub async fn apply_coupon(
-    db: web::Data<Db>,
-    visitor: Visitor,
-    form: web::Form<CouponForm>,
-) -> Result<HttpResponse, AppError> {
-    let code = form.into_inner().code;
-    let refused = if code.trim().is_empty() {
-        Refused::Input("Enter a coupon code.".to_owned())
-    } else if too_long(&code, 40) {
-        Refused::Input("That is longer than any coupon code.".to_owned())
-    } else {
-        let (owner, typed) = (visitor.cart_owner(), code.clone());
-        let applied = db
-            .run(move |conn| Ok(store_coupon(conn, owner.as_ref(), &typed, dates::now())))
-            .await?;
-        match applied {
-            Ok(notice) => {
-                visitor.session.flash(&notice);
-                return Ok(see_other("/cart"));
-            }
-            Err(refused) => refused,
-        }
-    };
-    let (message, status) = explain(refused)?;
-    let typed = Typed {
-        coupon: code,
-        coupon_error: Some(message),
-        ..Typed::default()
-    };
-    render(&db, &visitor, typed, status).await
-}
-
-fn store_coupon(
-    conn: &mut DbConn,
-    owner: Option<&CartOwner>,
-    code: &str,
-    now: PrimitiveDateTime,
-) -> Result<String, Refused> {
-    let empty =
-        || Refused::Input("Add something to your cart before you apply a coupon.".to_owned());
-    let owner = owner.ok_or_else(empty)?;
-    conn.transaction(|conn| {
-        let cart_id = cart::lock(conn, owner, now)?.ok_or_else(empty)?;
-        let coupon = coupons::find(conn, code)?.ok_or_else(|| {
-            Refused::Input(format!(
-                "There is no coupon “{}”. Check the spelling and try again.",
-                coupons::normalise(code)
-            ))
-        })?;
-        if let Some(problem) = coupon.problem(now) {
-            return Err(Refused::Input(problem));
-        }
-        cart::set_coupon_code(conn, cart_id, Some(&coupon.code))?;
-        Ok(format!(
-            "Coupon {} applied: {}.",
-            coupon.code,
-            coupon.label()
-        ))
-    })
-}
-
-pub async fn remove_coupon(db: web::Data<Db>, visitor: Visitor) -> Result<HttpResponse, AppError> {
-    if let Some(owner) = visitor.cart_owner() {
-        db.run(move |conn| {
-            let now = dates::now();
-            conn.transaction(|conn| {
-                if let Some(cart_id) = cart::lock(conn, &owner, now)? {
-                    cart::set_coupon_code(conn, cart_id, None)?;
-                }
-                Ok::<_, diesel::result::Error>(())
-            })?;
-            Ok(())
-        })
-        .await?;
-    }
-    visitor.session.flash("The coupon has been removed.");
-    Ok(see_other("/cart"))
 }
