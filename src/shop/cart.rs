@@ -12,7 +12,7 @@ use crate::accounts::users::is_unique_violation;
 use crate::db::schema::{cart_items, carts, products};
 use crate::db::{Backend, DbConn};
 use crate::shop::money::Cents;
-use crate::shop::products::{self as catalogue, Product, current_price};
+use crate::shop::products::current_price;
 use crate::shop::quantity::MAX_QUANTITY;
 
 pub const GUEST_CART_LIFETIME: Duration = Duration::hours(48);
@@ -419,11 +419,6 @@ pub fn delete_expired_guest_carts(conn: &mut DbConn, now: PrimitiveDateTime) -> 
         .execute(conn)?;
         diesel::delete(expired).execute(conn)
     })
-}
-
-/// The product behind a line the shopper wants to change, if it can still be bought.
-pub fn buyable_product(conn: &mut DbConn, product_id: i32) -> QueryResult<Option<Product>> {
-    catalogue::find_published(conn, product_id)
 }
 
 #[cfg(test)]

@@ -170,11 +170,11 @@ fn apply_quantities(
                 cart::delete_line(conn, cart_id, line.product_id)?;
                 continue;
             }
-            let refusal = if line.state() == LineState::Unavailable && !line.published {
-                Some("No longer available; set it to 0 or remove it.".to_owned())
-            } else {
-                cart::refusal(&line.name, line.stock, quantity, 0)
-            };
+            if line.state() == LineState::Unavailable {
+                // Flagged on the page; kept as it is unless set to 0.
+                continue;
+            }
+            let refusal = cart::refusal(&line.name, line.stock, quantity, 0);
             match refusal {
                 Some(message) => {
                     refusals.insert(line.product_id, message);

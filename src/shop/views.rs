@@ -116,7 +116,10 @@ impl LineView {
             name: line.name.clone(),
             image: line.image.clone(),
             unit_price: line.price().to_string(),
-            quantity: typed.unwrap_or_else(|| line.payable_quantity().max(1).to_string()),
+            quantity: typed.unwrap_or_else(|| match line.state() {
+                LineState::Reduced(left) => left.to_string(),
+                _ => line.quantity.to_string(),
+            }),
             line_total: line.total().to_string(),
             max_quantity: MAX_QUANTITY,
             unavailable: line.state() == LineState::Unavailable,

@@ -542,6 +542,17 @@ async fn unknown_and_unpublished_products_cannot_be_added_and_are_flagged_in_the
     assert!(cart.contains("No longer available: it is not counted in your total."));
     assert!(cart.contains("<dt>Subtotal</dt><dd>$14.00</dd>"));
     assert_eq!(mini_cart(&cart), ("1".into(), "$14.00".into()));
+    // "Update cart" still works for the other lines; the flagged one stays as it is.
+    let (serum_field, gel_field) = (format!("qty-{serum}"), format!("qty-{gel}"));
+    let (_, cart) = shopper
+        .post_ok(
+            "/cart",
+            &[(serum_field.as_str(), "1"), (gel_field.as_str(), "2")],
+        )
+        .await;
+    assert!(cart.contains("Your cart has been updated."));
+    assert_eq!(mini_cart(&cart), ("2".into(), "$28.00".into()));
+    assert!(cart.contains("No longer available"));
     // It can still be removed.
     let (_, cart) = shopper
         .post_ok(
