@@ -998,3 +998,70 @@ async fn customer_view(app: &TestApp, url: &str) -> (String, String) {
     });
     (public_id, status)
 }
+
+#[actix_web::test]
+async fn the_background_cleanup_deletes_expired_guest_carts() {
+    let app = TestApp::spawn(crate::common::Backend::Sqlite)
+        .await
+        .unwrap();
+    let guest = Shopper::new(&app);
+    let serum = product_id(&app, "hydrating-serum").await;
+    guest.add(serum, "1", "/shop").await;
+    let long_ago = glowpress::web::dates::now() - time::Duration::hours(49);
+    app.with_conn(|conn| {
+        diesel::update(carts::table)
+            .set(carts::updated_at.eq(long_ago))
+            .execute(conn)
+            .unwrap()
+    });
+    // The cleanup runs at start, then every few minutes.
+    let app = app.stop().await.start().await;
+    for _ in 0..50 {
+        if count_rows(&app).0 == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the expired cart is still there");
+}
+
+#[actix_web::test]
+async fn without_a_return_to_field_the_shopper_goes_back_to_the_referring_page() {
+    let app = TestApp::spawn(crate::common::Backend::Sqlite)
+        .await
+        .unwrap();
+    let shopper = Shopper::new(&app);
+    let serum = product_id(&app, "hydrating-serum").await.to_string();
+    let token = shopper.token().await;
+    let form = [
+        ("csrf_token", token.as_str()),
+        ("product_id", &serum),
+        ("quantity", "1"),
+    ];
+    let post = |referer: Option<String>| {
+        let mut request = shopper.manual.post(app.url("/cart/items")).form(&form);
+        if let Some(referer) = referer {
+            request = request.header("Referer", referer);
+        }
+        request.send()
+    };
+    let response = post(Some(app.url("/category/routines?page=1")))
+        .await
+        .unwrap();
+    assert_eq!(see_other(&response), "/category/routines?page=1");
+    let response = post(None).await.unwrap();
+    assert_eq!(see_other(&response), "/cart");
+    let form = [
+        ("csrf_token", token.as_str()),
+        ("product_id", &serum),
+        ("quantity", "1"),
+        ("return_to", "https://evil.example/"),
+    ];
+    let response = shopper
+        .manual
+        .post(app.url("/cart/items"))
+        .form(&form)
+        .send()
+        .await;
+    assert_eq!(see_other(&response.unwrap()), "/cart", "never off the site");
+}
