@@ -32,7 +32,8 @@ const DEMO_SETTINGS: &[(&str, &str)] = &[
     ("users_can_register", "1"),
 ];
 
-/// Loads the demo unless the database already has content or had the demo before.
+/// Loads the demo unless the database already has content (posts or products) or had the
+/// demo before.
 /// Returns whether it loaded anything.
 pub fn load_if_empty(conn: &mut DbConn) -> anyhow::Result<bool> {
     conn.transaction(|conn| {
@@ -41,7 +42,8 @@ pub fn load_if_empty(conn: &mut DbConn) -> anyhow::Result<bool> {
             .count()
             .get_result(conn)?;
         let post_count: i64 = posts_table::table.count().get_result(conn)?;
-        if had_demo > 0 || post_count > 0 {
+        let product_count: i64 = products_table::table.count().get_result(conn)?;
+        if had_demo > 0 || post_count > 0 || product_count > 0 {
             return Ok(false);
         }
         load(conn)?;

@@ -76,3 +76,27 @@ async fn demo_content_never_lands_on_top_of_real_content() {
     assert!(home.contains("My own post"));
     assert_eq!(post_count(app.site()), 1);
 }
+
+#[actix_web::test]
+async fn the_demo_shop_never_lands_on_top_of_real_products() {
+    use glowpress::db::schema::products;
+    let mut site = Site::new(Backend::Sqlite).unwrap();
+    site.config.no_demo = true;
+    let mut site = site.start().await.stop().await;
+    site.with_conn(|conn| {
+        diesel::sql_query(
+            "INSERT INTO products (slug, name, price_cents, sku, published, created_at) \
+             VALUES ('mine', 'My own cream', 1000, 'MINE-1', TRUE, '2026-01-01 00:00:00')",
+        )
+        .execute(conn)
+        .unwrap();
+    });
+    site.config.no_demo = false;
+    let app = site.start().await;
+    let (_, shop) = app.page("/shop").await;
+    assert_eq!(count(&shop, "class=\"product-card\""), 1);
+    assert!(shop.contains("My own cream"));
+    assert_eq!(post_count(app.site()), 0);
+    let products: i64 = app.with_conn(|conn| products::table.count().get_result(conn).unwrap());
+    assert_eq!(products, 1);
+}
