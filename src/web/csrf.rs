@@ -4,7 +4,7 @@
 
 use actix_session::SessionExt;
 use actix_web::HttpMessage;
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, header};
 use actix_web::middleware::Next;
@@ -22,22 +22,34 @@ pub const MAX_FORM_BYTES: usize = 64 * 1024;
 pub async fn protect(
     mut req: ServiceRequest,
     next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        return next.call(req).await;
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    match check(&mut req).await {
+        Ok(()) => next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body),
+        // Answered here but with the error attached, so the error pages draw it in the
+        // site layout like any other.
+        Err(error) => Ok(req.error_response(error).map_into_right_body()),
     }
-    if !comes_from_this_site(&req) {
-        return Err(AppError::CsrfRejected.into());
+}
+
+async fn check(req: &mut ServiceRequest) -> Result<(), AppError> {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Ok(());
+    }
+    if !comes_from_this_site(req) {
+        return Err(AppError::CsrfRejected);
     }
     let expected: Option<String> = req
         .get_session()
         .get(crate::accounts::session::CSRF)
         .ok()
         .flatten();
-    let submitted = match header_token(&req) {
+    let submitted = match header_token(req) {
         Some(token) => Some(token),
-        None if is_form(&req) => {
-            let body = read_body(&mut req).await?;
+        None if is_form(req) => {
+            let body = read_body(req).await?;
             let token = form_token(&body);
             req.set_payload(payload_of(body));
             token
@@ -48,9 +60,9 @@ pub async fn protect(
         (Some(expected), Some(submitted))
             if bool::from(expected.as_bytes().ct_eq(submitted.as_bytes())) =>
         {
-            next.call(req).await
+            Ok(())
         }
-        _ => Err(AppError::CsrfRejected.into()),
+        _ => Err(AppError::CsrfRejected),
     }
 }
 

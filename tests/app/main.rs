@@ -2,6 +2,7 @@
 
 mod common;
 
+mod accounts;
 mod demo;
 mod health;
 mod html_validity;

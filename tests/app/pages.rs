@@ -178,7 +178,13 @@ async fn every_response_carries_the_security_headers(app: TestApp) {
 }
 
 async fn a_reader_who_only_browses_gets_no_cookie(app: TestApp) {
-    for path in ["/", SEED_SLUG, "/category/routines", "/nope", "/static/style.css"] {
+    for path in [
+        "/",
+        SEED_SLUG,
+        "/category/routines",
+        "/nope",
+        "/static/style.css",
+    ] {
         let response = app.get(path).await;
         assert!(
             !response.headers().contains_key("set-cookie"),
