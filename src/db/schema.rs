@@ -77,6 +77,9 @@ diesel::table! {
         body -> Text,
         status -> Text,
         created_at -> Timestamp,
+        depth -> Integer,
+        ip_hash -> Text,
+        user_agent -> Text,
     }
 }
 
@@ -114,6 +117,7 @@ diesel::joinable!(posts -> categories (category_id));
 diesel::joinable!(post_tags -> posts (post_id));
 diesel::joinable!(post_tags -> tags (tag_id));
 diesel::joinable!(comments -> posts (post_id));
+diesel::joinable!(comments -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,

@@ -5,15 +5,18 @@ pub mod queries;
 pub mod slug;
 mod views;
 
-use actix_web::{HttpResponse, web};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
 use crate::accounts::visitor::Visitor;
+use crate::comments::{self, section::CommentsSection, section::ReplyForm};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::web::dates;
 use crate::web::layout::{HeaderInfo, Layout};
+use crate::web::session::Secrets;
 use queries::Listing;
 use views::{ArticleView, Pager, PostCard};
 
@@ -60,6 +63,7 @@ struct ListingPage {
 struct ArticlePage {
     layout: Layout,
     article: ArticleView,
+    comments: CommentsSection,
 }
 
 /// What an archive is, once its slug has been looked up.
@@ -172,16 +176,60 @@ where
     crate::web::page(&view)
 }
 
+#[derive(Deserialize)]
+pub struct ArticleQuery {
+    cpage: Option<String>,
+    replytocom: Option<String>,
+}
+
 async fn article(
+    req: HttpRequest,
     db: web::Data<Db>,
+    secrets: web::Data<Secrets>,
     visitor: Visitor,
     slug: web::Path<String>,
+    query: web::Query<ArticleQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
+    let query = query.into_inner();
+    let request = ArticleRequest {
+        // Lenient like WordPress: a malformed number shows the default page.
+        comments_page: query.cpage.and_then(|p| p.trim().parse().ok()),
+        reply_to: query.replytocom.and_then(|id| id.trim().parse().ok()),
+        form: comments::remembered_commenter(&req),
+        status: StatusCode::OK,
+    };
+    render_article(&db, &secrets, &visitor, slug.into_inner(), request).await
+}
+
+/// What an article page shows besides the article: which page of comments, the reply
+/// form's state, and the status (4xx when it comes back with a refused comment).
+pub struct ArticleRequest {
+    pub comments_page: Option<usize>,
+    pub reply_to: Option<i32>,
+    pub form: ReplyForm,
+    pub status: StatusCode,
+}
+
+pub async fn render_article(
+    db: &Db,
+    secrets: &Secrets,
+    visitor: &Visitor,
+    slug: String,
+    mut request: ArticleRequest,
+) -> Result<HttpResponse, AppError> {
     let header = visitor.header();
+    let own_pending = comments::own_pending(&visitor.session);
+    request.form.csrf_token = match &visitor.user {
+        Some(_) => visitor.session.csrf_token(),
+        None => visitor.session.form_token(secrets),
+    };
+    request.form.logged_in_as = visitor.user.as_ref().map(|u| u.display_name.clone());
+    let secrets = secrets.clone();
+    let status = request.status;
     let view = db
         .run(move |conn| {
-            let article = queries::find_published(conn, dates::now(), &slug)?;
+            let now = dates::now();
+            let article = queries::find_published(conn, now, &slug)?;
             let tags = queries::tags_of(conn, article.id)?;
             let count = queries::approved_comment_counts(conn, &[article.id])?
                 .get(&article.id)
@@ -189,11 +237,29 @@ async fn article(
                 .unwrap_or(0);
             let layout = Layout::load(conn, header, Some(&article.title))?
                 .with_description(&article.excerpt);
+            let mut form = request.form;
+            form.stamp =
+                comments::stamp::sign(&secrets, article.id, now.assume_utc().unix_timestamp());
+            let post_path = format!("/posts/{}", article.slug);
+            let section = comments::section::load(
+                conn,
+                &layout.settings,
+                &comments::section::SectionRequest {
+                    post_id: article.id,
+                    post_path: &post_path,
+                    open: comments::accepts_comments(&layout.settings, &article, now),
+                    own_pending: &own_pending,
+                    page: request.comments_page,
+                    reply_to: request.reply_to,
+                },
+                form,
+            )?;
             Ok(ArticlePage {
                 layout,
                 article: ArticleView::new(article, tags, count),
+                comments: section,
             })
         })
         .await?;
-    crate::web::page(&view)
+    crate::web::forms::private_page(status, &view)
 }

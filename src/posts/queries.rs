@@ -141,6 +141,20 @@ pub fn find_published(
         .first(conn)
 }
 
+/// (id, slug) of a published post.
+pub fn find_published_by_id(
+    conn: &mut DbConn,
+    now: PrimitiveDateTime,
+    id: i32,
+) -> QueryResult<(i32, String)> {
+    posts::table
+        .find(id)
+        .filter(posts::status.eq(PUBLISHED))
+        .filter(posts::published_at.le(now))
+        .select((posts::id, posts::slug))
+        .first(conn)
+}
+
 /// (slug, name) of a post's tags, by name.
 pub fn tags_of(conn: &mut DbConn, post_id: i32) -> QueryResult<Vec<(String, String)>> {
     post_tags::table

@@ -36,7 +36,6 @@ pub struct ArticleView {
     pub tags: Vec<Link>,
     pub body_html: String,
     pub figure: Option<Figure>,
-    pub comments_open: bool,
     pub comments: String,
 }
 
@@ -116,7 +115,6 @@ impl ArticleView {
                 .collect(),
             body_html: article.body_html,
             figure,
-            comments_open: article.comments_open,
             comments: comment_count_label(comment_count),
         }
     }

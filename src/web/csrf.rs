@@ -13,6 +13,8 @@ use futures_util::StreamExt;
 use subtle::ConstantTimeEq;
 
 use crate::error::AppError;
+use crate::web::session::Secrets;
+use actix_web::web;
 
 pub const FIELD: &str = "csrf_token";
 const HEADER: &str = "x-csrf-token";
@@ -56,14 +58,27 @@ async fn check(req: &mut ServiceRequest) -> Result<(), AppError> {
         }
         None => None,
     };
-    match (expected, submitted) {
-        (Some(expected), Some(submitted))
-            if bool::from(expected.as_bytes().ct_eq(submitted.as_bytes())) =>
-        {
-            Ok(())
-        }
+    let expected = match expected {
+        Some(token) => token,
+        // No session and no remember-me cookie: the request carries no login to abuse, so
+        // the token every sessionless form carries is enough (see `sessionless_token`).
+        None if req.cookie(crate::accounts::remember::COOKIE).is_none() => req
+            .app_data::<web::Data<Secrets>>()
+            .map(|secrets| sessionless_token(secrets))
+            .ok_or(AppError::CsrfRejected)?,
+        None => return Err(AppError::CsrfRejected),
+    };
+    match submitted {
+        Some(submitted) if bool::from(expected.as_bytes().ct_eq(submitted.as_bytes())) => Ok(()),
         _ => Err(AppError::CsrfRejected),
     }
+}
+
+/// The token of forms shown to a visitor without a session (the reply form under an
+/// article), so reading an article sets no cookie. It guards nothing a session could lose:
+/// once a session exists, only the session's own token is accepted.
+pub fn sessionless_token(secrets: &Secrets) -> String {
+    format!("s{}", secrets.sign("sessionless form"))
 }
 
 /// Origin (or, failing that, Referer) must name this site when the browser sends one.
