@@ -1,5 +1,6 @@
 //! The editor's back office.
 
+mod comments;
 mod general_settings;
 
 use actix_web::web;
@@ -7,5 +8,14 @@ use actix_web::web;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin", web::get().to(general_settings::dashboard))
         .route("/admin/settings", web::get().to(general_settings::show))
-        .route("/admin/settings", web::post().to(general_settings::submit));
+        .route("/admin/settings", web::post().to(general_settings::submit))
+        .route("/admin/comments", web::get().to(comments::queue))
+        .route(
+            "/admin/comments/{id}/reply",
+            web::post().to(comments::reply),
+        )
+        .route(
+            "/admin/comments/{id}/{action}",
+            web::post().to(comments::act),
+        );
 }

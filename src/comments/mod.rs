@@ -20,6 +20,7 @@ use crate::error::AppError;
 use crate::posts::queries::Article;
 use crate::settings::Settings;
 use section::ReplyForm;
+pub use submit::TEXT_MAX;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/posts/{slug}/comments", web::post().to(submit::submit))

@@ -46,6 +46,8 @@ pub struct Layout {
     /// "Logged in as …"
     pub user_name: Option<String>,
     pub is_admin: bool,
+    /// Editors and administrators: the header links the moderation queue.
+    pub is_moderator: bool,
     pub notice: Option<String>,
     pub csrf_token: String,
 }
@@ -97,6 +99,10 @@ impl Layout {
                 .user
                 .as_ref()
                 .is_some_and(|(_, role)| *role == Role::Admin),
+            is_moderator: header
+                .user
+                .as_ref()
+                .is_some_and(|(_, role)| role.at_least(Role::Editor)),
             user_name: header.user.map(|(name, _)| name),
             notice: header.notice,
             csrf_token: header.csrf_token.unwrap_or_default(),
