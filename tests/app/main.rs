@@ -8,4 +8,5 @@ mod health;
 mod html_validity;
 mod migrations;
 mod pages;
+mod query_counts;
 mod static_files;
