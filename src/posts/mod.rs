@@ -1,5 +1,6 @@
 //! Posts: the home page, article pages, category and tag archives.
 
+mod feeds;
 pub mod markdown;
 pub mod queries;
 pub mod slug;
@@ -24,7 +25,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
         .route("/posts/{slug}", web::get().to(article))
         .route("/category/{slug}", web::get().to(category))
-        .route("/tag/{slug}", web::get().to(tag));
+        .route("/tag/{slug}", web::get().to(tag))
+        .route("/search", web::get().to(search))
+        .route("/feed.xml", web::get().to(feeds::feed))
+        .route("/sitemap.xml", web::get().to(feeds::sitemap))
+        .route("/robots.txt", web::get().to(feeds::robots));
 }
 
 #[derive(Deserialize)]
@@ -126,6 +131,46 @@ async fn tag(
             base: format!("/tag/{slug}"),
             intro: format!("Posts tagged “{name}”."),
             heading: Some(name),
+        })
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    q: Option<String>,
+    page: Option<String>,
+}
+
+async fn search(
+    db: web::Data<Db>,
+    visitor: Visitor,
+    query: web::Query<SearchQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    let page = PageQuery { page: query.page }.number()?;
+    let words: String = query
+        .q
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(100)
+        .collect();
+    listing_page(&db, visitor.header(), page, move |_| {
+        let base = format!("/search?q={}", crate::web::url_encode(&words));
+        if words.is_empty() {
+            return Ok(Archive {
+                listing: Listing::Search(String::new()),
+                base,
+                heading: Some("Search".to_owned()),
+                intro: "Type a few words in the search box to find posts.".to_owned(),
+            });
+        }
+        Ok(Archive {
+            listing: Listing::Search(words.clone()),
+            base,
+            heading: Some(format!("Search results for “{words}”")),
+            intro: String::new(),
         })
     })
     .await
