@@ -1,8 +1,9 @@
 //! Atom feeds of the latest comments: the site's, and one post's.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, web};
-use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person, Text};
+use atom_syndication::{Content, Entry, Feed, Person, Text};
+
+use crate::web::atom::{link, timestamp};
 
 use crate::comments::store::{self, CommentOnPost};
 use crate::comments::text;
@@ -28,13 +29,13 @@ pub async fn site_feed(
         .await?;
     let title = format!("Comments for {}", settings.site_title);
     let url = &site.public_url;
-    atom(feed(
+    Ok(crate::web::atom::response(&feed(
         &title,
         &format!("{url}/comments/feed.xml"),
         &format!("{url}/"),
         url,
         &comments,
-    ))
+    )))
 }
 
 pub async fn post_feed(
@@ -53,30 +54,13 @@ pub async fn post_feed(
     let url = &site.public_url;
     let page = format!("{url}/posts/{}", article.slug);
     let title = format!("Comments on: {}", article.title);
-    atom(feed(
+    Ok(crate::web::atom::response(&feed(
         &title,
         &format!("{page}/comments/feed.xml"),
         &page,
         url,
         &comments,
-    ))
-}
-
-fn atom(feed: Feed) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"))
-        .body(feed.to_string()))
-}
-
-fn timestamp(at: time::PrimitiveDateTime) -> FixedDateTime {
-    FixedDateTime::parse_from_rfc3339(&dates::iso(at)).unwrap_or_default()
-}
-
-fn link(href: &str, rel: &str) -> Link {
-    let mut link = Link::default();
-    link.set_href(href);
-    link.set_rel(rel);
-    link
+    )))
 }
 
 fn feed(

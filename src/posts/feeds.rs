@@ -2,7 +2,9 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
-use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person, Text};
+use atom_syndication::{Content, Entry, Feed, Person, Text};
+
+use crate::web::atom::{link, timestamp};
 
 use crate::db::Db;
 use crate::error::AppError;
@@ -11,17 +13,6 @@ use crate::settings::Settings;
 use crate::web::{SiteInfo, dates};
 
 const FEED_SIZE: i64 = 20;
-
-fn timestamp(at: time::PrimitiveDateTime) -> FixedDateTime {
-    FixedDateTime::parse_from_rfc3339(&dates::iso(at)).unwrap_or_default()
-}
-
-fn link(href: &str, rel: &str) -> Link {
-    let mut link = Link::default();
-    link.set_href(href);
-    link.set_rel(rel);
-    link
-}
 
 pub async fn feed(db: web::Data<Db>, site: web::Data<SiteInfo>) -> Result<HttpResponse, AppError> {
     let (settings, posts) = db
@@ -67,9 +58,7 @@ pub async fn feed(db: web::Data<Db>, site: web::Data<SiteInfo>) -> Result<HttpRe
             .unwrap_or_else(|| timestamp(dates::now())),
     );
     feed.set_entries(entries);
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"))
-        .body(feed.to_string()))
+    Ok(crate::web::atom::response(&feed))
 }
 
 pub async fn sitemap(
