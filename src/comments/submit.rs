@@ -69,7 +69,6 @@ impl Refusal {
 /// The post being commented on.
 struct Target {
     id: i32,
-    slug: String,
     title: String,
     open: bool,
     settings: Settings,
@@ -162,11 +161,12 @@ pub async fn submit(
                 },
                 dates::now(),
             )?;
+            // A held comment is visible to its author, so it has a page too.
             let location = match verdict {
-                Verdict::Approve => {
+                Verdict::Approve | Verdict::Hold => {
                     super::location_of(conn, &settings, &(post_id, slug.clone()), id)?
                 }
-                _ => format!("/posts/{slug}#comment-{id}"),
+                Verdict::Spam => format!("/posts/{slug}#respond"),
             };
             let recipients = notify::recipients(conn, post_id, user_id)?;
             Ok((id, verdict, location, recipients))
@@ -205,11 +205,6 @@ pub async fn submit(
         };
         response.cookie(cookie);
     }
-    let location = if verdict == Verdict::Spam {
-        format!("/posts/{}#respond", target.slug)
-    } else {
-        location
-    };
     Ok(response
         .insert_header((header::LOCATION, location))
         .finish())
@@ -223,7 +218,6 @@ async fn load_target(db: &Db, slug: String) -> Result<Target, AppError> {
         Ok(Target {
             id: article.id,
             open: super::accepts_comments(&settings, &article, now),
-            slug: article.slug,
             title: article.title,
             settings,
         })

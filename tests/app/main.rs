@@ -3,6 +3,7 @@
 mod common;
 
 mod accounts;
+mod comments;
 mod demo;
 mod health;
 mod html_validity;
