@@ -80,6 +80,24 @@ pub struct Config {
     #[arg(long, env = "GLOWPRESS_TRUST_PROXY", default_value = "0", value_parser = BoolishValueParser::new(), global = true)]
     pub trust_proxy: bool,
 
+    /// Seconds a reply form must be open before it is sent (robots are faster).
+    #[arg(
+        long,
+        env = "GLOWPRESS_COMMENT_MIN_SECONDS",
+        default_value_t = 3,
+        global = true
+    )]
+    pub comment_min_seconds: i64,
+
+    /// Seconds between two comments from one address or email.
+    #[arg(
+        long,
+        env = "GLOWPRESS_COMMENT_FLOOD_SECONDS",
+        default_value_t = 15,
+        global = true
+    )]
+    pub comment_flood_seconds: i64,
+
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "GLOWPRESS_WORKERS", global = true)]
     pub workers: Option<usize>,
@@ -101,6 +119,8 @@ impl Config {
             smtp_url: None,
             mail_from: "glowpress <noreply@localhost>".to_owned(),
             trust_proxy: false,
+            comment_min_seconds: 3,
+            comment_flood_seconds: 15,
         }
     }
 
@@ -135,6 +155,14 @@ impl Config {
 
     pub fn outbox_dir(&self) -> PathBuf {
         self.data_dir.join("outbox")
+    }
+
+    pub fn comment_timing(&self) -> crate::comments::Timing {
+        crate::comments::Timing {
+            min_form_age: self.comment_min_seconds.max(0),
+            flood_interval: self.comment_flood_seconds.max(0),
+            ..crate::comments::Timing::default()
+        }
     }
 
     pub fn load_demo(&self) -> bool {

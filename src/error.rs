@@ -54,6 +54,28 @@ impl AppError {
                     "The request was malformed.".to_owned(),
                 ),
             },
+            StatusCode::FORBIDDEN => match self {
+                AppError::CsrfRejected => (
+                    "This form has expired",
+                    "For your safety we only accept forms that were sent from this site in \
+                     this browser session, and this one could not be matched (perhaps the \
+                     page was open for a long time, or you logged in or out in another tab). \
+                     Nothing was changed. Go back, reload the page and send the form again."
+                        .to_owned(),
+                ),
+                AppError::Forbidden(message) => ("You can't do that", message.clone()),
+                _ => ("You can't do that", "This is not allowed.".to_owned()),
+            },
+            StatusCode::PAYLOAD_TOO_LARGE => (
+                "That was too much",
+                "What you sent is larger than this site accepts. Please shorten it and try \
+                 again."
+                    .to_owned(),
+            ),
+            StatusCode::TOO_MANY_REQUESTS => match self {
+                AppError::TooManyRequests(message) => ("Please wait a moment", message.clone()),
+                _ => ("Please wait a moment", "Too many requests.".to_owned()),
+            },
             StatusCode::SERVICE_UNAVAILABLE => (
                 "We'll be right back",
                 "The site cannot reach its database at the moment. Please try again in a \

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod comments;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -50,6 +51,7 @@ struct Shared {
     site: actix::Data<SiteInfo>,
     mailer: actix::Data<Mailer>,
     trust_proxy: actix::Data<TrustProxy>,
+    comment_timing: actix::Data<comments::Timing>,
 }
 
 impl Application {
@@ -85,6 +87,7 @@ impl Application {
             site: actix::Data::new(site),
             mailer: actix::Data::new(mailer),
             trust_proxy: actix::Data::new(TrustProxy(config.trust_proxy)),
+            comment_timing: actix::Data::new(config.comment_timing()),
         };
         let server = match &config.redis_url {
             Some(url) => {
@@ -136,6 +139,7 @@ where
             .app_data(shared.site.clone())
             .app_data(shared.mailer.clone())
             .app_data(shared.trust_proxy.clone())
+            .app_data(shared.comment_timing.clone())
             .app_data(actix::QueryConfig::default().error_handler(|err, _| {
                 AppError::BadRequest(format!("The address has a malformed query: {err}")).into()
             }))
@@ -161,6 +165,7 @@ where
             .configure(web::health::routes)
             .configure(web::static_files::routes)
             .configure(posts::routes)
+            .configure(comments::routes)
             .configure(accounts::routes)
             .configure(shop::routes)
             .configure(admin::routes)

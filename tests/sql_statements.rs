@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use diesel::connection::{Instrumentation, InstrumentationEvent, set_default_instrumentation};
 use reqwest::StatusCode;
 
-use common::{Backend, Browser, TestApp, field_value};
+use common::{Backend, Browser, TestApp, input_value as field_value};
 
 static STATEMENTS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
@@ -36,8 +36,8 @@ async fn add(browser: &Browser, token: &str, product_id: &str) {
             ("return_to", "/shop"),
         ];
         let response = browser
-            .manual
-            .post(format!("{}/cart/items", browser.base))
+            .no_redirects()
+            .post(browser.url("/cart/items"))
             .form(&form)
             .send()
             .await
@@ -49,7 +49,7 @@ async fn add(browser: &Browser, token: &str, product_id: &str) {
 /// The statements of one add (the POST alone) and of page views with a full cart.
 async fn measure(backend: Backend) -> Option<[Vec<String>; 3]> {
     let app = TestApp::spawn(backend).await?;
-    let browser = Browser::new(&app);
+    let browser = app.new_browser();
     let (_, shop) = browser.page("/shop").await;
     let token = field_value(&shop, "csrf_token").unwrap();
     let ids: Vec<String> = shop

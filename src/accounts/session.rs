@@ -82,8 +82,11 @@ impl AppSession {
         token
     }
 
-    pub fn existing_csrf_token(&self) -> Option<String> {
+    /// The token for a form shown to anyone: the session's, or, without a session, one
+    /// that creates no session (see `web::csrf::sessionless_token`).
+    pub fn form_token(&self, secrets: &crate::web::session::Secrets) -> String {
         self.get(CSRF)
+            .unwrap_or_else(|| crate::web::csrf::sessionless_token(secrets))
     }
 
     /// A one-time notice for the next page ("Your password has been changed.").

@@ -3,10 +3,8 @@
 use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
-use crate::db::DbConn;
 use crate::db::schema::users;
-
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+use crate::db::{DbConn, lower};
 
 /// WordPress's roles, most powerful first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

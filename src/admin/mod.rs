@@ -1,5 +1,6 @@
 //! The editor's back office.
 
+mod comments;
 mod general_settings;
 mod orders;
 mod shop_settings;
@@ -16,5 +17,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/admin/orders/{id}/status",
             web::post().to(orders::change_status),
+        )
+        .route("/admin/comments", web::get().to(comments::queue))
+        .route(
+            "/admin/comments/{id}/reply",
+            web::post().to(comments::reply),
+        )
+        .route(
+            "/admin/comments/{id}/{action}",
+            web::post().to(comments::act),
         );
 }

@@ -24,6 +24,11 @@ const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = 
 /// How long a request waits for a pooled connection before it gets a 503.
 const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(5);
 
+diesel::define_sql_function!(
+    /// SQL `lower()`, the same on both backends.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text
+);
+
 /// The backend type of `DbConn`, for boxed queries.
 pub type Backend = <DbConn as Connection>::Backend;
 

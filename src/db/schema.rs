@@ -77,6 +77,9 @@ diesel::table! {
         body -> Text,
         status -> Text,
         created_at -> Timestamp,
+        depth -> Integer,
+        ip_hash -> Text,
+        user_agent -> Text,
     }
 }
 
@@ -201,6 +204,7 @@ diesel::joinable!(cart_items -> products (product_id));
 diesel::joinable!(orders -> users (user_id));
 diesel::joinable!(order_items -> orders (order_id));
 diesel::joinable!(order_items -> products (product_id));
+diesel::joinable!(comments -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,

@@ -1,19 +1,23 @@
 //! Posts: the home page, article pages, category and tag archives.
 
+mod feeds;
 pub mod markdown;
 pub mod queries;
 pub mod slug;
 mod views;
 
-use actix_web::{HttpResponse, web};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
 use crate::accounts::visitor::Visitor;
+use crate::comments::{self, section::CommentsSection, section::ReplyForm};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::web::dates;
 use crate::web::layout::{HeaderInfo, Layout};
+use crate::web::session::Secrets;
 use queries::Listing;
 use views::{ArticleView, Pager, PostCard};
 
@@ -21,7 +25,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
         .route("/posts/{slug}", web::get().to(article))
         .route("/category/{slug}", web::get().to(category))
-        .route("/tag/{slug}", web::get().to(tag));
+        .route("/tag/{slug}", web::get().to(tag))
+        .route("/search", web::get().to(search))
+        .route("/feed.xml", web::get().to(feeds::feed))
+        .route("/sitemap.xml", web::get().to(feeds::sitemap))
+        .route("/robots.txt", web::get().to(feeds::robots));
 }
 
 #[derive(Deserialize)]
@@ -60,6 +68,7 @@ struct ListingPage {
 struct ArticlePage {
     layout: Layout,
     article: ArticleView,
+    comments: CommentsSection,
 }
 
 /// What an archive is, once its slug has been looked up.
@@ -127,6 +136,46 @@ async fn tag(
     .await
 }
 
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    q: Option<String>,
+    page: Option<String>,
+}
+
+async fn search(
+    db: web::Data<Db>,
+    visitor: Visitor,
+    query: web::Query<SearchQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    let page = PageQuery { page: query.page }.number()?;
+    let words: String = query
+        .q
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(100)
+        .collect();
+    listing_page(&db, visitor.header(), page, move |_| {
+        let base = format!("/search?q={}", crate::web::url_encode(&words));
+        if words.is_empty() {
+            return Ok(Archive {
+                listing: Listing::Search(String::new()),
+                base,
+                heading: Some("Search".to_owned()),
+                intro: "Type a few words in the search box to find posts.".to_owned(),
+            });
+        }
+        Ok(Archive {
+            listing: Listing::Search(words.clone()),
+            base,
+            heading: Some(format!("Search results for “{words}”")),
+            intro: String::new(),
+        })
+    })
+    .await
+}
+
 async fn listing_page<F>(
     db: &Db,
     header: HeaderInfo,
@@ -172,16 +221,60 @@ where
     crate::web::page(&view)
 }
 
+#[derive(Deserialize)]
+pub struct ArticleQuery {
+    cpage: Option<String>,
+    replytocom: Option<String>,
+}
+
 async fn article(
+    req: HttpRequest,
     db: web::Data<Db>,
+    secrets: web::Data<Secrets>,
     visitor: Visitor,
     slug: web::Path<String>,
+    query: web::Query<ArticleQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
+    let query = query.into_inner();
+    let request = ArticleRequest {
+        // Lenient like WordPress: a malformed number shows the default page.
+        comments_page: query.cpage.and_then(|p| p.trim().parse().ok()),
+        reply_to: query.replytocom.and_then(|id| id.trim().parse().ok()),
+        form: comments::remembered_commenter(&req),
+        status: StatusCode::OK,
+    };
+    render_article(&db, &secrets, &visitor, slug.into_inner(), request).await
+}
+
+/// What an article page shows besides the article: which page of comments, the reply
+/// form's state, and the status (4xx when it comes back with a refused comment).
+pub struct ArticleRequest {
+    pub comments_page: Option<usize>,
+    pub reply_to: Option<i32>,
+    pub form: ReplyForm,
+    pub status: StatusCode,
+}
+
+pub async fn render_article(
+    db: &Db,
+    secrets: &Secrets,
+    visitor: &Visitor,
+    slug: String,
+    mut request: ArticleRequest,
+) -> Result<HttpResponse, AppError> {
     let header = visitor.header();
+    let own_pending = comments::own_pending(&visitor.session);
+    request.form.csrf_token = match &visitor.user {
+        Some(_) => visitor.session.csrf_token(),
+        None => visitor.session.form_token(secrets),
+    };
+    request.form.logged_in_as = visitor.user.as_ref().map(|u| u.display_name.clone());
+    let secrets = secrets.clone();
+    let status = request.status;
     let view = db
         .run(move |conn| {
-            let article = queries::find_published(conn, dates::now(), &slug)?;
+            let now = dates::now();
+            let article = queries::find_published(conn, now, &slug)?;
             let tags = queries::tags_of(conn, article.id)?;
             let count = queries::approved_comment_counts(conn, &[article.id])?
                 .get(&article.id)
@@ -189,11 +282,29 @@ async fn article(
                 .unwrap_or(0);
             let layout = Layout::load(conn, header, Some(&article.title))?
                 .with_description(&article.excerpt);
+            let mut form = request.form;
+            form.stamp =
+                comments::stamp::sign(&secrets, article.id, now.assume_utc().unix_timestamp());
+            let post_path = format!("/posts/{}", article.slug);
+            let section = comments::section::load(
+                conn,
+                &layout.settings,
+                &comments::section::SectionRequest {
+                    post_id: article.id,
+                    post_path: &post_path,
+                    open: comments::accepts_comments(&layout.settings, &article, now),
+                    own_pending: &own_pending,
+                    page: request.comments_page,
+                    reply_to: request.reply_to,
+                },
+                form,
+            )?;
             Ok(ArticlePage {
                 layout,
                 article: ArticleView::new(article, tags, count),
+                comments: section,
             })
         })
         .await?;
-    crate::web::page(&view)
+    crate::web::forms::private_page(status, &view)
 }

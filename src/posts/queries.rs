@@ -5,17 +5,19 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
-use crate::db::DbConn;
 use crate::db::schema::{categories, comments, post_tags, posts, tags, users};
+use crate::db::{DbConn, lower};
 
 pub const PUBLISHED: &str = "published";
 
 /// Which posts a listing shows.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub enum Listing {
     All,
     Category(i32),
     Tag(i32),
+    /// Words to find in the title, excerpt or body, ignoring case.
+    Search(String),
 }
 
 /// A post as a listing shows it.
@@ -57,7 +59,7 @@ pub struct Page<T> {
 
 fn visible_posts(
     now: PrimitiveDateTime,
-    listing: Listing,
+    listing: &Listing,
 ) -> posts::BoxedQuery<'static, crate::db::Backend> {
     let query = posts::table
         .filter(posts::status.eq(PUBLISHED))
@@ -65,11 +67,21 @@ fn visible_posts(
         .into_boxed();
     match listing {
         Listing::All => query,
-        Listing::Category(id) => query.filter(posts::category_id.eq(id)),
+        Listing::Category(id) => query.filter(posts::category_id.eq(*id)),
+        Listing::Search(words) => {
+            let pattern = format!("%{}%", escape_like(&words.to_lowercase()));
+            query.filter(
+                lower(posts::title)
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(lower(posts::excerpt).like(pattern.clone()).escape('\\'))
+                    .or(lower(posts::body).like(pattern).escape('\\')),
+            )
+        }
         Listing::Tag(id) => query.filter(
             posts::id.eq_any(
                 post_tags::table
-                    .filter(post_tags::tag_id.eq(id))
+                    .filter(post_tags::tag_id.eq(*id))
                     .select(post_tags::post_id),
             ),
         ),
@@ -84,8 +96,8 @@ pub fn list_published(
     page: i64,
     per_page: i64,
 ) -> QueryResult<Page<PostSummary>> {
-    let total: i64 = visible_posts(now, listing).count().get_result(conn)?;
-    let ids: Vec<i32> = visible_posts(now, listing)
+    let total: i64 = visible_posts(now, &listing).count().get_result(conn)?;
+    let ids: Vec<i32> = visible_posts(now, &listing)
         .select(posts::id)
         .order((posts::published_at.desc(), posts::id.desc()))
         .limit(per_page)
@@ -141,6 +153,20 @@ pub fn find_published(
         .first(conn)
 }
 
+/// (id, slug) of a published post.
+pub fn find_published_by_id(
+    conn: &mut DbConn,
+    now: PrimitiveDateTime,
+    id: i32,
+) -> QueryResult<(i32, String)> {
+    posts::table
+        .find(id)
+        .filter(posts::status.eq(PUBLISHED))
+        .filter(posts::published_at.le(now))
+        .select((posts::id, posts::slug))
+        .first(conn)
+}
+
 /// (slug, name) of a post's tags, by name.
 pub fn tags_of(conn: &mut DbConn, post_id: i32) -> QueryResult<Vec<(String, String)>> {
     post_tags::table
@@ -177,4 +203,67 @@ pub fn tag_by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<(i32, String)> 
         .filter(tags::slug.eq(slug))
         .select((tags::id, tags::name))
         .first(conn)
+}
+
+/// `%` and `_` typed by a reader are searched for, not used as wildcards.
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// For the feed and the sitemap: (slug, title, excerpt, body_html, author, published, updated).
+#[derive(Queryable, Debug)]
+pub struct FeedPost {
+    pub slug: String,
+    pub title: String,
+    pub excerpt: String,
+    pub body_html: String,
+    pub author_name: String,
+    pub published_at: Option<PrimitiveDateTime>,
+    pub updated_at: PrimitiveDateTime,
+}
+
+pub fn latest_for_feed(
+    conn: &mut DbConn,
+    now: PrimitiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<FeedPost>> {
+    posts::table
+        .inner_join(users::table)
+        .filter(posts::status.eq(PUBLISHED))
+        .filter(posts::published_at.le(now))
+        .order((posts::published_at.desc(), posts::id.desc()))
+        .limit(limit)
+        .select((
+            posts::slug,
+            posts::title,
+            posts::excerpt,
+            posts::body_html,
+            users::display_name,
+            posts::published_at,
+            posts::updated_at,
+        ))
+        .load(conn)
+}
+
+pub fn all_category_slugs(conn: &mut DbConn) -> QueryResult<Vec<String>> {
+    categories::table
+        .select(categories::slug)
+        .order(categories::slug)
+        .load(conn)
+}
+
+pub fn all_tag_slugs(conn: &mut DbConn) -> QueryResult<Vec<String>> {
+    tags::table.select(tags::slug).order(tags::slug).load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_like;
+
+    #[test]
+    fn like_wildcards_typed_by_readers_are_literal() {
+        assert_eq!(escape_like("50%_off"), "50\\%\\_off");
+    }
 }

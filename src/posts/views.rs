@@ -36,7 +36,6 @@ pub struct ArticleView {
     pub tags: Vec<Link>,
     pub body_html: String,
     pub figure: Option<Figure>,
-    pub comments_open: bool,
     pub comments: String,
 }
 
@@ -116,7 +115,6 @@ impl ArticleView {
                 .collect(),
             body_html: article.body_html,
             figure,
-            comments_open: article.comments_open,
             comments: comment_count_label(comment_count),
         }
     }
@@ -126,11 +124,12 @@ impl Pager {
     /// `base` is the listing's path without a query; page 1 links to it bare.
     pub fn new(base: &str, current: i64, total: i64, per_page: i64) -> Pager {
         let pages = ((total + per_page - 1) / per_page).max(1);
+        let joiner = if base.contains('?') { '&' } else { '?' };
         let href = |page: i64| {
             if page == 1 {
                 base.to_owned()
             } else {
-                format!("{base}?page={page}")
+                format!("{base}{joiner}page={page}")
             }
         };
         Pager {

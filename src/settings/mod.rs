@@ -12,10 +12,19 @@ use crate::db::schema::settings;
 /// The kind of value a setting holds; `set` validates against it.
 #[derive(Clone, Copy, Debug)]
 pub enum Kind {
-    Text { max_len: usize },
+    Text {
+        max_len: usize,
+    },
     Bool,
-    Int { min: i64, max: i64 },
+    Int {
+        min: i64,
+        max: i64,
+    },
     Choice(&'static [&'static str]),
+    /// Free text, one entry a line; may be empty.
+    Lines {
+        max_len: usize,
+    },
 }
 
 pub struct Definition {
@@ -80,6 +89,60 @@ pub const DEFINITIONS: &[Definition] = &[
         default: "1",
         help: "Shop: shoppers can check out without an account",
     },
+    Definition {
+        key: "comments_require_name_email",
+        kind: Kind::Bool,
+        default: "1",
+        help: "Comment author must fill out name and email",
+    },
+    Definition {
+        key: "comment_moderation",
+        kind: Kind::Bool,
+        default: "0",
+        help: "Comment must be manually approved",
+    },
+    Definition {
+        key: "comment_previously_approved",
+        kind: Kind::Bool,
+        default: "1",
+        help: "Comment author must have a previously approved comment",
+    },
+    Definition {
+        key: "comment_max_links",
+        kind: Kind::Int { min: 0, max: 100 },
+        default: "2",
+        help: "Hold a comment if it contains this many links or more (0: never)",
+    },
+    Definition {
+        key: "moderation_keys",
+        kind: Kind::Lines { max_len: 20_000 },
+        default: "",
+        help: "Hold comments containing any of these words (one a line)",
+    },
+    Definition {
+        key: "disallowed_keys",
+        kind: Kind::Lines { max_len: 20_000 },
+        default: "",
+        help: "Mark as spam comments containing any of these words (one a line)",
+    },
+    Definition {
+        key: "thread_comments_depth",
+        kind: Kind::Int { min: 1, max: 10 },
+        default: "5",
+        help: "Threaded comments this many levels deep",
+    },
+    Definition {
+        key: "comments_per_page",
+        kind: Kind::Int { min: 1, max: 500 },
+        default: "50",
+        help: "Top-level comments per page",
+    },
+    Definition {
+        key: "close_comments_days_old",
+        kind: Kind::Int { min: 0, max: 3650 },
+        default: "0",
+        help: "Close comments on posts older than this many days (0: never)",
+    },
 ];
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -101,6 +164,15 @@ pub struct Settings {
     pub shipping_flat_rate_cents: i64,
     pub free_shipping_threshold_cents: i64,
     pub guest_checkout: bool,
+    pub comments_require_name_email: bool,
+    pub comment_moderation: bool,
+    pub comment_previously_approved: bool,
+    pub comment_max_links: i64,
+    pub moderation_keys: String,
+    pub disallowed_keys: String,
+    pub thread_comments_depth: i64,
+    pub comments_per_page: i64,
+    pub close_comments_days_old: i64,
 }
 
 impl Default for Settings {
@@ -127,6 +199,15 @@ impl Settings {
             shipping_flat_rate_cents: int("shipping_flat_rate_cents"),
             free_shipping_threshold_cents: int("free_shipping_threshold_cents"),
             guest_checkout: flag("guest_checkout"),
+            comments_require_name_email: flag("comments_require_name_email"),
+            comment_moderation: flag("comment_moderation"),
+            comment_previously_approved: flag("comment_previously_approved"),
+            comment_max_links: int("comment_max_links"),
+            moderation_keys: text("moderation_keys"),
+            disallowed_keys: text("disallowed_keys"),
+            thread_comments_depth: int("thread_comments_depth"),
+            comments_per_page: int("comments_per_page"),
+            close_comments_days_old: int("close_comments_days_old"),
         }
     }
 }
@@ -179,6 +260,17 @@ pub fn validate(key: &str, value: &str) -> Result<String, SettingError> {
             Ok(n) if (min..=max).contains(&n) => Ok(n.to_string()),
             _ => Err(invalid(format!("a whole number from {min} to {max}"))),
         },
+        Kind::Lines { max_len } => {
+            if value.chars().count() > max_len {
+                return Err(invalid(format!("at most {max_len} characters")));
+            }
+            Ok(value
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n"))
+        }
         Kind::Choice(choices) => choices
             .iter()
             .find(|c| **c == value.trim())

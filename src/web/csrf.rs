@@ -4,7 +4,7 @@
 
 use actix_session::SessionExt;
 use actix_web::HttpMessage;
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, header};
 use actix_web::middleware::Next;
@@ -13,6 +13,8 @@ use futures_util::StreamExt;
 use subtle::ConstantTimeEq;
 
 use crate::error::AppError;
+use crate::web::session::Secrets;
+use actix_web::web;
 
 pub const FIELD: &str = "csrf_token";
 const HEADER: &str = "x-csrf-token";
@@ -22,36 +24,61 @@ pub const MAX_FORM_BYTES: usize = 64 * 1024;
 pub async fn protect(
     mut req: ServiceRequest,
     next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        return next.call(req).await;
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    match check(&mut req).await {
+        Ok(()) => next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body),
+        // Answered here but with the error attached, so the error pages draw it in the
+        // site layout like any other.
+        Err(error) => Ok(req.error_response(error).map_into_right_body()),
     }
-    if !comes_from_this_site(&req) {
-        return Err(AppError::CsrfRejected.into());
+}
+
+async fn check(req: &mut ServiceRequest) -> Result<(), AppError> {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Ok(());
+    }
+    if !comes_from_this_site(req) {
+        return Err(AppError::CsrfRejected);
     }
     let expected: Option<String> = req
         .get_session()
         .get(crate::accounts::session::CSRF)
         .ok()
         .flatten();
-    let submitted = match header_token(&req) {
+    let submitted = match header_token(req) {
         Some(token) => Some(token),
-        None if is_form(&req) => {
-            let body = read_body(&mut req).await?;
+        None if is_form(req) => {
+            let body = read_body(req).await?;
             let token = form_token(&body);
             req.set_payload(payload_of(body));
             token
         }
         None => None,
     };
-    match (expected, submitted) {
-        (Some(expected), Some(submitted))
-            if bool::from(expected.as_bytes().ct_eq(submitted.as_bytes())) =>
-        {
-            next.call(req).await
-        }
-        _ => Err(AppError::CsrfRejected.into()),
+    let expected = match expected {
+        Some(token) => token,
+        // No session and no remember-me cookie: the request carries no login to abuse, so
+        // the token every sessionless form carries is enough (see `sessionless_token`).
+        None if req.cookie(crate::accounts::remember::COOKIE).is_none() => req
+            .app_data::<web::Data<Secrets>>()
+            .map(|secrets| sessionless_token(secrets))
+            .ok_or(AppError::CsrfRejected)?,
+        None => return Err(AppError::CsrfRejected),
+    };
+    match submitted {
+        Some(submitted) if bool::from(expected.as_bytes().ct_eq(submitted.as_bytes())) => Ok(()),
+        _ => Err(AppError::CsrfRejected),
     }
+}
+
+/// The token of forms shown to a visitor without a session (the reply form under an
+/// article), so reading an article sets no cookie. It guards nothing a session could lose:
+/// once a session exists, only the session's own token is accepted.
+pub fn sessionless_token(secrets: &Secrets) -> String {
+    format!("s{}", secrets.sign("sessionless form"))
 }
 
 /// Origin (or, failing that, Referer) must name this site when the browser sends one.

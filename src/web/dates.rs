@@ -15,6 +15,14 @@ pub fn human(at: PrimitiveDateTime) -> String {
     at.format(&format).unwrap_or_default()
 }
 
+/// "November 24, 2026 at 9:05"
+pub fn human_with_time(at: PrimitiveDateTime) -> String {
+    let format = format_description!(
+        "[month repr:long] [day padding:none], [year] at [hour padding:none]:[minute]"
+    );
+    at.format(&format).unwrap_or_default()
+}
+
 /// "2026-11-24T09:00:00Z", for `<time datetime>` and feeds.
 pub fn iso(at: PrimitiveDateTime) -> String {
     let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");

@@ -87,6 +87,8 @@ pub struct Layout {
     /// "Logged in as …"
     pub user_name: Option<String>,
     pub is_admin: bool,
+    /// Editors and administrators: the header links the moderation queue.
+    pub is_moderator: bool,
     pub notice: Option<String>,
     pub notice_link: Option<NoticeLink>,
     pub csrf_token: String,
@@ -144,6 +146,10 @@ impl Layout {
                 .user
                 .as_ref()
                 .is_some_and(|(_, role)| *role == Role::Admin),
+            is_moderator: header
+                .user
+                .as_ref()
+                .is_some_and(|(_, role)| role.at_least(Role::Editor)),
             user_name: header.user.map(|(name, _)| name),
             notice: header.notice,
             notice_link: header.notice_link,

@@ -1,5 +1,6 @@
 //! Cross-cutting web pieces: the page layout, static files, security headers, health check.
 
+pub mod atom;
 pub mod client;
 pub mod csrf;
 pub mod dates;

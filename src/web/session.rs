@@ -23,6 +23,7 @@ const KEY_SETTING: &str = "secret_session_key";
 pub struct Secrets {
     pub session_key: Key,
     address_key: Vec<u8>,
+    signing_key: Vec<u8>,
 }
 
 impl Secrets {
@@ -31,8 +32,14 @@ impl Secrets {
             .map_err(|_| anyhow::anyhow!("the session key must be at least 64 bytes"))?;
         Ok(Secrets {
             address_key: derive(master, b"client address hashing"),
+            signing_key: derive(master, b"form signing"),
             session_key,
         })
+    }
+
+    /// A short signature of `message` (for values a form sends back).
+    pub fn sign(&self, message: &str) -> String {
+        hex(&derive(&self.signing_key, message.as_bytes())[..12])
     }
 
     /// A keyed hash of a client address: counters and records keep this, never the address.

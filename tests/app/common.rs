@@ -2,14 +2,17 @@
 //! database (a temp SQLite file, or a new PostgreSQL database dropped afterwards) and talks
 //! HTTP to it with a cookie-keeping client that follows redirects, like a browser.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use actix_web::dev::ServerHandle;
 use diesel::{Connection, RunQueryDsl, pg::PgConnection};
+use glowpress::accounts::users::Role;
 use glowpress::db::DbConn;
 use glowpress::{Application, Config};
 use reqwest::StatusCode;
+use reqwest::cookie::{CookieStore, Jar};
 use tempfile::TempDir;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,6 +36,22 @@ pub fn postgres_admin_url() -> Option<String> {
 pub fn skip(what: &str) {
     eprintln!(
         "skipped: {what} (set GLOWPRESS_TEST_POSTGRES_URL, or CI, to run it against a real server)"
+    );
+}
+
+/// The Redis server tests may use: `GLOWPRESS_TEST_REDIS_URL`, or the CI default when `CI`
+/// is set. `None` means the Redis tests skip.
+pub fn redis_url() -> Option<String> {
+    match std::env::var("GLOWPRESS_TEST_REDIS_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var_os("CI").is_some() => Some("redis://127.0.0.1:6379".to_owned()),
+        _ => None,
+    }
+}
+
+pub fn skip_without_redis(what: &str) {
+    eprintln!(
+        "skipped: {what} (set GLOWPRESS_TEST_REDIS_URL, or CI, to run it against a real server)"
     );
 }
 
@@ -87,7 +106,8 @@ impl Drop for PgDatabase {
 /// A fresh data dir, and on PostgreSQL a fresh database; kept for restarts.
 pub struct Site {
     pub config: Config,
-    _data_dir: TempDir,
+    /// `None` for another node of a site (see `another_node`), which owns nothing.
+    _data_dir: Option<TempDir>,
     _postgres: Option<PgDatabase>,
 }
 
@@ -95,6 +115,9 @@ impl Site {
     pub fn new(backend: Backend) -> Option<Site> {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let mut config = Config::for_data_dir(data_dir.path().to_path_buf());
+        // Tests post comments back to back; the spam-timing tests set their own values.
+        config.comment_min_seconds = 0;
+        config.comment_flood_seconds = 0;
         let postgres = match backend {
             Backend::Sqlite => None,
             Backend::Postgres => {
@@ -106,9 +129,20 @@ impl Site {
         };
         Some(Site {
             config,
-            _data_dir: data_dir,
+            _data_dir: Some(data_dir),
             _postgres: postgres,
         })
+    }
+
+    /// A second node of the same site: the same config (data dir, database), owning none of
+    /// it. `self` (or the app it starts) must outlive it: it removes the data dir and the
+    /// PostgreSQL database when dropped.
+    pub fn another_node(&self) -> Site {
+        Site {
+            config: self.config.clone(),
+            _data_dir: None,
+            _postgres: None,
+        }
     }
 
     pub async fn start(self) -> TestApp {
@@ -118,9 +152,11 @@ impl Site {
         let base = format!("http://127.0.0.1:{}", app.port());
         let handle = app.handle();
         actix_web::rt::spawn(app.run_until_stopped());
+        let (client, jar) = browser_with_jar();
         TestApp {
             base,
-            client: browser(),
+            client,
+            jar,
             handle,
             site: Some(self),
         }
@@ -134,16 +170,22 @@ impl Site {
     }
 }
 
-pub fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
+/// A browser-like client (cookies, redirects followed) and its cookie jar, for looking at
+/// the cookies it holds.
+pub fn browser_with_jar() -> (reqwest::Client, Arc<Jar>) {
+    let jar = Arc::new(Jar::default());
+    let client = reqwest::Client::builder()
+        .cookie_provider(jar.clone())
         .build()
-        .expect("http client")
+        .expect("http client");
+    (client, jar)
 }
 
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
+    /// The cookies of `client`.
+    pub jar: Arc<Jar>,
     handle: ServerHandle,
     /// Always `Some` until `stop` takes it.
     site: Option<Site>,
@@ -175,6 +217,57 @@ impl TestApp {
 
     pub fn site(&self) -> &Site {
         self.site.as_ref().expect("a running app has its site")
+    }
+
+    /// The app's own browser (`client` and `jar`), for the helpers of `Browser`.
+    pub fn browser(&self) -> Browser {
+        Browser {
+            base: self.base.clone(),
+            client: self.client.clone(),
+            jar: self.jar.clone(),
+        }
+    }
+
+    /// A second visitor: a browser with no cookies yet.
+    pub fn new_browser(&self) -> Browser {
+        let (client, jar) = browser_with_jar();
+        Browser {
+            base: self.base.clone(),
+            client,
+            jar,
+        }
+    }
+
+    /// From now on `client` is `browser`'s (its cookies are per host, not per port).
+    pub fn use_browser(&mut self, browser: &Browser) {
+        self.client = browser.client.clone();
+        self.jar = browser.jar.clone();
+    }
+
+    pub async fn visit(&self, path: &str) -> Page {
+        self.browser().visit(path).await
+    }
+
+    /// POSTs a form as it is (the caller includes the token); fetches nothing itself.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+        let page = self.submit(path, fields).await;
+        (page.status, page.html)
+    }
+
+    pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        self.browser().submit(path, fields).await
+    }
+
+    pub async fn register(&self, username: &str, email: &str, password: &str) -> Page {
+        self.browser().register(username, email, password).await
+    }
+
+    pub async fn log_in(&self, login: &str, password: &str) -> Page {
+        self.browser().log_in(login, password).await
+    }
+
+    pub async fn log_out(&self) -> Page {
+        self.browser().log_out().await
     }
 
     pub fn with_conn<T>(&self, f: impl FnOnce(&mut DbConn) -> T) -> T {
@@ -225,61 +318,260 @@ pub fn count(haystack: &str, needle: &str) -> usize {
     haystack.matches(needle).count()
 }
 
-/// The value of the first input named `name`.
-pub fn field_value(html: &str, name: &str) -> Option<String> {
-    let at = html.find(&format!("name=\"{name}\""))?;
-    let tag_start = html[..at].rfind('<')?;
-    let tag = &html[tag_start..tag_start + html[tag_start..].find('>')?];
-    let value = tag.split("value=\"").nth(1)?;
-    Some(value[..value.find('"')?].to_owned())
+/// A page as the browser ended on it, after any redirects.
+#[derive(Debug)]
+pub struct Page {
+    pub status: StatusCode,
+    /// Path and query of the final address, e.g. "/login?redirect_to=%2Faccount".
+    pub path: String,
+    pub html: String,
 }
 
-/// An administrator who can log in with `password`.
-pub fn create_admin(app: &TestApp, username: &str, password: &str) {
-    use glowpress::accounts::users::{NewUser, Role, insert};
-    let email = format!("{username}@example.com");
-    app.with_conn(|conn| {
-        let hash = glowpress::accounts::password::hash(password).unwrap();
-        let admin = NewUser {
-            username,
-            email: &email,
-            display_name: username,
-            password_hash: &hash,
-            role: Role::Admin,
+impl Page {
+    async fn of(response: reqwest::Response) -> Page {
+        let status = response.status();
+        let url = response.url();
+        let path = match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
         };
-        insert(conn, &admin, glowpress::web::dates::now()).unwrap();
-    });
+        let html = response.text().await.expect("a body");
+        Page { status, path, html }
+    }
 }
 
-/// One browser: a cookie jar shared by a client that follows redirects and one that does
-/// not, so a test can check where a 303 leads.
+/// One visitor: a cookie-keeping client that follows redirects, pointed at one app.
+#[derive(Clone)]
 pub struct Browser {
     pub base: String,
-    pub follow: reqwest::Client,
-    pub manual: reqwest::Client,
+    pub client: reqwest::Client,
+    pub jar: Arc<Jar>,
 }
 
 impl Browser {
-    pub fn new(app: &TestApp) -> Browser {
-        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
-        let build = |policy| {
-            reqwest::Client::builder()
-                .cookie_provider(jar.clone())
-                .redirect(policy)
-                .build()
-                .expect("http client")
-        };
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// The same cookies, pointed at another app (cookies are per host, not per port).
+    pub fn at(&self, app: &TestApp) -> Browser {
         Browser {
             base: app.base.clone(),
-            follow: build(reqwest::redirect::Policy::limited(10)),
-            manual: build(reqwest::redirect::Policy::none()),
+            ..self.clone()
         }
     }
 
-    /// GET, following redirects: the status and body of where it ends.
-    pub async fn page(&self, path: &str) -> (StatusCode, String) {
-        let response = self.follow.get(format!("{}{path}", self.base)).send().await;
-        let response = response.unwrap_or_else(|e| panic!("GET {path}: {e}"));
-        (response.status(), response.text().await.expect("a body"))
+    /// A client sharing this browser's cookies that does not follow redirects, for looking
+    /// at a response's status, `Location` and `Set-Cookie` themselves.
+    pub fn no_redirects(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_provider(self.jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("http client")
     }
+
+    /// The value of the cookie `name` this browser holds for the site.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        let url = reqwest::Url::parse(&self.base).expect("a base URL");
+        let header = self.jar.cookies(&url)?;
+        header
+            .to_str()
+            .ok()?
+            .split("; ")
+            .find_map(|pair| pair.strip_prefix(&format!("{name}=")).map(str::to_owned))
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
+    }
+
+    pub async fn page(&self, path: &str) -> (StatusCode, String) {
+        let page = self.visit(path).await;
+        (page.status, page.html)
+    }
+
+    pub async fn visit(&self, path: &str) -> Page {
+        Page::of(self.get(path).await).await
+    }
+
+    /// POSTs a form as it is (token included by the caller), following redirects.
+    pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        self.post_body(path, body.into_bytes()).await
+    }
+
+    /// POSTs raw bytes as `application/x-www-form-urlencoded`.
+    pub async fn post_body(&self, path: &str, body: Vec<u8>) -> Page {
+        let response = self
+            .client
+            .post(self.url(path))
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .body(body)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        Page::of(response).await
+    }
+
+    /// Fills in the registration form as a visitor would.
+    pub async fn register(&self, username: &str, email: &str, password: &str) -> Page {
+        let (_, form) = self.page("/register").await;
+        let token = csrf_token(&form);
+        self.submit(
+            "/register",
+            &[
+                ("csrf_token", &token),
+                ("redirect_to", ""),
+                ("username", username),
+                ("email", email),
+                ("password", password),
+                ("password_again", password),
+            ],
+        )
+        .await
+    }
+
+    /// Fills in the login form as a visitor would (without "Remember me").
+    pub async fn log_in(&self, login: &str, password: &str) -> Page {
+        let (_, form) = self.page("/login").await;
+        let token = csrf_token(&form);
+        self.submit(
+            "/login",
+            &[
+                ("csrf_token", &token),
+                ("redirect_to", ""),
+                ("login", login),
+                ("password", password),
+            ],
+        )
+        .await
+    }
+
+    /// Presses "Log out" in the header of the home page.
+    pub async fn log_out(&self) -> Page {
+        let (_, home) = self.page("/").await;
+        let token = csrf_token(&home);
+        self.submit("/logout", &[("csrf_token", &token)]).await
+    }
+}
+
+/// The CSRF token of the first form on the page, as a browser would send it.
+pub fn csrf_token(html: &str) -> String {
+    input_value(html, "csrf_token")
+        .unwrap_or_else(|| panic!("the page has no CSRF token field:\n{html}"))
+}
+
+/// The value of the `<input>` named `name`, HTML entities decoded.
+pub fn input_value(html: &str, name: &str) -> Option<String> {
+    let needle = format!("name=\"{name}\"");
+    html.match_indices("<input").find_map(|(start, _)| {
+        let tag = &html[start..start + html[start..].find('>')?];
+        if !tag.contains(&needle) {
+            return None;
+        }
+        let value = tag.split_once(" value=\"")?.1;
+        Some(unescape_html(&value[..value.find('"')?]))
+    })
+}
+
+/// The message shown next to the field `name`, if any.
+pub fn field_error(html: &str, name: &str) -> Option<String> {
+    let start = format!("id=\"{name}-error\">");
+    let rest = &html[html.find(&start)? + start.len()..];
+    Some(unescape_html(&rest[..rest.find("</p>")?]))
+}
+
+/// Decodes the entities a template escaper writes: `&lt;` or `&#60;`, `&#x3C;`, ….
+pub fn unescape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let decoded = rest.find(';').and_then(|end| {
+            let entity = &rest[1..end];
+            let c = match entity {
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "amp" => Some('&'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => entity
+                    .strip_prefix("#x")
+                    .or_else(|| entity.strip_prefix("#X"))
+                    .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                    .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            };
+            c.map(|c| (c, end + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The display name the header shows after "Logged in as", decoded.
+pub fn header_user(html: &str) -> Option<String> {
+    let start = "Logged in as <a href=\"/account\">";
+    let rest = &html[html.find(start)? + start.len()..];
+    Some(unescape_html(&rest[..rest.find("</a>")?]))
+}
+
+/// The site title in the header, decoded.
+pub fn header_site_title(html: &str) -> Option<String> {
+    let start = "<span class=\"brand__title\">";
+    let rest = &html[html.find(start)? + start.len()..];
+    Some(unescape_html(&rest[..rest.find("</span>")?]))
+}
+
+/// Inserts an account of any role, with `password`, straight into the database.
+pub fn insert_user(
+    conn: &mut DbConn,
+    username: &str,
+    email: &str,
+    password: &str,
+    role: Role,
+) -> i32 {
+    let hash = glowpress::accounts::password::hash(password).expect("a password hash");
+    let new = glowpress::accounts::users::NewUser {
+        username,
+        email,
+        display_name: username,
+        password_hash: &hash,
+        role,
+    };
+    glowpress::accounts::users::insert(conn, &new, glowpress::web::dates::now())
+        .expect("insert a user")
+}
+
+/// Inserts an administrator the way `glowpress create-admin` does.
+pub fn insert_admin(conn: &mut DbConn, username: &str, email: &str, password: &str) -> i32 {
+    use glowpress::accounts::setup::{AdminFields, insert_admin};
+    let fields = AdminFields {
+        username: username.to_owned(),
+        email: email.to_owned(),
+        password: password.to_owned(),
+        password_again: password.to_owned(),
+    };
+    insert_admin(conn, &fields).expect("insert an administrator")
 }

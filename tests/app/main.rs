@@ -2,10 +2,13 @@
 
 mod common;
 
+mod accounts;
+mod comments;
 mod demo;
 mod health;
 mod html_validity;
 mod migrations;
 mod pages;
+mod query_counts;
 mod shop;
 mod static_files;

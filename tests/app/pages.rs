@@ -28,6 +28,8 @@ on_both_backends!(
     category_and_tag_archives_list_only_their_posts,
     every_response_carries_the_security_headers,
     a_reader_who_only_browses_gets_no_cookie,
+    search_finds_posts_by_words_in_title_or_text_ignoring_case,
+    the_feed_sitemap_and_robots_describe_the_site_for_machines,
 );
 
 async fn the_home_page_lists_the_seed_article_with_the_site_chrome(app: TestApp) {
@@ -191,4 +193,52 @@ async fn a_reader_who_only_browses_gets_no_cookie(app: TestApp) {
             "{path} set a cookie"
         );
     }
+}
+
+async fn search_finds_posts_by_words_in_title_or_text_ignoring_case(app: TestApp) {
+    let (status, html) = app.page("/search?q=EXOSOME").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(SEED_TITLE));
+    assert!(html.contains("Search results for “EXOSOME”"));
+    // Only in the body of the seed article.
+    let (_, html) = app.page("/search?q=graft-versus-host").await;
+    assert_eq!(count(&html, "<article class=\"card\">"), 1);
+    for nothing in ["/search?q=zzzzqqq", "/search?q=%25", "/search?q=_"] {
+        let (status, html) = app.page(nothing).await;
+        assert_eq!(status, StatusCode::OK, "{nothing}");
+        assert!(
+            html.contains("Nothing has been published here yet."),
+            "{nothing}"
+        );
+    }
+    let (status, html) = app
+        .page("/search?q=%3Cscript%3Ealert(1)%3C/script%3E")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("<script>alert(1)"));
+    let (status, _) = app.page("/search").await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+async fn the_feed_sitemap_and_robots_describe_the_site_for_machines(app: TestApp) {
+    let feed = app.get("/feed.xml").await;
+    assert_eq!(
+        feed.headers()["content-type"],
+        "application/atom+xml; charset=utf-8"
+    );
+    let feed = feed.text().await.unwrap();
+    assert!(
+        feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\""),
+        "{feed}"
+    );
+    assert_eq!(count(&feed, "<entry>"), 6);
+    assert!(feed.contains(&format!("{}{SEED_SLUG}", app.base)));
+
+    let sitemap = app.get("/sitemap.xml").await.text().await.unwrap();
+    assert!(sitemap.contains(&format!("<loc>{}{SEED_SLUG}</loc>", app.base)));
+    assert!(sitemap.contains("/category/treatments</loc>"));
+
+    let robots = app.get("/robots.txt").await.text().await.unwrap();
+    assert!(robots.contains("Disallow: /admin/"));
+    assert!(robots.contains(&format!("Sitemap: {}/sitemap.xml", app.base)));
 }

@@ -7,14 +7,32 @@ use diesel::prelude::*;
 use glowpress::db::schema::{cart_items, carts, coupons, orders, products};
 use reqwest::StatusCode;
 
-use crate::common::Browser as Shopper;
-use crate::common::{TestApp, create_admin, field_value};
+use crate::common::{Browser, TestApp, input_value as field_value, insert_admin};
 use crate::on_both_backends;
 
 const ARTICLE: &str = "/posts/exosome-therapy-skin-rejuvenation";
 const PASSWORD: &str = "correct horse battery 42";
 
+/// One shopper: a browser, and a client with its cookies that does not follow redirects,
+/// so a test can check where a 303 leads.
+struct Shopper {
+    browser: Browser,
+    manual: reqwest::Client,
+}
+
 impl Shopper {
+    fn new(app: &TestApp) -> Shopper {
+        let browser = app.new_browser();
+        Shopper {
+            manual: browser.no_redirects(),
+            browser,
+        }
+    }
+
+    async fn page(&self, path: &str) -> (StatusCode, String) {
+        self.browser.page(path).await
+    }
+
     /// The session's CSRF token, read from a form like a browser would.
     async fn token(&self) -> String {
         let (_, html) = self.page("/login").await;
@@ -36,7 +54,7 @@ impl Shopper {
         let mut form: Vec<(&str, &str)> = vec![("csrf_token", token)];
         form.extend_from_slice(fields);
         self.manual
-            .post(format!("{}{path}", self.base))
+            .post(self.browser.url(path))
             .form(&form)
             .send()
             .await
@@ -900,7 +918,7 @@ async fn checkout_validates_the_address_and_sends_a_confirmation_email(app: Test
     app.with_conn(|conn| glowpress::settings::set(conn, "guest_checkout", "0").unwrap());
     let response = shopper
         .manual
-        .get(format!("{}/checkout", shopper.base))
+        .get(shopper.browser.url("/checkout"))
         .send()
         .await
         .unwrap();
@@ -908,7 +926,7 @@ async fn checkout_validates_the_address_and_sends_a_confirmation_email(app: Test
 }
 
 async fn admins_change_order_status_and_cancelling_returns_the_stock(app: TestApp) {
-    create_admin(&app, "boss", PASSWORD);
+    app.with_conn(|conn| insert_admin(conn, "boss", "boss@example.com", PASSWORD));
     let customer = Shopper::new(&app);
     let balm = product_id(&app, "cleansing-balm").await;
     customer.add(balm, "3", "/shop").await;
@@ -919,7 +937,7 @@ async fn admins_change_order_status_and_cancelling_returns_the_stock(app: TestAp
     assert_eq!(status, StatusCode::OK, "a guest is sent to log in");
     let response = customer
         .manual
-        .get(format!("{}/admin/orders", customer.base))
+        .get(customer.browser.url("/admin/orders"))
         .send()
         .await
         .unwrap();

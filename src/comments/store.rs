@@ -1,0 +1,212 @@
+//! Comment rows and the queries that read and write them.
+
+use diesel::prelude::*;
+use time::PrimitiveDateTime;
+
+use crate::db::DbConn;
+use crate::db::schema::{comments, posts};
+
+pub const APPROVED: &str = "approved";
+pub const PENDING: &str = "pending";
+pub const SPAM: &str = "spam";
+pub const TRASH: &str = "trash";
+pub const STATUSES: [&str; 4] = [PENDING, APPROVED, SPAM, TRASH];
+
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = comments)]
+pub struct Comment {
+    pub id: i32,
+    pub post_id: i32,
+    pub parent_id: Option<i32>,
+    pub user_id: Option<i32>,
+    pub author_name: String,
+    pub author_email: String,
+    pub author_url: String,
+    pub body: String,
+    pub status: String,
+    pub created_at: PrimitiveDateTime,
+    pub depth: i32,
+}
+
+pub struct NewComment<'a> {
+    pub post_id: i32,
+    pub parent_id: Option<i32>,
+    pub user_id: Option<i32>,
+    pub author_name: &'a str,
+    pub author_email: &'a str,
+    pub author_url: &'a str,
+    pub body: &'a str,
+    pub status: &'a str,
+    pub depth: i32,
+    pub ip_hash: &'a str,
+    pub user_agent: &'a str,
+}
+
+pub fn insert(conn: &mut DbConn, new: &NewComment, now: PrimitiveDateTime) -> QueryResult<i32> {
+    diesel::insert_into(comments::table)
+        .values((
+            comments::post_id.eq(new.post_id),
+            comments::parent_id.eq(new.parent_id),
+            comments::user_id.eq(new.user_id),
+            comments::author_name.eq(new.author_name),
+            comments::author_email.eq(new.author_email),
+            comments::author_url.eq(new.author_url),
+            comments::body.eq(new.body),
+            comments::status.eq(new.status),
+            comments::created_at.eq(now),
+            comments::depth.eq(new.depth),
+            comments::ip_hash.eq(new.ip_hash),
+            comments::user_agent.eq(new.user_agent),
+        ))
+        .returning(comments::id)
+        .get_result(conn)
+}
+
+/// Every comment of a post the viewer may see: the approved ones and the viewer's own held
+/// ones, oldest first. One query, whatever the number of comments.
+pub fn visible_for_post(
+    conn: &mut DbConn,
+    post_id: i32,
+    own_pending: &[i32],
+) -> QueryResult<Vec<Comment>> {
+    comments::table
+        .filter(comments::post_id.eq(post_id))
+        .filter(
+            comments::status.eq(APPROVED).or(comments::id
+                .eq_any(own_pending)
+                .and(comments::status.eq(PENDING))),
+        )
+        .order((comments::created_at.asc(), comments::id.asc()))
+        .select(Comment::as_select())
+        .load(conn)
+}
+
+pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<Option<Comment>> {
+    comments::table
+        .find(id)
+        .select(Comment::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Whether a comment with this email address has been approved before.
+pub fn approved_before(conn: &mut DbConn, email: &str) -> QueryResult<bool> {
+    if email.is_empty() {
+        return Ok(false);
+    }
+    diesel::select(diesel::dsl::exists(
+        comments::table
+            .filter(comments::author_email.eq(email))
+            .filter(comments::status.eq(APPROVED)),
+    ))
+    .get_result(conn)
+}
+
+/// Whether this address or email commented since `since` (the flood limit).
+pub fn commented_since(
+    conn: &mut DbConn,
+    ip_hash: &str,
+    email: &str,
+    since: PrimitiveDateTime,
+) -> QueryResult<bool> {
+    let recent = comments::table.filter(comments::created_at.gt(since));
+    let by_address = diesel::select(diesel::dsl::exists(
+        recent.filter(comments::ip_hash.eq(ip_hash)),
+    ))
+    .get_result::<bool>(conn)?;
+    if by_address || email.is_empty() {
+        return Ok(by_address);
+    }
+    diesel::select(diesel::dsl::exists(
+        recent.filter(comments::author_email.eq(email)),
+    ))
+    .get_result(conn)
+}
+
+/// Whether the same author already left the same text on this post.
+pub fn is_duplicate(
+    conn: &mut DbConn,
+    post_id: i32,
+    user_id: Option<i32>,
+    email: &str,
+    body: &str,
+) -> QueryResult<bool> {
+    let same_text = comments::table
+        .filter(comments::post_id.eq(post_id))
+        .filter(comments::body.eq(body))
+        .filter(comments::status.ne(TRASH));
+    match user_id {
+        Some(id) => diesel::select(diesel::dsl::exists(
+            same_text.filter(comments::user_id.eq(id)),
+        ))
+        .get_result(conn),
+        None => diesel::select(diesel::dsl::exists(
+            same_text.filter(comments::author_email.eq(email)),
+        ))
+        .get_result(conn),
+    }
+}
+
+pub fn set_status(conn: &mut DbConn, id: i32, status: &str) -> QueryResult<usize> {
+    diesel::update(comments::table.find(id))
+        .set(comments::status.eq(status))
+        .execute(conn)
+}
+
+/// (status, count) for the moderation queue's tabs.
+pub fn counts_by_status(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
+    comments::table
+        .group_by(comments::status)
+        .select((comments::status, diesel::dsl::count_star()))
+        .load(conn)
+}
+
+/// A comment with the slug and title of its post, for the queue and the feeds.
+#[derive(Queryable, Debug)]
+pub struct CommentOnPost {
+    pub comment: Comment,
+    pub post_slug: String,
+    pub post_title: String,
+}
+
+/// For the feeds: approved comments on published posts, newest first.
+pub fn latest_public(
+    conn: &mut DbConn,
+    post_id: Option<i32>,
+    limit: i64,
+) -> QueryResult<Vec<CommentOnPost>> {
+    let mut query = comments::table
+        .inner_join(posts::table)
+        .filter(comments::status.eq(APPROVED))
+        .filter(posts::status.eq(crate::posts::queries::PUBLISHED))
+        .select((Comment::as_select(), posts::slug, posts::title))
+        .order((comments::created_at.desc(), comments::id.desc()))
+        .limit(limit)
+        .into_boxed();
+    if let Some(post_id) = post_id {
+        query = query.filter(comments::post_id.eq(post_id));
+    }
+    query.load(conn)
+}
+
+/// For the moderation queue.
+pub fn list_with_posts(
+    conn: &mut DbConn,
+    status: Option<&str>,
+    post_id: Option<i32>,
+    limit: i64,
+) -> QueryResult<Vec<CommentOnPost>> {
+    let mut query = comments::table
+        .inner_join(posts::table)
+        .select((Comment::as_select(), posts::slug, posts::title))
+        .order((comments::created_at.desc(), comments::id.desc()))
+        .limit(limit)
+        .into_boxed();
+    if let Some(status) = status {
+        query = query.filter(comments::status.eq(status.to_owned()));
+    }
+    if let Some(post_id) = post_id {
+        query = query.filter(comments::post_id.eq(post_id));
+    }
+    query.load(conn)
+}

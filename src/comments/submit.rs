@@ -1,0 +1,415 @@
+//! POST /posts/{slug}/comments: every check a comment passes before it is stored, and the
+//! article page again, with the message and everything typed, when one fails.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use time::Duration;
+
+use crate::accounts::users::Role;
+use crate::accounts::visitor::Visitor;
+use crate::comments::rules::{self, Submission, Verdict};
+use crate::comments::section::ReplyForm;
+use crate::comments::store::{self, APPROVED, NewComment};
+use crate::comments::{Timing, notify, stamp, text, tree};
+use crate::db::Db;
+use crate::error::AppError;
+use crate::mail::Mailer;
+use crate::posts::{ArticleRequest, queries, render_article};
+use crate::settings::Settings;
+use crate::web::client::ClientAddr;
+use crate::web::forms::{FieldErrors, too_long};
+use crate::web::session::Secrets;
+use crate::web::{SiteInfo, dates};
+
+pub const TEXT_MAX: usize = 5000;
+pub const NAME_MAX: usize = 245;
+pub const EMAIL_MAX: usize = 100;
+pub const URL_MAX: usize = 200;
+const USER_AGENT_MAX: usize = 254;
+
+#[derive(Deserialize, Default)]
+pub struct CommentForm {
+    #[serde(default)]
+    comment: String,
+    #[serde(default)]
+    author: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    url: String,
+    save_details: Option<String>,
+    #[serde(default)]
+    comment_parent: String,
+    #[serde(default)]
+    stamp: String,
+    /// The honeypot: hidden from people, filled in by robots.
+    #[serde(default)]
+    website_confirm: String,
+}
+
+/// Why a comment was refused: the message above the form, messages next to fields.
+struct Refusal {
+    status: StatusCode,
+    message: String,
+    errors: FieldErrors,
+}
+
+impl Refusal {
+    fn new(status: StatusCode, message: &str) -> Refusal {
+        Refusal {
+            status,
+            message: message.to_owned(),
+            errors: FieldErrors::default(),
+        }
+    }
+}
+
+/// The post being commented on.
+struct Target {
+    id: i32,
+    title: String,
+    open: bool,
+    settings: Settings,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn submit(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    secrets: web::Data<Secrets>,
+    site: web::Data<SiteInfo>,
+    mailer: web::Data<Mailer>,
+    timing: web::Data<Timing>,
+    visitor: Visitor,
+    client: ClientAddr,
+    slug: web::Path<String>,
+    form: web::Form<CommentForm>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let mut form = form.into_inner();
+    if let Some(user) = &visitor.user {
+        form.author = user.display_name.clone();
+        form.email = user.email.clone();
+        form.url = String::new();
+    }
+    let parent_id: Option<i32> = form.comment_parent.trim().parse().ok();
+    let target = load_target(&db, slug.clone()).await?;
+
+    let checked = check(
+        &db, &secrets, &timing, &visitor, &client, &target, &form, parent_id,
+    )
+    .await?;
+    let (depth, parent_id) = match checked {
+        Ok(placement) => placement,
+        Err(refusal) => {
+            return refuse(&db, &secrets, &visitor, slug, form, parent_id, refusal).await;
+        }
+    };
+
+    let user_agent: String = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .chars()
+        .take(USER_AGENT_MAX)
+        .collect();
+    let is_moderator = visitor.role().is_some_and(|r| r.at_least(Role::Editor));
+    let (author, email, url, body) = (
+        form.author.trim().to_owned(),
+        form.email.trim().to_owned(),
+        form.url.trim().to_owned(),
+        form.comment.trim().to_owned(),
+    );
+    let user_id = visitor.user.as_ref().map(|u| u.id);
+    let ip_hash = client.0.clone();
+    let (post_id, settings) = (target.id, target.settings.clone());
+    let stored = {
+        let (author, email, url, body) = (author.clone(), email.clone(), url.clone(), body.clone());
+        db.run(move |conn| {
+            let approved_before = store::approved_before(conn, &email)?;
+            let verdict = rules::judge(
+                &settings,
+                &Submission {
+                    author: &author,
+                    email: &email,
+                    url: &url,
+                    text: &body,
+                    user_agent: &user_agent,
+                    links: text::link_count(&body),
+                    is_moderator,
+                    is_logged_in: user_id.is_some(),
+                    approved_before,
+                },
+            );
+            let id = store::insert(
+                conn,
+                &NewComment {
+                    post_id,
+                    parent_id,
+                    user_id,
+                    author_name: &author,
+                    author_email: &email,
+                    author_url: &url,
+                    body: &body,
+                    status: verdict.status(),
+                    depth,
+                    ip_hash: &ip_hash,
+                    user_agent: &user_agent,
+                },
+                dates::now(),
+            )?;
+            // A held comment is visible to its author, so it has a page too.
+            let location = match verdict {
+                Verdict::Approve | Verdict::Hold => {
+                    super::location_of(conn, &settings, &(post_id, slug.clone()), id)?
+                }
+                Verdict::Spam => format!("/posts/{slug}#respond"),
+            };
+            let recipients = notify::recipients(conn, post_id, user_id)?;
+            Ok((id, verdict, location, recipients))
+        })
+        .await?
+    };
+    let (id, verdict, location, recipients) = stored;
+
+    if verdict != Verdict::Spam {
+        notify::send_in_background(
+            mailer.get_ref().clone(),
+            recipients,
+            notify::Note {
+                site_url: site.public_url.clone(),
+                post_title: target.title.clone(),
+                comment_id: id,
+                author: author.clone(),
+                text: body.clone(),
+                held: verdict == Verdict::Hold,
+            },
+        );
+    }
+    let mut response = HttpResponse::SeeOther();
+    match verdict {
+        Verdict::Approve => {}
+        Verdict::Hold => super::remember_own(&visitor.session, id),
+        Verdict::Spam => visitor
+            .session
+            .flash("Your comment was not published: it contains words this site does not accept."),
+    }
+    if visitor.user.is_none() {
+        let cookie = if form.save_details.is_some() {
+            super::commenter_cookie(&author, &email, &url, site.secure_cookies)
+        } else {
+            super::forget_commenter_cookie(site.secure_cookies)
+        };
+        response.cookie(cookie);
+    }
+    Ok(response
+        .insert_header((header::LOCATION, location))
+        .finish())
+}
+
+async fn load_target(db: &Db, slug: String) -> Result<Target, AppError> {
+    db.run(move |conn| {
+        let now = dates::now();
+        let article = queries::find_published(conn, now, &slug)?;
+        let settings = Settings::load(conn)?;
+        Ok(Target {
+            id: article.id,
+            open: super::accepts_comments(&settings, &article, now),
+            title: article.title,
+            settings,
+        })
+    })
+    .await
+}
+
+/// Every rule, cheapest first. `Ok(Ok((depth, parent)))` when the comment may be stored.
+#[allow(clippy::too_many_arguments)]
+async fn check(
+    db: &Db,
+    secrets: &Secrets,
+    timing: &Timing,
+    visitor: &Visitor,
+    client: &ClientAddr,
+    target: &Target,
+    form: &CommentForm,
+    parent_id: Option<i32>,
+) -> Result<Result<(i32, Option<i32>), Refusal>, AppError> {
+    if !target.open {
+        return Ok(Err(Refusal::new(
+            StatusCode::FORBIDDEN,
+            "Comments are closed.",
+        )));
+    }
+    if !form.website_confirm.is_empty() {
+        return Ok(Err(Refusal::new(
+            StatusCode::BAD_REQUEST,
+            "Your comment could not be sent: a field meant to stay empty was filled in. \
+             Please send it again.",
+        )));
+    }
+    let now = dates::now().assume_utc().unix_timestamp();
+    if let Err(problem) = stamp::check(
+        secrets,
+        target.id,
+        &form.stamp,
+        now,
+        timing.min_form_age,
+        timing.max_form_age,
+    ) {
+        return Ok(Err(Refusal::new(
+            StatusCode::BAD_REQUEST,
+            problem.message(),
+        )));
+    }
+    let errors = field_errors(form, visitor.user.is_none(), &target.settings);
+    if !errors.is_empty() {
+        return Ok(Err(Refusal {
+            status: StatusCode::BAD_REQUEST,
+            message: "Your comment was not posted yet: please correct the fields marked below."
+                .to_owned(),
+            errors,
+        }));
+    }
+    let (post_id, max_depth) = (target.id, target.settings.thread_comments_depth as i32);
+    let (ip_hash, email, body) = (
+        client.0.clone(),
+        form.email.trim().to_owned(),
+        form.comment.trim().to_owned(),
+    );
+    let user_id = visitor.user.as_ref().map(|u| u.id);
+    let flood_check = timing.flood_interval > 0;
+    let flood_since = dates::now() - Duration::seconds(timing.flood_interval);
+    db.run(move |conn| {
+        let placement = match parent_id {
+            None => (0, None),
+            Some(id) => match store::find(conn, id)? {
+                Some(parent) if parent.post_id == post_id && parent.status == APPROVED => {
+                    let (sibling, depth) = tree::attach_depth(Some(parent.depth), max_depth);
+                    (
+                        depth,
+                        if sibling {
+                            parent.parent_id
+                        } else {
+                            Some(parent.id)
+                        },
+                    )
+                }
+                _ => {
+                    return Ok(Err(Refusal::new(
+                        StatusCode::BAD_REQUEST,
+                        "The comment you are replying to is not a published comment of this \
+                         article. Your text is kept below: send it as a new comment, or pick \
+                         another to reply to.",
+                    )));
+                }
+            },
+        };
+        if flood_check && store::commented_since(conn, &ip_hash, &email, flood_since)? {
+            return Ok(Err(Refusal::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "You are posting comments too quickly. Slow down, and send it again in a few \
+                 seconds.",
+            )));
+        }
+        if store::is_duplicate(conn, post_id, user_id, &email, &body)? {
+            return Ok(Err(Refusal::new(
+                StatusCode::CONFLICT,
+                "Duplicate comment detected; it looks as though you’ve already said that!",
+            )));
+        }
+        Ok(Ok(placement))
+    })
+    .await
+}
+
+fn field_errors(form: &CommentForm, is_guest: bool, settings: &Settings) -> FieldErrors {
+    let mut errors = FieldErrors::default();
+    let text = form.comment.trim();
+    if text.is_empty() {
+        errors.add("comment", "Please type your comment.");
+    } else if too_long(text, TEXT_MAX) {
+        errors.add(
+            "comment",
+            format!(
+                "Your comment is {} characters long; the limit is {TEXT_MAX}.",
+                text.chars().count()
+            ),
+        );
+    }
+    if !is_guest {
+        return errors;
+    }
+    let (author, email, url) = (form.author.trim(), form.email.trim(), form.url.trim());
+    if author.is_empty() && settings.comments_require_name_email {
+        errors.add("author", "Please enter your name.");
+    } else if too_long(author, NAME_MAX) || author.chars().any(char::is_control) {
+        errors.add(
+            "author",
+            format!("Please use a name of at most {NAME_MAX} characters."),
+        );
+    }
+    if email.is_empty() {
+        if settings.comments_require_name_email {
+            errors.add(
+                "email",
+                "Please enter your email address (it is not published).",
+            );
+        }
+    } else if too_long(email, EMAIL_MAX) {
+        errors.add(
+            "email",
+            format!("Please use an email address of at most {EMAIL_MAX} characters."),
+        );
+    } else if crate::accounts::validate::email(email).is_err() {
+        errors.add(
+            "email",
+            "That does not look like an email address (name@example.com).",
+        );
+    }
+    if !url.is_empty() {
+        let lower = url.to_ascii_lowercase();
+        if too_long(url, URL_MAX) {
+            errors.add(
+                "url",
+                format!("Please use a website address of at most {URL_MAX} characters."),
+            );
+        } else if !(lower.starts_with("http://") || lower.starts_with("https://"))
+            || url.contains(char::is_whitespace)
+        {
+            errors.add("url", "A website address starts with https:// or http://.");
+        }
+    }
+    errors
+}
+
+async fn refuse(
+    db: &Db,
+    secrets: &Secrets,
+    visitor: &Visitor,
+    slug: String,
+    form: CommentForm,
+    parent_id: Option<i32>,
+    refusal: Refusal,
+) -> Result<HttpResponse, AppError> {
+    let typed = ReplyForm {
+        comment: form.comment,
+        author: form.author,
+        email: form.email,
+        url: form.url,
+        save_details: form.save_details.is_some(),
+        parent_id,
+        message: Some(refusal.message),
+        errors: refusal.errors,
+        ..ReplyForm::default()
+    };
+    let request = ArticleRequest {
+        comments_page: None,
+        reply_to: parent_id,
+        form: typed,
+        status: refusal.status,
+    };
+    render_article(db, secrets, visitor, slug, request).await
+}

@@ -1,0 +1,59 @@
+// Progressive enhancement only: without JavaScript, "Reply" loads ?replytocom=ID#respond
+// and the server renders "Replying to NAME". With it, the form moves under the comment.
+(function () {
+  "use strict";
+  var respond = document.getElementById("respond");
+  var form = document.getElementById("commentform");
+  if (!respond || !form) return;
+  var home = respond.parentNode;
+  var heading = respond.querySelector("h3");
+  var original = heading ? heading.textContent : "";
+
+  function parentInput() {
+    var input = form.querySelector("input[name=comment_parent]");
+    if (!input) {
+      input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "comment_parent";
+      form.appendChild(input);
+    }
+    return input;
+  }
+
+  function cancelLink() {
+    var cancel = respond.querySelector(".respond__cancel");
+    if (!cancel) {
+      cancel = document.createElement("p");
+      cancel.className = "respond__cancel";
+      var link = document.createElement("a");
+      link.href = "#respond";
+      link.textContent = "Cancel reply";
+      cancel.appendChild(link);
+      form.parentNode.insertBefore(cancel, form);
+    }
+    return cancel;
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest(".comment__reply a, .respond__cancel a") : null;
+    if (!link) return;
+    event.preventDefault();
+    if (link.parentNode.classList.contains("respond__cancel")) {
+      home.appendChild(respond);
+      parentInput().value = "";
+      if (heading) heading.textContent = original.indexOf("Replying") === 0 ? "Leave a reply" : original;
+      link.parentNode.remove();
+      return;
+    }
+    var id = new URL(link.href, location.href).searchParams.get("replytocom");
+    var comment = document.getElementById("comment-" + id);
+    if (!comment) return;
+    comment.querySelector(".comment__body").after(respond);
+    parentInput().value = id;
+    var name = comment.querySelector(".comment__author");
+    if (heading && name) heading.textContent = "Replying to " + name.textContent.trim();
+    cancelLink();
+    var textarea = form.querySelector("textarea");
+    if (textarea) textarea.focus();
+  });
+})();
