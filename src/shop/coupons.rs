@@ -87,6 +87,18 @@ pub fn redeem(conn: &mut DbConn, id: i32) -> QueryResult<bool> {
     Ok(counted == 1)
 }
 
+/// Undoes one use (the order that used it was cancelled).
+pub fn give_back(conn: &mut DbConn, code: &str) -> QueryResult<()> {
+    diesel::update(
+        coupons::table
+            .filter(coupons::code.eq(code))
+            .filter(coupons::used_count.gt(0)),
+    )
+    .set(coupons::used_count.eq(coupons::used_count - 1))
+    .execute(conn)
+    .map(drop)
+}
+
 pub struct NewCoupon<'a> {
     pub code: &'a str,
     pub kind: &'a str,

@@ -14,7 +14,7 @@ use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::mail::Email;
 use crate::shop::money::Cents;
-use crate::shop::products;
+use crate::shop::{coupons, products};
 use crate::web::dates;
 use crate::web::forms::private_page;
 use crate::web::layout::Layout;
@@ -188,8 +188,8 @@ pub fn latest(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<Order>> {
         .load(conn)
 }
 
-/// Moves an order to `to`. Cancelling puts its units back in stock, once: a cancelled
-/// order stays cancelled. Returns whether the status changed.
+/// Moves an order to `to`. Cancelling puts its units back in stock and its coupon use back,
+/// once: a cancelled order stays cancelled. Returns whether the status changed.
 pub fn change_status(conn: &mut DbConn, id: i32, to: Status) -> QueryResult<bool> {
     conn.transaction(|conn| {
         // Conditional, so two editors cancelling at once return the stock only once.
@@ -209,6 +209,13 @@ pub fn change_status(conn: &mut DbConn, id: i32, to: Status) -> QueryResult<bool
                 if let Some(product_id) = item.product_id {
                     products::return_stock(conn, product_id, item.quantity)?;
                 }
+            }
+            let coupon: Option<String> = orders::table
+                .find(id)
+                .select(orders::coupon_code)
+                .first(conn)?;
+            if let Some(code) = coupon {
+                coupons::give_back(conn, &code)?;
             }
         }
         Ok(true)

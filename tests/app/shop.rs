@@ -927,9 +927,11 @@ async fn checkout_validates_the_address_and_sends_a_confirmation_email(app: Test
 
 async fn admins_change_order_status_and_cancelling_returns_the_stock(app: TestApp) {
     app.with_conn(|conn| insert_admin(conn, "boss", "boss@example.com", PASSWORD));
+    add_coupon(&app, "ONCE", "fixed", 300, false, Some(1));
     let customer = Shopper::new(&app);
     let balm = product_id(&app, "cleansing-balm").await;
     customer.add(balm, "3", "/shop").await;
+    customer.post_ok("/cart/coupon", &[("code", "ONCE")]).await;
     let order_url = see_other(&customer.check_out().await);
     assert_eq!(stock(&app, balm), Some(15));
 
@@ -964,10 +966,21 @@ async fn admins_change_order_status_and_cancelling_returns_the_stock(app: TestAp
     let (_, list) = admin.post_ok(&action, &[("status", "cancelled")]).await;
     assert!(list.contains("Order cancelled; its items are back in stock."));
     assert_eq!(stock(&app, balm), Some(18));
+    let coupon_uses = || {
+        app.with_conn(|conn| {
+            coupons::table
+                .filter(coupons::code.eq("ONCE"))
+                .select(coupons::used_count)
+                .first::<i32>(conn)
+                .unwrap()
+        })
+    };
+    assert_eq!(coupon_uses(), 0, "the coupon use is given back");
     let (_, list) = admin.post_ok(&action, &[("status", "cancelled")]).await;
     assert!(list.contains("a cancelled order stays cancelled"));
     admin.post_ok(&action, &[("status", "processing")]).await;
     assert_eq!(stock(&app, balm), Some(18), "returned once only");
+    assert_eq!(coupon_uses(), 0);
     assert_eq!(customer_view(&app, &order_url).await.1, "cancelled");
     let (status, _) = admin.post_refused(&action, &[("status", "shipped")]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
