@@ -769,6 +769,16 @@ async fn carts_and_orders_are_private_to_their_owner(app: TestApp) {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
+fn coupon_uses(app: &TestApp, code: &str) -> i32 {
+    app.with_conn(|conn| {
+        coupons::table
+            .filter(coupons::code.eq(code))
+            .select(coupons::used_count)
+            .first(conn)
+            .unwrap()
+    })
+}
+
 fn add_coupon(
     app: &TestApp,
     code: &str,
@@ -847,14 +857,7 @@ async fn coupons_apply_on_the_cart_and_are_checked_again_at_checkout(app: TestAp
             .unwrap()
             .contains("The coupon ONCE has been used up.")
     );
-    let used: i32 = app.with_conn(|conn| {
-        coupons::table
-            .filter(coupons::code.eq("ONCE"))
-            .select(coupons::used_count)
-            .first(conn)
-            .unwrap()
-    });
-    assert_eq!(used, 1);
+    assert_eq!(coupon_uses(&app, "ONCE"), 1);
 }
 
 async fn checkout_validates_the_address_and_sends_a_confirmation_email(app: TestApp) {
@@ -966,21 +969,12 @@ async fn admins_change_order_status_and_cancelling_returns_the_stock(app: TestAp
     let (_, list) = admin.post_ok(&action, &[("status", "cancelled")]).await;
     assert!(list.contains("Order cancelled; its items are back in stock."));
     assert_eq!(stock(&app, balm), Some(18));
-    let coupon_uses = || {
-        app.with_conn(|conn| {
-            coupons::table
-                .filter(coupons::code.eq("ONCE"))
-                .select(coupons::used_count)
-                .first::<i32>(conn)
-                .unwrap()
-        })
-    };
-    assert_eq!(coupon_uses(), 0, "the coupon use is given back");
+    assert_eq!(coupon_uses(&app, "ONCE"), 0, "the coupon use is given back");
     let (_, list) = admin.post_ok(&action, &[("status", "cancelled")]).await;
     assert!(list.contains("a cancelled order stays cancelled"));
     admin.post_ok(&action, &[("status", "processing")]).await;
     assert_eq!(stock(&app, balm), Some(18), "returned once only");
-    assert_eq!(coupon_uses(), 0);
+    assert_eq!(coupon_uses(&app, "ONCE"), 0);
     assert_eq!(customer_view(&app, &order_url).await.1, "cancelled");
     let (status, _) = admin.post_refused(&action, &[("status", "shipped")]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
