@@ -40,7 +40,9 @@ pub enum AppError {
 impl AppError {
     fn is_busy_database(&self) -> bool {
         matches!(self, AppError::Db(diesel::result::Error::DatabaseError(_, info))
-            if info.message().contains("database is locked") || info.message().contains("busy"))
+            if ["database is locked", "busy", "deadlock detected", "could not serialize"]
+                .iter()
+                .any(|m| info.message().contains(m)))
     }
 
     /// What the visitor is told; never the internal cause.

@@ -130,26 +130,26 @@ pub async fn submit(
         return render(&db, &visitor, form, None, errors, StatusCode::BAD_REQUEST).await;
     }
 
-    let subjects = throttle::subjects(&form.login, &client.0);
-    let (lock, user) = {
-        let (subjects, login) = (subjects.clone(), form.login.clone());
-        db.run(move |conn| {
+    let (login, address) = (form.login.clone(), client.0.clone());
+    let (user, subjects, attempt) = db
+        .run(move |conn| {
             let now = dates::now();
-            let lock = throttle::locked_until(conn, &subjects, now)?;
-            let user = match lock {
-                Some(_) => None,
-                None => users::find_by_login(conn, &login)?,
-            };
-            Ok((lock.map(|until| throttle::wait_phrase(now, until)), user))
+            let user = users::find_by_login(conn, &login)?;
+            let subjects = throttle::subjects(user.as_ref().map(|u| u.id), &login, &address);
+            let attempt = throttle::begin_attempt(conn, &subjects, now)?
+                .map_err(|until| throttle::wait_phrase(now, until));
+            Ok((user, subjects, attempt))
         })
-        .await?
+        .await?;
+    let attempt_rows = match attempt {
+        Ok(rows) => rows,
+        Err(wait) => {
+            return Err(AppError::TooManyRequests(format!(
+                "There have been too many failed attempts to log in. For your safety, logging \
+                 in is paused; please try again {wait}, or reset your password."
+            )));
+        }
     };
-    if let Some(wait) = lock {
-        return Err(AppError::TooManyRequests(format!(
-            "There have been too many failed attempts to log in. For your safety, logging \
-             in is paused; please try again {wait}, or reset your password."
-        )));
-    }
 
     let password = std::mem::take(&mut form.password);
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
@@ -158,8 +158,7 @@ pub async fn submit(
     let (user, rehash) = match (user, verified) {
         (Some(user), (Verified::Yes | Verified::YesButRehash, rehash)) => (user, rehash),
         _ => {
-            db.run(move |conn| Ok(throttle::record_failure(conn, &subjects, dates::now())?))
-                .await?;
+            // The attempt rows stay: they are the failure.
             let error = Some(BAD_CREDENTIALS.to_owned());
             return render(
                 &db,
@@ -173,7 +172,15 @@ pub async fn submit(
         }
     };
     let remember_me = form.remember.is_some();
-    let token = finish_login(&db, &visitor, user, rehash, remember_me, &subjects[0]).await?;
+    let token = finish_login(
+        &db,
+        &visitor,
+        user,
+        rehash,
+        remember_me,
+        (&subjects[0], attempt_rows),
+    )
+    .await?;
     let target = if form.redirect_to.is_empty() {
         "/"
     } else {
@@ -195,7 +202,7 @@ async fn finish_login(
     mut user: User,
     rehash: Option<String>,
     remember_me: bool,
-    account_subject: &str,
+    (account_subject, attempt_rows): (&str, Vec<i32>),
 ) -> Result<Option<String>, AppError> {
     let (id, subject) = (user.id, account_subject.to_owned());
     let new_hash = rehash.clone();
@@ -204,6 +211,7 @@ async fn finish_login(
             if let Some(hash) = &new_hash {
                 users::set_password_hash(conn, id, hash)?;
             }
+            throttle::forget(conn, &attempt_rows)?;
             throttle::clear(conn, &subject)?;
             Ok(if remember_me {
                 Some(remember::create(conn, id, dates::now())?)

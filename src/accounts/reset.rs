@@ -11,11 +11,12 @@ use time::{Duration, PrimitiveDateTime};
 use crate::accounts::tokens::{looks_like_token, new_token, token_hash};
 use crate::accounts::users::{self, User};
 use crate::accounts::visitor::Visitor;
-use crate::accounts::{password, password_policy, remember};
+use crate::accounts::{password, password_policy, remember, throttle};
 use crate::db::schema::password_resets;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::mail::{Email, Mailer};
+use crate::web::client::ClientAddr;
 use crate::web::forms::{FieldErrors, private_page, see_other, too_long};
 use crate::web::layout::Layout;
 use crate::web::{SiteInfo, dates};
@@ -85,6 +86,7 @@ pub async fn submit_request(
     mailer: web::Data<Mailer>,
     site: web::Data<SiteInfo>,
     visitor: Visitor,
+    client: ClientAddr,
     form: web::Form<RequestForm>,
 ) -> Result<HttpResponse, AppError> {
     let login = form.into_inner().login;
@@ -99,8 +101,21 @@ pub async fn submit_request(
     }
     if errors.is_empty() {
         let lookup = login.clone();
+        let subjects = [
+            format!("reset:{}", login.trim().to_lowercase()),
+            format!("reset-address:{}", client.0),
+        ];
         let found = db
             .run(move |conn| {
+                // The same budget as logins, so nobody floods an inbox with links.
+                let now = dates::now();
+                if let Err(until) = throttle::begin_attempt(conn, &subjects, now)? {
+                    return Err(AppError::TooManyRequests(format!(
+                        "Several reset links were asked for already; please check your inbox \
+                         (and spam folder), or ask again {}.",
+                        throttle::wait_phrase(now, until)
+                    )));
+                }
                 let Some(user) = users::find_by_login(conn, &lookup)? else {
                     return Ok(None);
                 };

@@ -9,7 +9,7 @@ use crate::accounts::password::fingerprint;
 use crate::accounts::tokens::new_token;
 use crate::accounts::users::User;
 
-const USER_ID: &str = "uid";
+pub const USER_ID: &str = "uid";
 const FINGERPRINT: &str = "fp";
 pub const CSRF: &str = "csrf";
 const FLASH: &str = "flash";

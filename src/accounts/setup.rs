@@ -198,7 +198,22 @@ pub async fn submit(
         password: std::mem::take(&mut form.password),
         password_again: std::mem::take(&mut form.password_again),
     };
-    let errors = check_fields(&fields);
+    let mut errors = check_fields(&fields);
+    let (username, email) = (fields.username.clone(), fields.email.clone());
+    let (username_taken, email_taken) = db
+        .run(move |conn| {
+            Ok((
+                users::username_taken(conn, &username)?,
+                users::email_taken(conn, &email, None)?,
+            ))
+        })
+        .await?;
+    if username_taken {
+        errors.add("username", "That username is taken; please choose another.");
+    }
+    if email_taken {
+        errors.add("email", "An account already uses that email address.");
+    }
     if !errors.is_empty() {
         return render(&db, &visitor, form, errors).await;
     }

@@ -10,16 +10,58 @@ use crate::db::schema::login_failures;
 pub const MAX_FAILURES: usize = 5;
 pub const WINDOW: Duration = Duration::minutes(15);
 
-/// The subjects a login attempt counts against.
-pub fn subjects(login: &str, hashed_address: &str) -> [String; 2] {
-    [
-        format!("account:{}", login.trim().to_lowercase()),
-        format!("address:{hashed_address}"),
-    ]
+/// The subjects a login attempt counts against: the account (by id once known, so its
+/// username and its email share one budget) and the client address.
+pub fn subjects(user_id: Option<i32>, login: &str, hashed_address: &str) -> [String; 2] {
+    let account = match user_id {
+        Some(id) => format!("user:{id}"),
+        None => format!("login:{}", login.trim().to_lowercase()),
+    };
+    [account, format!("address:{hashed_address}")]
+}
+
+/// Records an attempt before the password is checked, then counts: parallel attempts
+/// each see the ones committed before them, so no burst gets past the limit. Returns the
+/// rows written (to forget them if the password is right), or when the lock ends.
+pub fn begin_attempt(
+    conn: &mut DbConn,
+    subjects: &[String],
+    now: PrimitiveDateTime,
+) -> QueryResult<Result<Vec<i32>, PrimitiveDateTime>> {
+    diesel::delete(login_failures::table.filter(login_failures::failed_at.le(now - WINDOW)))
+        .execute(conn)?;
+    let mut ids = Vec::with_capacity(subjects.len());
+    for subject in subjects {
+        ids.push(
+            diesel::insert_into(login_failures::table)
+                .values((
+                    login_failures::subject.eq(subject),
+                    login_failures::failed_at.eq(now),
+                ))
+                .returning(login_failures::id)
+                .get_result(conn)?,
+        );
+    }
+    let mut over_limit = false;
+    for subject in subjects {
+        let recent: i64 = login_failures::table
+            .filter(login_failures::subject.eq(subject))
+            .filter(login_failures::failed_at.gt(now - WINDOW))
+            .count()
+            .get_result(conn)?;
+        over_limit |= recent as usize > MAX_FAILURES;
+    }
+    if !over_limit {
+        return Ok(Ok(ids));
+    }
+    // A refused attempt does not lengthen the lock.
+    forget(conn, &ids)?;
+    let until = locked_until(conn, subjects, now)?.unwrap_or(now + Duration::minutes(1));
+    Ok(Err(until))
 }
 
 /// When the earliest of `subjects` may try again, if any of them is locked now.
-pub fn locked_until(
+fn locked_until(
     conn: &mut DbConn,
     subjects: &[String],
     now: PrimitiveDateTime,
@@ -42,24 +84,11 @@ pub fn locked_until(
     Ok(until)
 }
 
-pub fn record_failure(
-    conn: &mut DbConn,
-    subjects: &[String],
-    now: PrimitiveDateTime,
-) -> QueryResult<()> {
-    conn.transaction(|conn| {
-        diesel::delete(login_failures::table.filter(login_failures::failed_at.le(now - WINDOW)))
-            .execute(conn)?;
-        for subject in subjects {
-            diesel::insert_into(login_failures::table)
-                .values((
-                    login_failures::subject.eq(subject),
-                    login_failures::failed_at.eq(now),
-                ))
-                .execute(conn)?;
-        }
-        Ok(())
-    })
+/// Drops attempt rows (a right password is no failure).
+pub fn forget(conn: &mut DbConn, ids: &[i32]) -> QueryResult<()> {
+    diesel::delete(login_failures::table.filter(login_failures::id.eq_any(ids)))
+        .execute(conn)
+        .map(drop)
 }
 
 /// A successful login forgives the account's failures (not the address's).
@@ -97,8 +126,10 @@ mod tests {
     }
 
     #[test]
-    fn subjects_ignore_case_and_spacing_of_the_login() {
-        assert_eq!(subjects(" Devon ", "ab")[0], "account:devon");
-        assert_eq!(subjects("x", "ab")[1], "address:ab");
+    fn an_account_is_one_subject_whatever_login_was_typed() {
+        assert_eq!(subjects(Some(7), "Devon", "ab")[0], "user:7");
+        assert_eq!(subjects(Some(7), "devon@example.com", "ab")[0], "user:7");
+        assert_eq!(subjects(None, " Nobody ", "ab")[0], "login:nobody");
+        assert_eq!(subjects(None, "x", "ab")[1], "address:ab");
     }
 }

@@ -20,6 +20,8 @@ use crate::web::layout::{HeaderInfo, NoticeLink};
 pub struct Visitor {
     pub user: Option<User>,
     pub session: AppSession,
+    /// A remember-me cookie came with the request (valid or not).
+    pub has_remember_cookie: bool,
 }
 
 impl Visitor {
@@ -49,7 +51,12 @@ impl Visitor {
         } else {
             None
         };
-        Ok(Visitor { user, session })
+        let has_remember_cookie = req.cookie(remember::COOKIE).is_some();
+        Ok(Visitor {
+            user,
+            session,
+            has_remember_cookie,
+        })
     }
 
     /// What the page header shows; takes the one-time notice.

@@ -89,14 +89,16 @@ pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<Option<Comment>> {
         .optional()
 }
 
-/// Whether a comment with this email address has been approved before.
-pub fn approved_before(conn: &mut DbConn, email: &str) -> QueryResult<bool> {
+/// Whether a comment by this name and email address has been approved before (both, as
+/// WordPress checks: an email alone is too easy to borrow).
+pub fn approved_before(conn: &mut DbConn, name: &str, email: &str) -> QueryResult<bool> {
     if email.is_empty() {
         return Ok(false);
     }
     diesel::select(diesel::dsl::exists(
         comments::table
             .filter(comments::author_email.eq(email))
+            .filter(comments::author_name.eq(name))
             .filter(comments::status.eq(APPROVED)),
     ))
     .get_result(conn)

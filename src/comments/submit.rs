@@ -129,7 +129,7 @@ pub async fn submit(
     let stored = {
         let (author, email, url, body) = (author.clone(), email.clone(), url.clone(), body.clone());
         db.run(move |conn| {
-            let approved_before = store::approved_before(conn, &email)?;
+            let approved_before = store::approved_before(conn, &author, &email)?;
             let verdict = rules::judge(
                 &settings,
                 &Submission {
@@ -313,6 +313,17 @@ async fn check(
                 "You are posting comments too quickly. Slow down, and send it again in a few \
                  seconds.",
             )));
+        }
+        if user_id.is_none() && crate::accounts::users::find_by_email(conn, &email)?.is_some() {
+            let mut refusal = Refusal::new(
+                StatusCode::BAD_REQUEST,
+                "Your comment was not posted yet: please correct the fields marked below.",
+            );
+            refusal.errors.add(
+                "email",
+                "That email address belongs to an account here: log in to comment with it.",
+            );
+            return Ok(Err(refusal));
         }
         if store::is_duplicate(conn, post_id, user_id, &email, &body)? {
             return Ok(Err(Refusal::new(

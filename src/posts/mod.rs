@@ -264,9 +264,12 @@ pub async fn render_article(
 ) -> Result<HttpResponse, AppError> {
     let header = visitor.header();
     let own_pending = comments::own_pending(&visitor.session);
-    request.form.csrf_token = match &visitor.user {
-        Some(_) => visitor.session.csrf_token(),
-        None => visitor.session.form_token(secrets),
+    // A stale remember-me cookie makes the request look logged in to the CSRF check, so
+    // such a visitor gets a session token like a logged-in one.
+    request.form.csrf_token = if visitor.user.is_some() || visitor.has_remember_cookie {
+        visitor.session.csrf_token()
+    } else {
+        visitor.session.form_token(secrets)
     };
     request.form.logged_in_as = visitor.user.as_ref().map(|u| u.display_name.clone());
     let secrets = secrets.clone();

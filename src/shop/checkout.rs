@@ -222,6 +222,11 @@ fn place_order(
         }
         let cart_id = cart_id.ok_or_else(|| Refused::Input(EMPTY_CART.to_owned()))?;
         let settings = Settings::load(conn)?;
+        if user_id.is_none() && !settings.guest_checkout {
+            return Err(Refused::Input(
+                "Please log in or register to check out; your cart will be waiting.".to_owned(),
+            ));
+        }
         let priced = PricedCart::load(conn, Some(owner), &settings, now)?;
         if priced.lines.is_empty() {
             return Err(Refused::Input(EMPTY_CART.to_owned()));
@@ -229,7 +234,10 @@ fn place_order(
         check_lines(&priced)?;
         let coupon_code = redeem_coupon(conn, &priced)?;
         let mut items = Vec::with_capacity(priced.lines.len());
-        for line in &priced.lines {
+        // Rows are locked in one order (by product) so that two checkouts never deadlock.
+        let mut lines: Vec<_> = priced.lines.iter().collect();
+        lines.sort_by_key(|line| line.product_id);
+        for line in lines {
             if !products::take_stock(conn, line.product_id, line.quantity)? {
                 let left = products::stock_of(conn, line.product_id)?.unwrap_or(0);
                 return Err(Refused::Conflict(sold_out(&line.name, left)));

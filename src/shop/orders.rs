@@ -205,7 +205,10 @@ pub fn change_status(conn: &mut DbConn, id: i32, to: Status) -> QueryResult<bool
             return Ok(false);
         }
         if to == Status::Cancelled {
-            for item in items_of(conn, id)? {
+            // Product order, like checkout, so the two never deadlock.
+            let mut items = items_of(conn, id)?;
+            items.sort_by_key(|item| item.product_id);
+            for item in items {
                 if let Some(product_id) = item.product_id {
                     products::return_stock(conn, product_id, item.quantity)?;
                 }

@@ -27,6 +27,7 @@ const BAD_CREDENTIALS: &str =
     "The username, email address or password is not right. Check them and try again.";
 
 on_both_backends!(
+    a_burst_of_parallel_guesses_gets_no_more_than_five_tries,
     registering_logs_the_new_reader_in_and_stores_an_argon2id_hash,
     logging_out_ends_the_session_and_the_account_page_asks_to_log_in,
     readers_log_in_by_username_or_email_in_any_case_and_come_back_where_they_were,
@@ -1507,4 +1508,26 @@ async fn with_redis_a_session_works_on_every_node_and_logging_out_revokes_it() {
         );
     }
     assert!(is_logged_out(&on_b).await);
+}
+
+async fn a_burst_of_parallel_guesses_gets_no_more_than_five_tries(app: TestApp) {
+    add_reader(&app, "mira_lune", "mira@example.com");
+    let browsers: Vec<Browser> = (0..12).map(|_| app.new_browser()).collect();
+    let guesses = browsers.iter().map(|browser| {
+        submit_login(
+            browser,
+            &[("login", "mira_lune"), ("password", "guess number one")],
+        )
+    });
+    let pages = futures_util::future::join_all(guesses).await;
+    let tried = pages
+        .iter()
+        .filter(|p| p.status == StatusCode::UNAUTHORIZED)
+        .count();
+    let paused = pages
+        .iter()
+        .filter(|p| p.status == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert!(tried <= 5, "{tried} guesses were checked");
+    assert_eq!(tried + paused, 12);
 }

@@ -218,6 +218,7 @@ fn count_rows(app: &TestApp) -> (i64, i64, i64) {
 }
 
 on_both_backends!(
+    a_guest_cannot_place_an_order_once_guest_checkout_is_off,
     the_shop_and_product_pages_show_prices_stock_and_structured_data,
     browsing_creates_no_cart_and_the_first_add_creates_one,
     the_mini_cart_follows_every_change_on_home_article_and_shop,
@@ -1089,4 +1090,29 @@ async fn without_a_return_to_field_the_shopper_goes_back_to_the_referring_page()
         .send()
         .await;
     assert_eq!(see_other(&response.unwrap()), "/cart", "never off the site");
+}
+
+async fn a_guest_cannot_place_an_order_once_guest_checkout_is_off(app: TestApp) {
+    let guest = Shopper::new(&app);
+    let serum = product_id(&app, "hydrating-serum").await;
+    guest.add(serum, "1", "/shop").await;
+    let (status, html) = guest.page("/checkout").await;
+    assert_eq!(status, StatusCode::OK);
+    let key = field_value(&html, "idempotency_key").unwrap();
+    let token = field_value(&html, "csrf_token").unwrap();
+
+    // The form was loaded while guests could check out; the POST comes after the change.
+    app.with_conn(|conn| glowpress::settings::set(conn, "guest_checkout", "0").unwrap());
+    let response = guest
+        .post_with("/checkout", &token, &address(&key).pairs())
+        .await;
+    // Sent to log in (the checkout page's own rule), or refused with the reason.
+    if response.status() == StatusCode::SEE_OTHER {
+        assert!(see_other(&response).starts_with("/login"));
+    } else {
+        assert!(response.status().is_client_error(), "{}", response.status());
+        let html = response.text().await.unwrap();
+        assert!(html.contains("log in or register to check out"), "{html}");
+    }
+    assert_eq!(count_rows(&app).2, 0, "no order");
 }
