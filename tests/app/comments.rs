@@ -32,6 +32,8 @@ const SPAM_NOTICE: &str =
 const COMMENTER_COOKIE: &str = "glowpress_commenter";
 
 on_both_backends!(
+    a_borrowed_email_under_another_name_is_held_like_a_first_comment,
+    a_guest_cannot_comment_with_the_email_of_an_account,
     a_guests_first_comment_is_held_shown_only_to_its_author_until_an_admin_approves_it,
     a_second_comment_by_a_guest_approved_before_appears_at_once,
     a_logged_in_readers_comment_appears_at_once_from_a_text_only_form,
@@ -1774,5 +1776,51 @@ async fn an_article_with_50_threaded_comments_renders_them_all_and_passes_the_nu
         "the Nu checker found errors:\n{}\n{}",
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+async fn a_borrowed_email_under_another_name_is_held_like_a_first_comment(app: TestApp) {
+    let ana = app.new_browser();
+    let first = post_comment(
+        &ana,
+        &guest("Ana Reader", "ana@example.com", "First words."),
+    )
+    .await;
+    set_status(&app, first.id(), store::APPROVED);
+
+    let impostor = app.new_browser();
+    let sent = post_comment(
+        &impostor,
+        &guest("Not Ana", "ana@example.com", "Borrowing a trusted email."),
+    )
+    .await;
+    assert_eq!(status_of(&app, sent.id()), "pending");
+}
+
+async fn a_guest_cannot_comment_with_the_email_of_an_account(app: TestApp) {
+    reader(&app, "mira").await;
+    let account_email = app.with_conn(|conn| {
+        use diesel::prelude::*;
+        glowpress::db::schema::users::table
+            .filter(glowpress::db::schema::users::username.eq("mira"))
+            .select(glowpress::db::schema::users::email)
+            .first::<String>(conn)
+            .unwrap()
+    });
+    let guest_browser = app.new_browser();
+    let sent = post_comment(
+        &guest_browser,
+        &guest("Mira", &account_email, "Pretending to be Mira."),
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::BAD_REQUEST);
+    assert!(
+        sent.html.contains("log in to comment with it"),
+        "{}",
+        sent.html
+    );
+    assert!(
+        sent.html.contains("Pretending to be Mira."),
+        "the text is kept"
     );
 }
