@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::accounts::password::{self, Verified};
 use crate::accounts::users::{self, User};
 use crate::accounts::visitor::SignedIn;
-use crate::accounts::{password_policy, remember, validate};
+use crate::accounts::{grants, password_policy, remember, validate};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::shop::orders::{self, OrderView};
@@ -204,9 +204,11 @@ pub async fn update_password(
     let plain = form.new_password;
     let hash = password::hash_off_thread(plain).await?;
     let (id, stored) = (me.user.id, hash.clone());
+    let keep = me.visitor.session.grant();
     db.run(move |conn| {
         users::set_password_hash(conn, id, &stored)?;
         remember::forget_all(conn, id)?;
+        grants::revoke_others(conn, id, keep.as_deref())?;
         Ok(())
     })
     .await?;

@@ -224,7 +224,7 @@ async fn finish_login(
         user.password_hash = Some(hash);
     }
     crate::shop::adopt_guest_cart(db, &visitor.session, user.id).await?;
-    visitor.session.log_in(&user);
+    crate::accounts::grants::sign_in(&db, &visitor.session, &user).await?;
     visitor
         .session
         .flash(&format!("Welcome back, {}.", user.display_name));
@@ -242,7 +242,7 @@ pub async fn logout(
         db.run(move |conn| Ok(remember::forget(conn, &token)?))
             .await?;
     }
-    visitor.session.log_out();
+    crate::accounts::grants::sign_out(&db, &visitor.session).await?;
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, "/"))
         .cookie(remember::removal_cookie(site.secure_cookies))

@@ -149,7 +149,7 @@ pub async fn submit(
         return render(&db, &visitor, form, errors, StatusCode::CONFLICT).await;
     };
     crate::shop::adopt_guest_cart(&db, &visitor.session, user.id).await?;
-    visitor.session.log_in(&user);
+    crate::accounts::grants::sign_in(&db, &visitor.session, &user).await?;
     visitor.session.flash(&format!(
         "Welcome, {}! Your account is ready.",
         user.display_name

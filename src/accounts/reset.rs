@@ -279,6 +279,7 @@ pub async fn submit_reset(
                 )
                 .execute(conn)?;
                 remember::forget_all(conn, id)?;
+                crate::accounts::grants::revoke_others(conn, id, None)?;
                 Ok(true)
             })
         })

@@ -12,6 +12,7 @@ use crate::accounts::users::User;
 pub const USER_ID: &str = "uid";
 const FINGERPRINT: &str = "fp";
 pub const CSRF: &str = "csrf";
+const GRANT: &str = "grant";
 const FLASH: &str = "flash";
 const FLASH_LINK: &str = "flash_link";
 const CART_TOKEN: &str = "cart";
@@ -38,6 +39,11 @@ impl AppSession {
         self.get(USER_ID)
     }
 
+    /// The server-side grant of a logged-in session (see `grants`).
+    pub fn grant(&self) -> Option<String> {
+        self.get(GRANT)
+    }
+
     /// Whether the session still belongs to this password (a password change ends others).
     pub fn matches_password_of(&self, user: &User) -> bool {
         let stored: Option<String> = self.get(FINGERPRINT);
@@ -47,10 +53,12 @@ impl AppSession {
         }
     }
 
-    /// A new session id for the logged-in state, and a new CSRF token with it.
-    pub fn log_in(&self, user: &User) {
+    /// A new session id for the logged-in state, and a new CSRF token with it. Use
+    /// `grants::sign_in`, which records the grant on the server first.
+    pub fn log_in(&self, user: &User, grant: &str) {
         self.0.renew();
         self.set(USER_ID, user.id);
+        self.set(GRANT, grant);
         self.set(
             FINGERPRINT,
             user.password_hash

@@ -224,7 +224,7 @@ pub async fn submit(
         })
         .await?
         .ok_or(AppError::NotFound)?;
-    visitor.session.log_in(&user);
+    crate::accounts::grants::sign_in(&db, &visitor.session, &user).await?;
     visitor
         .session
         .flash("Your administrator account is ready, and you are logged in.");

@@ -8,9 +8,10 @@ use std::pin::Pin;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 
+use crate::accounts::grants;
 use crate::accounts::remember;
 use crate::accounts::session::AppSession;
-use crate::accounts::users::{self, Role, User};
+use crate::accounts::users::{Role, User};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::shop::cart::CartOwner;
@@ -31,9 +32,14 @@ impl Visitor {
             .app_data::<web::Data<Db>>()
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no database configured")))?
             .clone();
-        let user = if let Some(id) = session.user_id() {
-            match db.run(move |conn| Ok(users::find(conn, id)?)).await? {
+        let user = if session.user_id().is_some() {
+            let grant = session.grant().unwrap_or_default();
+            let user = db
+                .run(move |conn| Ok(grants::user_for(conn, &grant, dates::now())?))
+                .await?;
+            match user {
                 Some(user) if session.matches_password_of(&user) => Some(user),
+                // Logged out elsewhere, expired, or the password changed.
                 _ => {
                     session.log_out();
                     None
@@ -45,7 +51,7 @@ impl Visitor {
                 .run(move |conn| Ok(remember::user_for(conn, &token, dates::now())?))
                 .await?;
             if let Some(user) = &user {
-                session.log_in(user);
+                grants::sign_in(&db, &session, user).await?;
             }
             user
         } else {

@@ -191,7 +191,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    session_grants (id) {
+        id -> Integer,
+        user_id -> Integer,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(posts -> users (author_id));
+diesel::joinable!(session_grants -> users (user_id));
 diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(remember_tokens -> users (user_id));
 diesel::joinable!(posts -> categories (category_id));
@@ -217,6 +227,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     password_resets,
     remember_tokens,
+    session_grants,
     products,
     carts,
     cart_items,

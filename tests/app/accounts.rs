@@ -27,6 +27,7 @@ const BAD_CREDENTIALS: &str =
     "The username, email address or password is not right. Check them and try again.";
 
 on_both_backends!(
+    logging_out_revokes_a_copied_session_cookie_on_the_server,
     a_burst_of_parallel_guesses_gets_no_more_than_five_tries,
     registering_logs_the_new_reader_in_and_stores_an_argon2id_hash,
     logging_out_ends_the_session_and_the_account_page_asks_to_log_in,
@@ -1530,4 +1531,26 @@ async fn a_burst_of_parallel_guesses_gets_no_more_than_five_tries(app: TestApp) 
         .count();
     assert!(tried <= 5, "{tried} guesses were checked");
     assert_eq!(tried + paused, 12);
+}
+
+/// The default cookie store keeps the session in the cookie itself; the server-side grant
+/// is what makes logging out final.
+async fn logging_out_revokes_a_copied_session_cookie_on_the_server(app: TestApp) {
+    add_reader(&app, "mira_lune", "mira@example.com");
+    let browser = app.browser();
+    browser.log_in("mira_lune", PASSWORD).await;
+    let copied = browser
+        .cookie("glowpress_session")
+        .expect("the browser holds a session cookie");
+    let replay = || {
+        bare_client()
+            .get(app.url("/account"))
+            .header(COOKIE, format!("glowpress_session={copied}"))
+            .send()
+    };
+    assert_eq!(replay().await.unwrap().status(), StatusCode::OK);
+    browser.log_out().await;
+    let after = replay().await.unwrap();
+    assert_eq!(after.status(), StatusCode::SEE_OTHER);
+    assert_eq!(after.headers()[LOCATION], "/login?redirect_to=%2Faccount");
 }
