@@ -224,7 +224,7 @@ async fn finish_login(
         user.password_hash = Some(hash);
     }
     crate::shop::adopt_guest_cart(db, &visitor.session, user.id).await?;
-    crate::accounts::grants::sign_in(&db, &visitor.session, &user).await?;
+    crate::accounts::grants::sign_in(db, &visitor.session, &user).await?;
     visitor
         .session
         .flash(&format!("Welcome back, {}.", user.display_name));
