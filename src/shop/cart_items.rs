@@ -79,7 +79,7 @@ pub async fn add(
     };
     let owner = visitor.cart_owner_or_new();
     let added = db
-        .run(move |conn| {
+        .write(move |conn| {
             Ok(add_to_cart(
                 conn,
                 &owner,
@@ -171,7 +171,7 @@ pub async fn set_quantity(
         Ok(quantity) => {
             let owner = visitor.cart_owner();
             let changed = db
-                .run(move |conn| {
+                .write(move |conn| {
                     Ok(set_line(
                         conn,
                         owner.as_ref(),
@@ -256,7 +256,7 @@ pub async fn remove(
     let back = back_to(&req, &form.return_to);
     let owner = visitor.cart_owner();
     let removed = db
-        .run(move |conn| {
+        .write(move |conn| {
             let Some(owner) = owner else {
                 return Ok(None);
             };

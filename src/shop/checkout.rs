@@ -182,7 +182,7 @@ pub async fn submit(
     let user_id = visitor.user.as_ref().map(|u| u.id);
     let submitted = form.clone();
     let placed = db
-        .run(move |conn| Ok(place_order(conn, &owner, user_id, &submitted, dates::now())))
+        .write(move |conn| Ok(place_order(conn, &owner, user_id, &submitted, dates::now())))
         .await?;
     match placed {
         Ok(Placed::New(public_id)) => {
