@@ -83,11 +83,8 @@ async fn render(
     errors: FieldErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let header = visitor.header();
     let csrf_token = visitor.session.csrf_token();
-    let layout = db
-        .run(move |conn| Layout::load(conn, header, Some("Log in")))
-        .await?;
+    let layout = Layout::for_visitor(db, visitor, "Log in").await?;
     let page = LoginPage {
         layout,
         csrf_token,

@@ -57,11 +57,8 @@ async fn render(
     errors: FieldErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let header = visitor.header();
     let csrf_token = visitor.session.csrf_token();
-    let layout = db
-        .run(move |conn| Layout::load(conn, header, Some("Register")))
-        .await?;
+    let layout = Layout::for_visitor(db, visitor, "Register").await?;
     let status = if layout.settings.users_can_register {
         status
     } else if status == StatusCode::OK {

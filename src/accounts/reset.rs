@@ -64,15 +64,9 @@ struct ResetPage {
     errors: FieldErrors,
 }
 
-async fn layout(db: &Db, visitor: &Visitor, title: &'static str) -> Result<Layout, AppError> {
-    let header = visitor.header();
-    db.run(move |conn| Layout::load(conn, header, Some(title)))
-        .await
-}
-
 pub async fn show_request(db: web::Data<Db>, visitor: Visitor) -> Result<HttpResponse, AppError> {
     let page = RequestPage {
-        layout: layout(&db, &visitor, "Lost your password?").await?,
+        layout: Layout::for_visitor(&db, &visitor, "Lost your password?").await?,
         csrf_token: visitor.session.csrf_token(),
         login: String::new(),
         sent: false,
@@ -135,7 +129,7 @@ pub async fn submit_request(
         StatusCode::BAD_REQUEST
     };
     let page = RequestPage {
-        layout: layout(&db, &visitor, "Lost your password?").await?,
+        layout: Layout::for_visitor(&db, &visitor, "Lost your password?").await?,
         csrf_token: visitor.session.csrf_token(),
         sent: errors.is_empty(),
         login,
@@ -217,7 +211,7 @@ async fn render_reset(
         (true, false) => StatusCode::BAD_REQUEST,
     };
     let page = ResetPage {
-        layout: layout(db, visitor, "Choose a new password").await?,
+        layout: Layout::for_visitor(db, visitor, "Choose a new password").await?,
         csrf_token: visitor.session.csrf_token(),
         token: if valid { token } else { String::new() },
         valid,

@@ -137,10 +137,7 @@ async fn render(
     form: SetupForm,
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    let header = visitor.header();
-    let layout = db
-        .run(move |conn| Layout::load(conn, header, Some("Create the administrator")))
-        .await?;
+    let layout = Layout::for_visitor(db, visitor, "Create the administrator").await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {

@@ -42,10 +42,7 @@ pub async fn dashboard(_admin: RequireAdmin) -> HttpResponse {
 }
 
 pub async fn show(db: web::Data<Db>, admin: RequireAdmin) -> Result<HttpResponse, AppError> {
-    let header = admin.visitor.header();
-    let layout = db
-        .run(move |conn| Layout::load(conn, header, Some("General settings")))
-        .await?;
+    let layout = Layout::for_visitor(&db, &admin.visitor, "General settings").await?;
     let current = layout.settings.clone();
     let typed = HashMap::from([
         ("site_title", current.site_title.clone()),
@@ -113,10 +110,7 @@ pub async fn submit(
         typed.insert(key, if value == "0" { String::new() } else { value });
     }
     if !errors.is_empty() {
-        let header = admin.visitor.header();
-        let layout = db
-            .run(move |conn| Layout::load(conn, header, Some("General settings")))
-            .await?;
+        let layout = Layout::for_visitor(&db, &admin.visitor, "General settings").await?;
         return render(&admin, layout, typed, errors);
     }
     db.run(move |conn| {

@@ -38,10 +38,7 @@ async fn render(
     typed: Option<ShopForm>,
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    let header = admin.visitor.header();
-    let layout = db
-        .run(move |conn| Layout::load(conn, header, Some("Shop settings")))
-        .await?;
+    let layout = Layout::for_visitor(db, &admin.visitor, "Shop settings").await?;
     let current = &layout.settings;
     let form = typed.unwrap_or_else(|| ShopForm {
         shipping_flat_rate: Cents(current.shipping_flat_rate_cents).plain(),

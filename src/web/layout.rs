@@ -5,8 +5,9 @@ use actix_web::HttpResponse;
 use diesel::prelude::*;
 
 use crate::accounts::users::Role;
-use crate::db::DbConn;
+use crate::accounts::visitor::Visitor;
 use crate::db::schema::categories;
+use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::settings::Settings;
 use crate::shop::cart::{self, CartOwner};
@@ -155,6 +156,17 @@ impl Layout {
             notice_link: header.notice_link,
             csrf_token: header.csrf_token.unwrap_or_default(),
         }
+    }
+
+    /// For pages that need nothing else from the database (forms, account pages).
+    pub async fn for_visitor(
+        db: &Db,
+        visitor: &Visitor,
+        page_title: &'static str,
+    ) -> Result<Layout, AppError> {
+        let header = visitor.header();
+        db.run(move |conn| Layout::load(conn, header, Some(page_title)))
+            .await
     }
 
     /// For error pages rendered where the database may be what failed.

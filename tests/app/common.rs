@@ -201,18 +201,12 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
+        self.browser().get(path).await
     }
 
-    /// GET a page; returns its status and body.
+    /// GET a page, following redirects; returns its status and body.
     pub async fn page(&self, path: &str) -> (StatusCode, String) {
-        let response = self.get(path).await;
-        let status = response.status();
-        (status, response.text().await.expect("a body"))
+        self.browser().page(path).await
     }
 
     pub fn site(&self) -> &Site {
