@@ -13,7 +13,7 @@ use crate::comments::rules::{self, Submission, Verdict};
 use crate::comments::section::ReplyForm;
 use crate::comments::store::{self, APPROVED, NewComment};
 use crate::comments::{Timing, notify, stamp, text, tree};
-use crate::db::Db;
+use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::mail::Mailer;
 use crate::posts::{ArticleRequest, queries, render_article};
@@ -97,12 +97,10 @@ pub async fn submit(
     let parent_id: Option<i32> = form.comment_parent.trim().parse().ok();
     let target = load_target(&db, slug.clone()).await?;
 
-    let checked = check(
-        &db, &secrets, &timing, &visitor, &client, &target, &form, parent_id,
-    )
-    .await?;
-    let (depth, parent_id) = match checked {
-        Ok(placement) => placement,
+    let checks = match check(
+        &secrets, &timing, &visitor, &client, &target, &form, parent_id,
+    ) {
+        Ok(checks) => checks,
         Err(refusal) => {
             return refuse(&db, &secrets, &visitor, slug, form, parent_id, refusal).await;
         }
@@ -128,7 +126,13 @@ pub async fn submit(
     let (post_id, settings) = (target.id, target.settings.clone());
     let stored = {
         let (author, email, url, body) = (author.clone(), email.clone(), url.clone(), body.clone());
-        db.run(move |conn| {
+        let slug = slug.clone();
+        // One call, taking turns on SQLite, so the duplicate and flood checks hold.
+        db.write(move |conn| {
+            let (depth, parent_id) = match checks.run(conn)? {
+                Ok(placement) => placement,
+                Err(refusal) => return Ok(Err(refusal)),
+            };
             let approved_before = store::approved_before(conn, &author, &email)?;
             let verdict = rules::judge(
                 &settings,
@@ -169,11 +173,16 @@ pub async fn submit(
                 Verdict::Spam => format!("/posts/{slug}#respond"),
             };
             let recipients = notify::recipients(conn, post_id, user_id)?;
-            Ok((id, verdict, location, recipients))
+            Ok(Ok((id, verdict, location, recipients)))
         })
         .await?
     };
-    let (id, verdict, location, recipients) = stored;
+    let (id, verdict, location, recipients) = match stored {
+        Ok(stored) => stored,
+        Err(refusal) => {
+            return refuse(&db, &secrets, &visitor, slug, form, parent_id, refusal).await;
+        }
+    };
 
     if verdict != Verdict::Spam {
         notify::send_in_background(
@@ -227,8 +236,7 @@ async fn load_target(db: &Db, slug: String) -> Result<Target, AppError> {
 
 /// Every rule, cheapest first. `Ok(Ok((depth, parent)))` when the comment may be stored.
 #[allow(clippy::too_many_arguments)]
-async fn check(
-    db: &Db,
+fn check(
     secrets: &Secrets,
     timing: &Timing,
     visitor: &Visitor,
@@ -236,19 +244,16 @@ async fn check(
     target: &Target,
     form: &CommentForm,
     parent_id: Option<i32>,
-) -> Result<Result<(i32, Option<i32>), Refusal>, AppError> {
+) -> Result<StoredChecks, Refusal> {
     if !target.open {
-        return Ok(Err(Refusal::new(
-            StatusCode::FORBIDDEN,
-            "Comments are closed.",
-        )));
+        return Err(Refusal::new(StatusCode::FORBIDDEN, "Comments are closed."));
     }
     if !form.website_confirm.is_empty() {
-        return Ok(Err(Refusal::new(
+        return Err(Refusal::new(
             StatusCode::BAD_REQUEST,
             "Your comment could not be sent: a field meant to stay empty was filled in. \
              Please send it again.",
-        )));
+        ));
     }
     let now = dates::now().assume_utc().unix_timestamp();
     if let Err(problem) = stamp::check(
@@ -259,31 +264,51 @@ async fn check(
         timing.min_form_age,
         timing.max_form_age,
     ) {
-        return Ok(Err(Refusal::new(
-            StatusCode::BAD_REQUEST,
-            problem.message(),
-        )));
+        return Err(Refusal::new(StatusCode::BAD_REQUEST, problem.message()));
     }
     let errors = field_errors(form, visitor.user.is_none(), &target.settings);
     if !errors.is_empty() {
-        return Ok(Err(Refusal {
+        return Err(Refusal {
             status: StatusCode::BAD_REQUEST,
             message: "Your comment was not posted yet: please correct the fields marked below."
                 .to_owned(),
             errors,
-        }));
+        });
     }
-    let (post_id, max_depth) = (target.id, target.settings.thread_comments_depth as i32);
-    let (ip_hash, email, body) = (
-        client.0.clone(),
-        form.email.trim().to_owned(),
-        form.comment.trim().to_owned(),
-    );
-    let user_id = visitor.user.as_ref().map(|u| u.id);
-    let flood_check = timing.flood_interval > 0;
-    let flood_since = dates::now() - Duration::seconds(timing.flood_interval);
-    db.run(move |conn| {
-        let placement = match parent_id {
+    Ok(StoredChecks {
+        post_id: target.id,
+        max_depth: target.settings.thread_comments_depth as i32,
+        parent_id,
+        ip_hash: client.0.clone(),
+        email: form.email.trim().to_owned(),
+        body: form.comment.trim().to_owned(),
+        user_id: visitor.user.as_ref().map(|u| u.id),
+        flood_since: (timing.flood_interval > 0)
+            .then(|| dates::now() - Duration::seconds(timing.flood_interval)),
+    })
+}
+
+/// The rules that need the database, checked in the same call that stores the comment so
+/// that two identical submissions cannot both pass.
+struct StoredChecks {
+    post_id: i32,
+    max_depth: i32,
+    parent_id: Option<i32>,
+    ip_hash: String,
+    email: String,
+    body: String,
+    user_id: Option<i32>,
+    /// None: no flood limit (tests).
+    flood_since: Option<time::PrimitiveDateTime>,
+}
+
+impl StoredChecks {
+    /// The comment's (depth, parent) when it may be stored.
+    fn run(&self, conn: &mut DbConn) -> Result<Result<(i32, Option<i32>), Refusal>, AppError> {
+        let (post_id, max_depth) = (self.post_id, self.max_depth);
+        let (ip_hash, email, body, user_id) =
+            (&self.ip_hash, &self.email, &self.body, self.user_id);
+        let placement = match self.parent_id {
             None => (0, None),
             Some(id) => match store::find(conn, id)? {
                 Some(parent) if parent.post_id == post_id && parent.status == APPROVED => {
@@ -307,14 +332,16 @@ async fn check(
                 }
             },
         };
-        if flood_check && store::commented_since(conn, &ip_hash, &email, flood_since)? {
+        if let Some(since) = self.flood_since
+            && store::commented_since(conn, ip_hash, email, since)?
+        {
             return Ok(Err(Refusal::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "You are posting comments too quickly. Slow down, and send it again in a few \
                  seconds.",
             )));
         }
-        if user_id.is_none() && crate::accounts::users::find_by_email(conn, &email)?.is_some() {
+        if user_id.is_none() && crate::accounts::users::find_by_email(conn, email)?.is_some() {
             let mut refusal = Refusal::new(
                 StatusCode::BAD_REQUEST,
                 "Your comment was not posted yet: please correct the fields marked below.",
@@ -325,15 +352,14 @@ async fn check(
             );
             return Ok(Err(refusal));
         }
-        if store::is_duplicate(conn, post_id, user_id, &email, &body)? {
+        if store::is_duplicate(conn, post_id, user_id, email, body)? {
             return Ok(Err(Refusal::new(
                 StatusCode::CONFLICT,
                 "Duplicate comment detected; it looks as though you’ve already said that!",
             )));
         }
         Ok(Ok(placement))
-    })
-    .await
+    }
 }
 
 fn field_errors(form: &CommentForm, is_guest: bool, settings: &Settings) -> FieldErrors {

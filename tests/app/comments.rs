@@ -1795,3 +1795,23 @@ async fn a_guest_cannot_comment_with_the_email_of_an_account(app: TestApp) {
         "the text is kept"
     );
 }
+
+/// A double click sends the same comment twice at once: the duplicate check and the insert
+/// happen in one turn, so only one is stored. (SQLite: writes take turns in-process.)
+#[actix_web::test]
+async fn the_same_comment_sent_twice_at_once_is_stored_once() {
+    let app = TestApp::spawn(crate::common::Backend::Sqlite)
+        .await
+        .expect("sqlite app");
+    let browser = app.new_browser();
+    let form = read_form(&browser, SEED_POST).await;
+    let fields = guest("Ana Reader", "ana@example.com", "Said once, sent twice.");
+    let (first, second) = tokio::join!(
+        send(&browser, SEED_SLUG, &form, &fields),
+        send(&browser, SEED_SLUG, &form, &fields)
+    );
+    let mut statuses = [first.status, second.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT]);
+    assert_eq!(stored_comments(&app), 1);
+}
