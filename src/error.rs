@@ -1,11 +1,9 @@
-//! One error type for every handler: it picks the status, logs the cause and renders a plain
-//! message in the site layout.
+//! One error type for every handler: it picks the status, logs the cause and says what the
+//! visitor is told. A leaf: it imports nothing of the crate. The page around the message is
+//! rendered in the site layout by `web::error_pages`.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
-use askama::Template;
-
-use crate::web::layout::Layout;
 
 pub const NOT_FOUND_MESSAGE: &str = "We looked everywhere, but there is nothing at this \
      address. It may have moved, or the link may have a typo.";
@@ -93,16 +91,6 @@ impl AppError {
     }
 }
 
-#[derive(Template)]
-#[template(path = "error.html")]
-pub struct ErrorPage {
-    pub layout: Layout,
-    pub heading: &'static str,
-    pub message: String,
-    /// Where "Go back" leads (a page of this site), if known.
-    pub back: Option<String>,
-}
-
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
@@ -122,7 +110,8 @@ impl ResponseError for AppError {
 
     fn error_response(&self) -> HttpResponse {
         if let AppError::LoginRequired(back_to) = self {
-            let target = format!("/login?redirect_to={}", crate::web::url_encode(back_to));
+            let back_to: String = form_urlencoded::byte_serialize(back_to.as_bytes()).collect();
+            let target = format!("/login?redirect_to={back_to}");
             return HttpResponse::SeeOther()
                 .insert_header((actix_web::http::header::LOCATION, target))
                 .finish();
@@ -131,34 +120,10 @@ impl ResponseError for AppError {
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
-        let (heading, message) = self.public_message();
-        error_page(status, Layout::fallback(heading), heading, message, None)
-    }
-}
-
-/// Renders the error page; falls back to plain text if even that fails.
-pub fn error_page(
-    status: StatusCode,
-    layout: Layout,
-    heading: &'static str,
-    message: String,
-    back: Option<String>,
-) -> HttpResponse {
-    let page = ErrorPage {
-        layout,
-        heading,
-        message,
-        back,
-    };
-    match page.render() {
-        Ok(html) => HttpResponse::build(status)
-            .content_type("text/html; charset=utf-8")
-            .body(html),
-        Err(e) => {
-            tracing::error!(error = %e, "error page failed to render");
-            HttpResponse::build(status)
-                .content_type("text/plain; charset=utf-8")
-                .body(heading)
-        }
+        // A plain body; `web::error_pages` replaces it with the page in the site layout.
+        let (heading, _) = self.public_message();
+        HttpResponse::build(status)
+            .content_type("text/plain; charset=utf-8")
+            .body(heading)
     }
 }

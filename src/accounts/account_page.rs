@@ -14,7 +14,7 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::shop::orders::{self, OrderView};
 use crate::web::forms::{FieldErrors, private_page, see_other, too_long};
-use crate::web::layout::Layout;
+use crate::web::layout::{HeaderInfo, Layout};
 
 #[derive(Deserialize, Default)]
 pub struct ProfileForm {
@@ -71,7 +71,7 @@ async fn render(
     typed: Typed,
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    let header = me.visitor.header();
+    let header = HeaderInfo::of(&me.visitor);
     let user_id = me.user.id;
     let (layout, orders) = db
         .run(move |conn| {

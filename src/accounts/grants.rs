@@ -6,12 +6,12 @@ use diesel::prelude::*;
 use time::{Duration, PrimitiveDateTime};
 
 use crate::accounts::session::AppSession;
-use crate::accounts::tokens::{looks_like_token, new_token, token_hash};
 use crate::accounts::users::User;
 use crate::db::schema::{session_grants, users};
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::web::dates;
+use crate::web::tokens::{looks_like_token, new_token, token_hash};
 
 /// A login lasts at most this long without logging in again (remember-me logs in again).
 pub const LIFETIME: Duration = Duration::days(14);

@@ -12,7 +12,6 @@ mod reset;
 pub mod session;
 pub mod setup;
 pub mod throttle;
-pub mod tokens;
 pub mod users;
 pub mod validate;
 pub mod visitor;

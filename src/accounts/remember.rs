@@ -5,10 +5,10 @@ use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use diesel::prelude::*;
 use time::{Duration, PrimitiveDateTime};
 
-use crate::accounts::tokens::{looks_like_token, new_token, token_hash};
 use crate::accounts::users::User;
 use crate::db::DbConn;
 use crate::db::schema::{remember_tokens, users};
+use crate::web::tokens::{looks_like_token, new_token, token_hash};
 
 pub const COOKIE: &str = "glowpress_remember";
 pub const LIFETIME_DAYS: i64 = 14;

@@ -8,7 +8,6 @@ use diesel::prelude::*;
 use serde::Deserialize;
 use time::{Duration, PrimitiveDateTime};
 
-use crate::accounts::tokens::{looks_like_token, new_token, token_hash};
 use crate::accounts::users::{self, User};
 use crate::accounts::visitor::Visitor;
 use crate::accounts::{password, password_policy, remember, throttle};
@@ -19,6 +18,7 @@ use crate::mail::{Email, Mailer};
 use crate::web::client::ClientAddr;
 use crate::web::forms::{FieldErrors, private_page, see_other, too_long};
 use crate::web::layout::Layout;
+use crate::web::tokens::{looks_like_token, new_token, token_hash};
 use crate::web::{SiteInfo, dates};
 
 const LINK_LIFETIME: Duration = Duration::hours(1);

@@ -6,8 +6,8 @@ use actix_web::{FromRequest, HttpRequest};
 use std::future::{Ready, ready};
 
 use crate::accounts::password::fingerprint;
-use crate::accounts::tokens::new_token;
 use crate::accounts::users::User;
+use crate::web::tokens::new_token;
 
 pub const USER_ID: &str = "uid";
 const FINGERPRINT: &str = "fp";

@@ -7,7 +7,6 @@ use askama::Template;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use crate::accounts::tokens::{looks_like_token, new_token, token_hash};
 use crate::accounts::users::{self, NewUser, Role};
 use crate::accounts::visitor::Visitor;
 use crate::accounts::{password, password_policy, validate};
@@ -17,6 +16,7 @@ use crate::error::AppError;
 use crate::web::dates;
 use crate::web::forms::{FieldErrors, private_page, see_other};
 use crate::web::layout::Layout;
+use crate::web::tokens::{looks_like_token, new_token, token_hash};
 
 /// Kept out of `settings::DEFINITIONS`: not a setting anyone edits.
 const TOKEN_SETTING: &str = "setup_token_hash";

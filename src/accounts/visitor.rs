@@ -14,9 +14,7 @@ use crate::accounts::session::AppSession;
 use crate::accounts::users::{Role, User};
 use crate::db::Db;
 use crate::error::AppError;
-use crate::shop::cart::CartOwner;
 use crate::web::dates;
-use crate::web::layout::{HeaderInfo, NoticeLink};
 
 pub struct Visitor {
     pub user: Option<User>,
@@ -63,40 +61,6 @@ impl Visitor {
             session,
             has_remember_cookie,
         })
-    }
-
-    /// What the page header shows; takes the one-time notice.
-    pub fn header(&self) -> HeaderInfo {
-        HeaderInfo {
-            user: self
-                .user
-                .as_ref()
-                .map(|u| (u.display_name.clone(), u.role())),
-            notice: self.session.take_flash(),
-            notice_link: self
-                .session
-                .take_flash_link()
-                .map(|(href, label)| NoticeLink { href, label }),
-            csrf_token: self.user.as_ref().map(|_| self.session.csrf_token()),
-            cart: self.cart_owner(),
-        }
-    }
-
-    /// Whose cart this visitor sees: their own when logged in, else their session's (none
-    /// until they first add something).
-    pub fn cart_owner(&self) -> Option<CartOwner> {
-        match &self.user {
-            Some(user) => Some(CartOwner::User(user.id)),
-            None => self.session.cart_token().map(|t| CartOwner::guest(&t)),
-        }
-    }
-
-    /// Like `cart_owner`, giving a guest a cart token first: for adding to a cart.
-    pub fn cart_owner_or_new(&self) -> CartOwner {
-        match &self.user {
-            Some(user) => CartOwner::User(user.id),
-            None => CartOwner::guest(&self.session.cart_token_or_new()),
-        }
     }
 
     pub fn role(&self) -> Option<Role> {

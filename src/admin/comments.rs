@@ -16,7 +16,7 @@ use crate::error::AppError;
 use crate::settings::Settings;
 use crate::web::dates;
 use crate::web::forms::{private_page, see_other, too_long};
-use crate::web::layout::Layout;
+use crate::web::layout::{HeaderInfo, Layout};
 
 const QUEUE_SIZE: i64 = 100;
 
@@ -98,7 +98,7 @@ pub async fn queue(
             .find(|known| *known == s)
             .ok_or_else(|| AppError::BadRequest(format!("Unknown comment status “{s}”.")))?,
     };
-    let header = editor.visitor.header();
+    let header = HeaderInfo::of(&editor.visitor);
     let page = db
         .run(move |conn| {
             let layout = Layout::load(conn, header, Some("Comments"))?;

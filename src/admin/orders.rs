@@ -15,7 +15,7 @@ use crate::db::schema::order_items;
 use crate::error::AppError;
 use crate::shop::orders::{self, OrderView, Status};
 use crate::web::forms::{private_page, see_other};
-use crate::web::layout::Layout;
+use crate::web::layout::{HeaderInfo, Layout};
 
 /// The back office shows this many of the newest orders.
 const SHOWN: i64 = 200;
@@ -44,7 +44,7 @@ pub struct StatusForm {
 }
 
 pub async fn list(db: web::Data<Db>, editor: RequireEditor) -> Result<HttpResponse, AppError> {
-    let header = editor.visitor.header();
+    let header = HeaderInfo::of(&editor.visitor);
     let (layout, rows) = db
         .run(move |conn| {
             let layout = Layout::load(conn, header, Some("Orders"))?;

@@ -85,7 +85,7 @@ async fn home(
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let page = query.number()?;
-    listing_page(&db, visitor.header(), page, |_| {
+    listing_page(&db, HeaderInfo::of(&visitor), page, |_| {
         Ok(Archive {
             listing: Listing::All,
             base: "/".to_owned(),
@@ -104,7 +104,7 @@ async fn category(
 ) -> Result<HttpResponse, AppError> {
     let page = query.number()?;
     let slug = slug.into_inner();
-    listing_page(&db, visitor.header(), page, move |conn| {
+    listing_page(&db, HeaderInfo::of(&visitor), page, move |conn| {
         let (id, name, description) = queries::category_by_slug(conn, &slug)?;
         Ok(Archive {
             listing: Listing::Category(id),
@@ -124,7 +124,7 @@ async fn tag(
 ) -> Result<HttpResponse, AppError> {
     let page = query.number()?;
     let slug = slug.into_inner();
-    listing_page(&db, visitor.header(), page, move |conn| {
+    listing_page(&db, HeaderInfo::of(&visitor), page, move |conn| {
         let (id, name) = queries::tag_by_slug(conn, &slug)?;
         Ok(Archive {
             listing: Listing::Tag(id),
@@ -156,7 +156,7 @@ async fn search(
         .chars()
         .take(100)
         .collect();
-    listing_page(&db, visitor.header(), page, move |_| {
+    listing_page(&db, HeaderInfo::of(&visitor), page, move |_| {
         let base = format!("/search?q={}", crate::web::url_encode(&words));
         if words.is_empty() {
             return Ok(Archive {
@@ -262,7 +262,7 @@ pub async fn render_article(
     slug: String,
     mut request: ArticleRequest,
 ) -> Result<HttpResponse, AppError> {
-    let header = visitor.header();
+    let header = HeaderInfo::of(&visitor);
     let own_pending = comments::own_pending(&visitor.session);
     // A stale remember-me cookie makes the request look logged in to the CSRF check, so
     // such a visitor gets a session token like a logged-in one.

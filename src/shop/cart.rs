@@ -7,13 +7,14 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use time::{Duration, PrimitiveDateTime};
 
-use crate::accounts::tokens::token_hash;
 use crate::accounts::users::is_unique_violation;
+use crate::accounts::visitor::Visitor;
 use crate::db::schema::{cart_items, carts, products};
 use crate::db::{Backend, DbConn};
 use crate::shop::money::Cents;
 use crate::shop::products::current_price;
 use crate::shop::quantity::MAX_QUANTITY;
+use crate::web::tokens::token_hash;
 
 pub const GUEST_CART_LIFETIME: Duration = Duration::hours(48);
 
@@ -28,6 +29,23 @@ impl CartOwner {
     pub fn guest(session_token: &str) -> CartOwner {
         CartOwner::Guest {
             token_hash: token_hash(session_token),
+        }
+    }
+
+    /// Whose cart `visitor` sees: their own when logged in, else their session's (none
+    /// until they first add something).
+    pub fn of(visitor: &Visitor) -> Option<CartOwner> {
+        match &visitor.user {
+            Some(user) => Some(CartOwner::User(user.id)),
+            None => visitor.session.cart_token().map(|t| CartOwner::guest(&t)),
+        }
+    }
+
+    /// Like `of`, giving a guest a cart token first: for adding to a cart.
+    pub fn of_or_new(visitor: &Visitor) -> CartOwner {
+        match &visitor.user {
+            Some(user) => CartOwner::User(user.id),
+            None => CartOwner::guest(&visitor.session.cart_token_or_new()),
         }
     }
 }

@@ -77,7 +77,7 @@ pub async fn add(
             return refuse_add(&db, &visitor, &back, error, StatusCode::BAD_REQUEST).await;
         }
     };
-    let owner = visitor.cart_owner_or_new();
+    let owner = CartOwner::of_or_new(&visitor);
     let added = db
         .write(move |conn| {
             Ok(add_to_cart(
@@ -169,7 +169,7 @@ pub async fn set_quantity(
     let refused = match quantity::parse(&form.quantity, Zero::Removes) {
         Err(message) => Refused::Input(message),
         Ok(quantity) => {
-            let owner = visitor.cart_owner();
+            let owner = CartOwner::of(&visitor);
             let changed = db
                 .write(move |conn| {
                     Ok(set_line(
@@ -254,7 +254,7 @@ pub async fn remove(
 ) -> Result<HttpResponse, AppError> {
     let product_id = parse_product_id(&product_id)?;
     let back = back_to(&req, &form.return_to);
-    let owner = visitor.cart_owner();
+    let owner = CartOwner::of(&visitor);
     let removed = db
         .write(move |conn| {
             let Some(owner) = owner else {

@@ -129,7 +129,7 @@ pub async fn update_all(
             }
         }
     }
-    let owner = visitor.cart_owner();
+    let owner = CartOwner::of(&visitor);
     if line_errors.is_empty() {
         if let Some(owner) = owner {
             line_errors = db
@@ -205,7 +205,7 @@ pub async fn apply_coupon(
     } else if too_long(&code, 40) {
         Refused::Input("That is longer than any coupon code.".to_owned())
     } else {
-        let (owner, typed) = (visitor.cart_owner(), code.clone());
+        let (owner, typed) = (CartOwner::of(&visitor), code.clone());
         let applied = db
             .run(move |conn| Ok(store_coupon(conn, owner.as_ref(), &typed, dates::now())))
             .await?;
@@ -256,7 +256,7 @@ fn store_coupon(
 }
 
 pub async fn remove_coupon(db: web::Data<Db>, visitor: Visitor) -> Result<HttpResponse, AppError> {
-    if let Some(owner) = visitor.cart_owner() {
+    if let Some(owner) = CartOwner::of(&visitor) {
         db.run(move |conn| {
             let now = dates::now();
             conn.transaction(|conn| {

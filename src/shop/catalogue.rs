@@ -12,7 +12,7 @@ use crate::posts::markdown::to_safe_html;
 use crate::shop::products::{self, Product};
 use crate::shop::views::{AddFormError, ProductView};
 use crate::web::forms::private_page;
-use crate::web::layout::Layout;
+use crate::web::layout::{HeaderInfo, Layout};
 
 #[derive(Template)]
 #[template(path = "shop/catalogue.html")]
@@ -59,7 +59,7 @@ pub async fn render_list(
     add_error: Option<AddFormError>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let header = visitor.header();
+    let header = HeaderInfo::of(&visitor);
     let csrf_token = visitor.session.csrf_token();
     let error_summary = add_error
         .as_ref()
@@ -91,7 +91,7 @@ pub async fn render_product(
     add_error: Option<AddFormError>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let header = visitor.header();
+    let header = HeaderInfo::of(&visitor);
     let csrf_token = visitor.session.csrf_token();
     let page = db
         .run(move |conn| {

@@ -10,7 +10,6 @@ use diesel::Connection;
 use serde::Deserialize;
 use time::PrimitiveDateTime;
 
-use crate::accounts::tokens::{looks_like_token, new_token};
 use crate::accounts::validate;
 use crate::accounts::visitor::Visitor;
 use crate::db::{Db, DbConn};
@@ -24,6 +23,7 @@ use crate::shop::views::{LineView, TotalsView};
 use crate::shop::{Refused, coupons, explain, layout_and_cart, products};
 use crate::web::forms::{FieldErrors, private_page, see_other, too_long};
 use crate::web::layout::Layout;
+use crate::web::tokens::{looks_like_token, new_token};
 use crate::web::{SiteInfo, dates};
 
 const EMPTY_CART: &str = "Your cart is empty, so there is nothing to check out yet.";
@@ -175,7 +175,7 @@ pub async fn submit(
         let status = StatusCode::BAD_REQUEST;
         return render(&db, &visitor, form, errors, None, status).await;
     }
-    let Some(owner) = visitor.cart_owner() else {
+    let Some(owner) = CartOwner::of(&visitor) else {
         let error = Some(EMPTY_CART.to_owned());
         return render(&db, &visitor, form, errors, error, StatusCode::BAD_REQUEST).await;
     };

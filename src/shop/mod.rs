@@ -19,12 +19,12 @@ use std::time::Duration;
 use actix_web::{HttpRequest, web};
 
 use crate::accounts::session::AppSession;
-use crate::accounts::tokens::token_hash;
 use crate::accounts::visitor::Visitor;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::web::error_pages::same_site_referer;
-use crate::web::layout::Layout;
+use crate::web::layout::{HeaderInfo, Layout};
+use crate::web::tokens::token_hash;
 use crate::web::{dates, local_path};
 use pricing::PricedCart;
 
@@ -92,7 +92,7 @@ async fn layout_and_cart(
     visitor: &Visitor,
     title: &'static str,
 ) -> Result<(Layout, PricedCart), AppError> {
-    let header = visitor.header();
+    let header = HeaderInfo::of(&visitor);
     let owner = header.cart.clone();
     db.run(move |conn| {
         let layout = Layout::load(conn, header, Some(title))?;

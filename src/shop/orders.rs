@@ -7,7 +7,6 @@ use askama::Template;
 use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
-use crate::accounts::tokens::token_hash;
 use crate::accounts::visitor::Visitor;
 use crate::db::schema::{order_items, orders};
 use crate::db::{Db, DbConn};
@@ -17,7 +16,8 @@ use crate::shop::money::Cents;
 use crate::shop::{coupons, products};
 use crate::web::dates;
 use crate::web::forms::private_page;
-use crate::web::layout::Layout;
+use crate::web::layout::{HeaderInfo, Layout};
+use crate::web::tokens::token_hash;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
@@ -309,7 +309,7 @@ pub async fn show(
     public_id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let public_id = public_id.into_inner();
-    let header = visitor.header();
+    let header = HeaderInfo::of(&visitor);
     let user_id = visitor.user.as_ref().map(|u| u.id);
     let session_token_hash = visitor.session.cart_token().map(|t| token_hash(&t));
     let page = db

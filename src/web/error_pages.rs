@@ -1,19 +1,31 @@
-//! Client errors (400, 404, …) raised by handlers are re-rendered in the full site layout:
-//! `AppError` alone cannot load it, since it renders without the request or the database.
+//! Every error a handler or middleware raises is rendered here as a page: client errors (400,
+//! 404, …) in the full site layout, server errors in a layout that needs no database (it may
+//! be what failed). `AppError` itself only knows the status and the words.
 
 use actix_web::body::MessageBody;
 use actix_web::dev::ServiceResponse;
-use actix_web::http::header;
+use actix_web::http::{StatusCode, header};
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
-use actix_web::{HttpRequest, ResponseError, web};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use askama::Template;
 
 use crate::accounts::visitor::Visitor;
 use crate::db::Db;
-use crate::error::{AppError, error_page};
+use crate::error::AppError;
 use crate::web::layout::{HeaderInfo, Layout};
 
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    heading: &'static str,
+    message: String,
+    /// Where "Go back" leads (a page of this site), if known.
+    back: Option<String>,
+}
+
 pub fn in_site_layout<B: MessageBody + 'static>() -> ErrorHandlers<B> {
-    ErrorHandlers::new().default_handler_client(|response: ServiceResponse<B>| {
+    ErrorHandlers::new().default_handler(|response: ServiceResponse<B>| {
         let Some((status, heading, message)) = response
             .response()
             .error()
@@ -29,8 +41,14 @@ pub fn in_site_layout<B: MessageBody + 'static>() -> ErrorHandlers<B> {
         };
         let request = response.request().clone();
         Ok(ErrorHandlerResponse::Future(Box::pin(async move {
-            let layout = site_layout(&request, heading).await;
-            let back = same_site_referer(&request);
+            let (layout, back) = if status.is_server_error() {
+                (Layout::fallback(heading), None)
+            } else {
+                (
+                    site_layout(&request, heading).await,
+                    same_site_referer(&request),
+                )
+            };
             let page = error_page(status, layout, heading, message, back);
             Ok(response.into_response(page).map_into_right_body())
         })))
@@ -42,12 +60,39 @@ async fn site_layout(request: &HttpRequest, heading: &'static str) -> Layout {
         return Layout::fallback(heading);
     };
     let header = match Visitor::from_request_parts(request).await {
-        Ok(visitor) => visitor.header(),
+        Ok(visitor) => HeaderInfo::of(&visitor),
         Err(_) => HeaderInfo::default(),
     };
     db.run(move |conn| Layout::load(conn, header, Some(heading)))
         .await
         .unwrap_or_else(|_| Layout::fallback(heading))
+}
+
+/// Renders the error page; falls back to plain text if even that fails.
+fn error_page(
+    status: StatusCode,
+    layout: Layout,
+    heading: &'static str,
+    message: String,
+    back: Option<String>,
+) -> HttpResponse {
+    let page = ErrorPage {
+        layout,
+        heading,
+        message,
+        back,
+    };
+    match page.render() {
+        Ok(html) => HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .body(html),
+        Err(e) => {
+            tracing::error!(error = %e, "error page failed to render");
+            HttpResponse::build(status)
+                .content_type("text/plain; charset=utf-8")
+                .body(heading)
+        }
+    }
 }
 
 /// The page the visitor came from, when it is a page of this site.

@@ -77,6 +77,25 @@ pub struct HeaderInfo {
     pub cart: Option<CartOwner>,
 }
 
+impl HeaderInfo {
+    /// What the page header shows to `visitor`; takes the one-time notice.
+    pub fn of(visitor: &Visitor) -> HeaderInfo {
+        HeaderInfo {
+            user: visitor
+                .user
+                .as_ref()
+                .map(|u| (u.display_name.clone(), u.role())),
+            notice: visitor.session.take_flash(),
+            notice_link: visitor
+                .session
+                .take_flash_link()
+                .map(|(href, label)| NoticeLink { href, label }),
+            csrf_token: visitor.user.as_ref().map(|_| visitor.session.csrf_token()),
+            cart: CartOwner::of(visitor),
+        }
+    }
+}
+
 pub struct Layout {
     /// The `<title>`: page title, then site title.
     pub title: String,
@@ -164,7 +183,7 @@ impl Layout {
         visitor: &Visitor,
         page_title: &'static str,
     ) -> Result<Layout, AppError> {
-        let header = visitor.header();
+        let header = HeaderInfo::of(&visitor);
         db.run(move |conn| Layout::load(conn, header, Some(page_title)))
             .await
     }

@@ -10,9 +10,9 @@ use diesel::prelude::*;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::accounts::tokens::hex;
 use crate::db::DbConn;
 use crate::db::schema::settings;
+use crate::web::tokens::hex;
 
 pub const COOKIE_NAME: &str = "glowpress_session";
 /// Kept out of `settings::DEFINITIONS`, so `settings list` never prints it.
@@ -70,8 +70,8 @@ pub fn load_secrets(conn: &mut DbConn, configured: Option<&str>) -> anyhow::Resu
         None => {
             let fresh = format!(
                 "{}{}",
-                crate::accounts::tokens::new_token(),
-                crate::accounts::tokens::new_token()
+                crate::web::tokens::new_token(),
+                crate::web::tokens::new_token()
             );
             let inserted = diesel::insert_into(settings::table)
                 .values((settings::key.eq(KEY_SETTING), settings::value.eq(&fresh)))
