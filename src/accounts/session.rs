@@ -90,11 +90,9 @@ impl AppSession {
         token
     }
 
-    /// The token for a form shown to anyone: the session's, or, without a session, one
-    /// that creates no session (see `web::csrf::sessionless_token`).
-    pub fn form_token(&self, secrets: &crate::web::session::Secrets) -> String {
+    /// The session's CSRF token if it has one already (creates nothing).
+    pub fn existing_csrf_token(&self) -> Option<String> {
         self.get(CSRF)
-            .unwrap_or_else(|| crate::web::csrf::sessionless_token(secrets))
     }
 
     /// A one-time notice for the next page ("Your password has been changed.").

@@ -20,16 +20,15 @@ use crate::error::AppError;
 use crate::posts::queries::Article;
 use crate::settings::Settings;
 use section::ReplyForm;
-pub use submit::TEXT_MAX;
+pub use submit::{CommentForm, Reply, TEXT_MAX, submit};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/posts/{slug}/comments", web::post().to(submit::submit))
-        .route(
-            "/posts/{slug}/comments/feed.xml",
-            web::get().to(feed::post_feed),
-        )
-        .route("/comments/feed.xml", web::get().to(feed::site_feed))
-        .route("/comments/{id}", web::get().to(permalink));
+    cfg.route(
+        "/posts/{slug}/comments/feed.xml",
+        web::get().to(feed::post_feed),
+    )
+    .route("/comments/feed.xml", web::get().to(feed::site_feed))
+    .route("/comments/{id}", web::get().to(permalink));
 }
 
 /// Timing rules of the spam defence; from the config so tests can shorten them.

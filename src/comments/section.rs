@@ -1,13 +1,15 @@
 //! The comments area under an article: the threads of one page and the reply form.
 
 use diesel::QueryResult;
+use time::PrimitiveDateTime;
 
 use crate::comments::store::{self, Comment, PENDING};
-use crate::comments::{text, tree};
+use crate::comments::{stamp, text, tree};
 use crate::db::DbConn;
 use crate::settings::Settings;
 use crate::web::dates;
 use crate::web::forms::FieldErrors;
+use crate::web::session::Secrets;
 
 pub struct CommentItem {
     pub id: i32,
@@ -70,14 +72,21 @@ pub struct SectionRequest<'a> {
     pub own_pending: &'a [i32],
     pub page: Option<usize>,
     pub reply_to: Option<i32>,
+    /// From `web::csrf::reply_form_token`.
+    pub csrf_token: String,
+    /// "Logged in as …": the form shows only the text field.
+    pub logged_in_as: Option<String>,
+    pub secrets: &'a Secrets,
+    pub now: PrimitiveDateTime,
 }
 
-/// Loads the page's comments with one query and threads them.
+/// Loads the page's comments with one query and threads them; completes the reply form
+/// (`typed`: empty, remembered, or what a refused reply had) with everything else it shows.
 pub fn load(
     conn: &mut DbConn,
     settings: &Settings,
-    request: &SectionRequest,
-    mut form: ReplyForm,
+    request: SectionRequest,
+    typed: ReplyForm,
 ) -> QueryResult<CommentsSection> {
     let comments = store::visible_for_post(conn, request.post_id, request.own_pending)?;
     let pairs: Vec<(i32, Option<i32>)> = comments.iter().map(|c| (c.id, c.parent_id)).collect();
@@ -95,6 +104,7 @@ pub fn load(
             item(comment, placed, request.post_path, &page_link(current))
         })
         .collect();
+    let mut form = typed;
     if form.parent_id.is_none() {
         form.parent_id = request.reply_to;
     }
@@ -106,6 +116,13 @@ pub fn load(
         form.parent_id = None;
     }
     form.require_name_email = settings.comments_require_name_email;
+    form.csrf_token = request.csrf_token;
+    form.logged_in_as = request.logged_in_as;
+    form.stamp = stamp::sign(
+        request.secrets,
+        request.post_id,
+        request.now.assume_utc().unix_timestamp(),
+    );
     let pager = (threads.pages > 1).then(|| CommentPager {
         current,
         pages: threads.pages,

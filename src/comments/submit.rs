@@ -3,7 +3,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use time::Duration;
 
@@ -16,10 +16,10 @@ use crate::comments::{Timing, notify, stamp, text, tree};
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::mail::Mailer;
-use crate::posts::{ArticleRequest, queries, render_article};
+use crate::posts::queries;
 use crate::settings::Settings;
 use crate::web::client::ClientAddr;
-use crate::web::forms::{FieldErrors, too_long};
+use crate::web::forms::{FieldErrors, Refusal, too_long};
 use crate::web::session::Secrets;
 use crate::web::{SiteInfo, dates};
 
@@ -49,23 +49,6 @@ pub struct CommentForm {
     website_confirm: String,
 }
 
-/// Why a comment was refused: the message above the form, messages next to fields.
-struct Refusal {
-    status: StatusCode,
-    message: String,
-    errors: FieldErrors,
-}
-
-impl Refusal {
-    fn new(status: StatusCode, message: &str) -> Refusal {
-        Refusal {
-            status,
-            message: message.to_owned(),
-            errors: FieldErrors::default(),
-        }
-    }
-}
-
 /// The post being commented on.
 struct Target {
     id: i32,
@@ -74,36 +57,48 @@ struct Target {
     settings: Settings,
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What a reply came to: stored (the redirect to answer with), or refused (the form as it
+/// was typed, with why, for the article page to show).
+pub enum Reply {
+    Stored(HttpResponse),
+    Refused { form: ReplyForm, status: StatusCode },
+}
+
+/// Shared state the app was built with.
+fn app_data<T: 'static>(req: &HttpRequest) -> Result<&T, AppError> {
+    req.app_data::<web::Data<T>>()
+        .map(|data| data.get_ref())
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("app data missing")))
+}
+
+/// POST /posts/{slug}/comments, called by the article's handler (posts renders the page).
 pub async fn submit(
-    req: HttpRequest,
-    db: web::Data<Db>,
-    secrets: web::Data<Secrets>,
-    site: web::Data<SiteInfo>,
-    mailer: web::Data<Mailer>,
-    timing: web::Data<Timing>,
-    visitor: Visitor,
-    client: ClientAddr,
-    slug: web::Path<String>,
-    form: web::Form<CommentForm>,
-) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
-    let mut form = form.into_inner();
+    req: &HttpRequest,
+    visitor: &Visitor,
+    slug: &str,
+    mut form: CommentForm,
+) -> Result<Reply, AppError> {
+    let (db, secrets, site) = (
+        app_data::<Db>(req)?,
+        app_data::<Secrets>(req)?,
+        app_data::<SiteInfo>(req)?,
+    );
+    let (mailer, timing) = (app_data::<Mailer>(req)?, app_data::<Timing>(req)?);
+    let client = ClientAddr::extract(req)
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("client address: {e}")))?;
+    let slug = slug.to_owned();
     if let Some(user) = &visitor.user {
         form.author = user.display_name.clone();
         form.email = user.email.clone();
         form.url = String::new();
     }
     let parent_id: Option<i32> = form.comment_parent.trim().parse().ok();
-    let target = load_target(&db, slug.clone()).await?;
+    let target = load_target(db, slug.clone()).await?;
 
-    let checks = match check(
-        &secrets, &timing, &visitor, &client, &target, &form, parent_id,
-    ) {
+    let checks = match check(secrets, timing, visitor, &client, &target, &form, parent_id) {
         Ok(checks) => checks,
-        Err(refusal) => {
-            return refuse(&db, &secrets, &visitor, slug, form, parent_id, refusal).await;
-        }
+        Err(refusal) => return Ok(refused(form, parent_id, refusal)),
     };
 
     let user_agent: String = req
@@ -179,14 +174,12 @@ pub async fn submit(
     };
     let (id, verdict, location, recipients) = match stored {
         Ok(stored) => stored,
-        Err(refusal) => {
-            return refuse(&db, &secrets, &visitor, slug, form, parent_id, refusal).await;
-        }
+        Err(refusal) => return Ok(refused(form, parent_id, refusal)),
     };
 
     if verdict != Verdict::Spam {
         notify::send_in_background(
-            mailer.get_ref().clone(),
+            mailer.clone(),
             recipients,
             notify::Note {
                 site_url: site.public_url.clone(),
@@ -214,9 +207,11 @@ pub async fn submit(
         };
         response.cookie(cookie);
     }
-    Ok(response
-        .insert_header((header::LOCATION, location))
-        .finish())
+    Ok(Reply::Stored(
+        response
+            .insert_header((header::LOCATION, location))
+            .finish(),
+    ))
 }
 
 async fn load_target(db: &Db, slug: String) -> Result<Target, AppError> {
@@ -268,12 +263,9 @@ fn check(
     }
     let errors = field_errors(form, visitor.user.is_none(), &target.settings);
     if !errors.is_empty() {
-        return Err(Refusal {
-            status: StatusCode::BAD_REQUEST,
-            message: "Your comment was not posted yet: please correct the fields marked below."
-                .to_owned(),
-            errors,
-        });
+        return Err(Refusal::fields(errors).with_message(
+            "Your comment was not posted yet: please correct the fields marked below.",
+        ));
     }
     Ok(StoredChecks {
         post_id: target.id,
@@ -346,7 +338,7 @@ impl StoredChecks {
                 StatusCode::BAD_REQUEST,
                 "Your comment was not posted yet: please correct the fields marked below.",
             );
-            refusal.errors.add(
+            refusal.fields.add(
                 "email",
                 "That email address belongs to an account here: log in to comment with it.",
             );
@@ -422,31 +414,21 @@ fn field_errors(form: &CommentForm, is_guest: bool, settings: &Settings) -> Fiel
     errors
 }
 
-async fn refuse(
-    db: &Db,
-    secrets: &Secrets,
-    visitor: &Visitor,
-    slug: String,
-    form: CommentForm,
-    parent_id: Option<i32>,
-    refusal: Refusal,
-) -> Result<HttpResponse, AppError> {
-    let typed = ReplyForm {
+/// The form as it was typed, with the refusal's words, for the article page.
+fn refused(form: CommentForm, parent_id: Option<i32>, refusal: Refusal) -> Reply {
+    let form_view = ReplyForm {
         comment: form.comment,
         author: form.author,
         email: form.email,
         url: form.url,
         save_details: form.save_details.is_some(),
         parent_id,
-        message: Some(refusal.message),
-        errors: refusal.errors,
+        message: refusal.message,
+        errors: refusal.fields,
         ..ReplyForm::default()
     };
-    let request = ArticleRequest {
-        comments_page: None,
-        reply_to: parent_id,
-        form: typed,
+    Reply::Refused {
+        form: form_view,
         status: refusal.status,
-    };
-    render_article(db, secrets, visitor, slug, request).await
+    }
 }

@@ -15,6 +15,7 @@ use crate::accounts::visitor::Visitor;
 use crate::comments::{self, section::CommentsSection, section::ReplyForm};
 use crate::db::Db;
 use crate::error::AppError;
+use crate::web::csrf::reply_form_token;
 use crate::web::dates;
 use crate::web::layout::{HeaderInfo, Layout};
 use crate::web::session::Secrets;
@@ -24,6 +25,7 @@ use views::{ArticleView, Pager, PostCard};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
         .route("/posts/{slug}", web::get().to(article))
+        .route("/posts/{slug}/comments", web::post().to(leave_reply))
         .route("/category/{slug}", web::get().to(category))
         .route("/tag/{slug}", web::get().to(tag))
         .route("/search", web::get().to(search))
@@ -246,6 +248,31 @@ async fn article(
     render_article(&db, &secrets, &visitor, slug.into_inner(), request).await
 }
 
+/// "Leave a reply": comments decide; a refused reply comes back as the article page with
+/// the form as it was typed.
+async fn leave_reply(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    secrets: web::Data<Secrets>,
+    visitor: Visitor,
+    slug: web::Path<String>,
+    form: web::Form<comments::CommentForm>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    match comments::submit(&req, &visitor, &slug, form.into_inner()).await? {
+        comments::Reply::Stored(response) => Ok(response),
+        comments::Reply::Refused { form, status } => {
+            let request = ArticleRequest {
+                comments_page: None,
+                reply_to: form.parent_id,
+                form,
+                status,
+            };
+            render_article(&db, &secrets, &visitor, slug, request).await
+        }
+    }
+}
+
 /// What an article page shows besides the article: which page of comments, the reply
 /// form's state, and the status (4xx when it comes back with a refused comment).
 pub struct ArticleRequest {
@@ -260,18 +287,12 @@ pub async fn render_article(
     secrets: &Secrets,
     visitor: &Visitor,
     slug: String,
-    mut request: ArticleRequest,
+    request: ArticleRequest,
 ) -> Result<HttpResponse, AppError> {
-    let header = HeaderInfo::of(&visitor);
+    let header = HeaderInfo::of(visitor);
     let own_pending = comments::own_pending(&visitor.session);
-    // A stale remember-me cookie makes the request look logged in to the CSRF check, so
-    // such a visitor gets a session token like a logged-in one.
-    request.form.csrf_token = if visitor.user.is_some() || visitor.has_remember_cookie {
-        visitor.session.csrf_token()
-    } else {
-        visitor.session.form_token(secrets)
-    };
-    request.form.logged_in_as = visitor.user.as_ref().map(|u| u.display_name.clone());
+    let csrf_token = reply_form_token(visitor, secrets);
+    let logged_in_as = visitor.user.as_ref().map(|u| u.display_name.clone());
     let secrets = secrets.clone();
     let status = request.status;
     let view = db
@@ -285,22 +306,23 @@ pub async fn render_article(
                 .unwrap_or(0);
             let layout = Layout::load(conn, header, Some(&article.title))?
                 .with_description(&article.excerpt);
-            let mut form = request.form;
-            form.stamp =
-                comments::stamp::sign(&secrets, article.id, now.assume_utc().unix_timestamp());
             let post_path = format!("/posts/{}", article.slug);
             let section = comments::section::load(
                 conn,
                 &layout.settings,
-                &comments::section::SectionRequest {
+                comments::section::SectionRequest {
                     post_id: article.id,
                     post_path: &post_path,
                     open: comments::accepts_comments(&layout.settings, &article, now),
                     own_pending: &own_pending,
                     page: request.comments_page,
                     reply_to: request.reply_to,
+                    csrf_token,
+                    logged_in_as,
+                    secrets: &secrets,
+                    now,
                 },
-                form,
+                request.form,
             )?;
             Ok(ArticlePage {
                 layout,

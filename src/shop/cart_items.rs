@@ -13,15 +13,15 @@ use time::PrimitiveDateTime;
 use crate::accounts::visitor::Visitor;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
+use crate::shop::back_to;
 use crate::shop::cart::{self, CartOwner};
 use crate::shop::cart_page::{Typed, render};
 use crate::shop::catalogue::{self, Which};
 use crate::shop::products;
 use crate::shop::quantity::{self, Zero};
 use crate::shop::views::AddFormError;
-use crate::shop::{Refused, back_to, explain};
 use crate::web::dates;
-use crate::web::forms::see_other;
+use crate::web::forms::{Refusal, Refused, see_other};
 const UNKNOWN_PRODUCT: &str =
     "That product is not in our shop (any more). Please choose another from the shop.";
 const NOT_IN_CART: &str = "That item is not in your cart (any more).";
@@ -102,13 +102,13 @@ pub async fn add(
             Ok(see_other(&back))
         }
         Err(refused) => {
-            let (message, status) = explain(refused)?;
+            let refusal = refused.into_refusal()?;
             let error = AddFormError {
                 product_id,
                 quantity: form.quantity,
-                message,
+                message: refusal.summary(),
             };
-            refuse_add(&db, &visitor, &back, error, status).await
+            refuse_add(&db, &visitor, &back, error, refusal.status).await
         }
     }
 }
@@ -149,7 +149,7 @@ fn add_to_cart(
         let already = in_cart.unwrap_or(0);
         let wanted = already + quantity;
         if let Some(message) = cart::refusal(&product.name, product.stock, wanted, already) {
-            return Err(Refused::Conflict(message));
+            return Err(Refused::Form(Refusal::conflict(message)));
         }
         cart::put_line(conn, cart_id, product_id, wanted, in_cart.is_none(), now)?;
         Ok(product.name)
@@ -167,7 +167,7 @@ pub async fn set_quantity(
     let form = form.into_inner();
     let back = back_to(&req, &form.return_to);
     let refused = match quantity::parse(&form.quantity, Zero::Removes) {
-        Err(message) => Refused::Input(message),
+        Err(message) => Refused::Form(Refusal::field("quantity", message)),
         Ok(quantity) => {
             let owner = CartOwner::of(&visitor);
             let changed = db
@@ -190,17 +190,19 @@ pub async fn set_quantity(
             }
         }
     };
-    let (message, status) = explain(refused)?;
-    let mut typed = Typed {
+    // A message about the line goes next to its quantity; one about the cart, above it.
+    let refusal = refused.into_refusal()?;
+    let typed = Typed {
         quantities: HashMap::from([(product_id, form.quantity)]),
+        line_errors: refusal
+            .fields
+            .get("quantity")
+            .map(|m| HashMap::from([(product_id, m.to_owned())]))
+            .unwrap_or_default(),
+        form_error: refusal.message,
         ..Typed::default()
     };
-    if message == NOT_IN_CART {
-        typed.form_error = Some(message);
-    } else {
-        typed.line_errors.insert(product_id, message);
-    }
-    render(&db, &visitor, typed, status).await
+    render(&db, &visitor, typed, refusal.status).await
 }
 
 /// Sets one line (0 removes it); returns the notice to show.
@@ -211,7 +213,7 @@ fn set_line(
     quantity: i32,
     now: PrimitiveDateTime,
 ) -> Result<String, Refused> {
-    let not_in_cart = || Refused::Input(NOT_IN_CART.to_owned());
+    let not_in_cart = || Refused::Form(Refusal::bad_input(NOT_IN_CART.to_owned()));
     let owner = owner.ok_or_else(not_in_cart)?;
     conn.transaction(|conn| {
         let cart_id = cart::lock(conn, owner, now)?.ok_or_else(not_in_cart)?;
@@ -223,13 +225,13 @@ fn set_line(
                 product_name(conn, product_id)?
             ));
         }
+        let line_conflict =
+            |message: String| Refusal::field("quantity", message).with_status(StatusCode::CONFLICT);
         let product = products::find_published(conn, product_id)?.ok_or_else(|| {
-            Refused::Conflict(
-                "That product is no longer available; you can only remove it.".to_owned(),
-            )
+            line_conflict("That product is no longer available; you can only remove it.".to_owned())
         })?;
         if let Some(message) = cart::refusal(&product.name, product.stock, quantity, 0) {
-            return Err(Refused::Conflict(message));
+            return Err(line_conflict(message).into());
         }
         cart::put_line(conn, cart_id, product_id, quantity, false, now)?;
         Ok(format!("{} updated to {quantity}.", product.name))

@@ -16,12 +16,12 @@ use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::shop::cart::{self, CartOwner, LineState};
 use crate::shop::coupons;
+use crate::shop::layout_and_cart;
 use crate::shop::pricing::free_shipping_hint;
 use crate::shop::quantity::{self, Zero};
 use crate::shop::views::{LineView, TotalsView};
-use crate::shop::{Refused, explain, layout_and_cart};
 use crate::web::dates;
-use crate::web::forms::{private_page, see_other, too_long};
+use crate::web::forms::{Refusal, Refused, private_page, see_other, too_long};
 use crate::web::layout::Layout;
 #[derive(Deserialize, Default)]
 pub struct CouponForm {
@@ -201,9 +201,11 @@ pub async fn apply_coupon(
 ) -> Result<HttpResponse, AppError> {
     let code = form.into_inner().code;
     let refused = if code.trim().is_empty() {
-        Refused::Input("Enter a coupon code.".to_owned())
+        Refused::Form(Refusal::bad_input("Enter a coupon code.".to_owned()))
     } else if too_long(&code, 40) {
-        Refused::Input("That is longer than any coupon code.".to_owned())
+        Refused::Form(Refusal::bad_input(
+            "That is longer than any coupon code.".to_owned(),
+        ))
     } else {
         let (owner, typed) = (CartOwner::of(&visitor), code.clone());
         let applied = db
@@ -217,13 +219,13 @@ pub async fn apply_coupon(
             Err(refused) => refused,
         }
     };
-    let (message, status) = explain(refused)?;
+    let refusal = refused.into_refusal()?;
     let typed = Typed {
         coupon: code,
-        coupon_error: Some(message),
+        coupon_error: Some(refusal.summary()),
         ..Typed::default()
     };
-    render(&db, &visitor, typed, status).await
+    render(&db, &visitor, typed, refusal.status).await
 }
 
 fn store_coupon(
@@ -232,19 +234,22 @@ fn store_coupon(
     code: &str,
     now: PrimitiveDateTime,
 ) -> Result<String, Refused> {
-    let empty =
-        || Refused::Input("Add something to your cart before you apply a coupon.".to_owned());
+    let empty = || {
+        Refused::Form(Refusal::bad_input(
+            "Add something to your cart before you apply a coupon.".to_owned(),
+        ))
+    };
     let owner = owner.ok_or_else(empty)?;
     conn.transaction(|conn| {
         let cart_id = cart::lock(conn, owner, now)?.ok_or_else(empty)?;
         let coupon = coupons::find(conn, code)?.ok_or_else(|| {
-            Refused::Input(format!(
+            Refused::Form(Refusal::bad_input(format!(
                 "There is no coupon “{}”. Check the spelling and try again.",
                 coupons::normalise(code)
-            ))
+            )))
         })?;
         if let Some(problem) = coupon.problem(now) {
-            return Err(Refused::Input(problem));
+            return Err(Refused::Form(Refusal::bad_input(problem)));
         }
         cart::set_coupon_code(conn, cart_id, Some(&coupon.code))?;
         Ok(format!(

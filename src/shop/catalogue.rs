@@ -59,7 +59,7 @@ pub async fn render_list(
     add_error: Option<AddFormError>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let header = HeaderInfo::of(&visitor);
+    let header = HeaderInfo::of(visitor);
     let csrf_token = visitor.session.csrf_token();
     let error_summary = add_error
         .as_ref()
@@ -91,7 +91,7 @@ pub async fn render_product(
     add_error: Option<AddFormError>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let header = HeaderInfo::of(&visitor);
+    let header = HeaderInfo::of(visitor);
     let csrf_token = visitor.session.csrf_token();
     let page = db
         .run(move |conn| {

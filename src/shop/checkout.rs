@@ -3,7 +3,6 @@
 //! into the order and empties the cart. An idempotency key in the form makes a double
 //! submit land on the same order.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use diesel::Connection;
@@ -20,8 +19,8 @@ use crate::shop::cart::{self, CartOwner, LineState};
 use crate::shop::orders::{self, NewOrder, OrderItem};
 use crate::shop::pricing::PricedCart;
 use crate::shop::views::{LineView, TotalsView};
-use crate::shop::{Refused, coupons, explain, layout_and_cart, products};
-use crate::web::forms::{FieldErrors, private_page, see_other, too_long};
+use crate::shop::{coupons, layout_and_cart, products};
+use crate::web::forms::{FieldErrors, Refusal, Refused, private_page, see_other, too_long};
 use crate::web::layout::Layout;
 use crate::web::tokens::{looks_like_token, new_token};
 use crate::web::{SiteInfo, dates};
@@ -47,7 +46,7 @@ pub struct CheckoutForm {
 }
 
 impl CheckoutForm {
-    fn check(&self) -> FieldErrors {
+    fn check(&self) -> Result<(), Refusal> {
         let mut errors = FieldErrors::default();
         let required: [(&'static str, &str, usize, &str); 5] = [
             ("name", &self.name, 100, "Enter your name."),
@@ -69,7 +68,7 @@ impl CheckoutForm {
         if let Err(message) = validate::email(&self.email) {
             errors.add("email", message);
         }
-        errors
+        Refusal::unless_any(errors)
     }
 
     /// The address as it is stored and printed: one line per part.
@@ -107,24 +106,14 @@ pub async fn show(db: web::Data<Db>, visitor: Visitor) -> Result<HttpResponse, A
         form.name = user.display_name.clone();
         form.email = user.email.clone();
     }
-    render(
-        &db,
-        &visitor,
-        form,
-        FieldErrors::default(),
-        None,
-        StatusCode::OK,
-    )
-    .await
+    render(&db, &visitor, form, Refusal::default()).await
 }
 
 async fn render(
     db: &Db,
     visitor: &Visitor,
     form: CheckoutForm,
-    errors: FieldErrors,
-    error: Option<String>,
-    status: StatusCode,
+    refusal: Refusal,
 ) -> Result<HttpResponse, AppError> {
     let is_guest = visitor.user.is_none();
     let (layout, priced) = layout_and_cart(db, visitor, "Checkout").await?;
@@ -145,11 +134,11 @@ async fn render(
         layout,
         csrf_token,
         form,
-        errors,
-        error,
+        errors: refusal.fields,
+        error: refusal.message,
         is_guest,
     };
-    private_page(status, &page)
+    private_page(refusal.status, &page)
 }
 
 /// What a checkout came to.
@@ -167,17 +156,14 @@ pub async fn submit(
     form: web::Form<CheckoutForm>,
 ) -> Result<HttpResponse, AppError> {
     let mut form = form.into_inner();
-    let errors = form.check();
     if !looks_like_token(&form.idempotency_key) {
         form.idempotency_key = new_token();
     }
-    if !errors.is_empty() {
-        let status = StatusCode::BAD_REQUEST;
-        return render(&db, &visitor, form, errors, None, status).await;
+    if let Err(refusal) = form.check() {
+        return render(&db, &visitor, form, refusal).await;
     }
     let Some(owner) = CartOwner::of(&visitor) else {
-        let error = Some(EMPTY_CART.to_owned());
-        return render(&db, &visitor, form, errors, error, StatusCode::BAD_REQUEST).await;
+        return render(&db, &visitor, form, Refusal::bad_input(EMPTY_CART)).await;
     };
     let user_id = visitor.user.as_ref().map(|u| u.id);
     let submitted = form.clone();
@@ -193,10 +179,7 @@ pub async fn submit(
             Ok(see_other(&format!("/orders/{public_id}")))
         }
         Ok(Placed::Already(public_id)) => Ok(see_other(&format!("/orders/{public_id}"))),
-        Err(refused) => {
-            let (message, status) = explain(refused)?;
-            render(&db, &visitor, form, errors, Some(message), status).await
-        }
+        Err(refused) => render(&db, &visitor, form, refused.into_refusal()?).await,
     }
 }
 
@@ -214,22 +197,23 @@ fn place_order(
         if let Some(order) = orders::find_by_idempotency_key(conn, &form.idempotency_key)? {
             return match order.is_owned_by(user_id, guest_hash(owner)) {
                 true => Ok(Placed::Already(order.public_id)),
-                false => Err(Refused::Input(
+                false => Err(Refused::Form(Refusal::bad_input(
                     "This form has expired. Please check your details and place the order again."
                         .to_owned(),
-                )),
+                ))),
             };
         }
-        let cart_id = cart_id.ok_or_else(|| Refused::Input(EMPTY_CART.to_owned()))?;
+        let cart_id =
+            cart_id.ok_or_else(|| Refused::Form(Refusal::bad_input(EMPTY_CART.to_owned())))?;
         let settings = Settings::load(conn)?;
         if user_id.is_none() && !settings.guest_checkout {
-            return Err(Refused::Input(
+            return Err(Refused::Form(Refusal::bad_input(
                 "Please log in or register to check out; your cart will be waiting.".to_owned(),
-            ));
+            )));
         }
         let priced = PricedCart::load(conn, Some(owner), &settings, now)?;
         if priced.lines.is_empty() {
-            return Err(Refused::Input(EMPTY_CART.to_owned()));
+            return Err(Refused::Form(Refusal::bad_input(EMPTY_CART.to_owned())));
         }
         check_lines(&priced)?;
         let coupon_code = redeem_coupon(conn, &priced)?;
@@ -240,7 +224,7 @@ fn place_order(
         for line in lines {
             if !products::take_stock(conn, line.product_id, line.quantity)? {
                 let left = products::stock_of(conn, line.product_id)?.unwrap_or(0);
-                return Err(Refused::Conflict(sold_out(&line.name, left)));
+                return Err(Refused::Form(Refusal::conflict(sold_out(&line.name, left))));
             }
             items.push(OrderItem {
                 product_id: Some(line.product_id),
@@ -295,14 +279,16 @@ fn check_lines(priced: &PricedCart) -> Result<(), Refused> {
         match line.state() {
             LineState::Ok => {}
             LineState::Unavailable if !line.published => {
-                return Err(Refused::Conflict(format!(
+                return Err(Refused::Form(Refusal::conflict(format!(
                     "{} is no longer available. Remove it from your cart to check out the rest.",
                     line.name
-                )));
+                ))));
             }
-            LineState::Unavailable => return Err(Refused::Conflict(sold_out(&line.name, 0))),
+            LineState::Unavailable => {
+                return Err(Refused::Form(Refusal::conflict(sold_out(&line.name, 0))));
+            }
             LineState::Reduced(left) => {
-                return Err(Refused::Conflict(sold_out(&line.name, left)));
+                return Err(Refused::Form(Refusal::conflict(sold_out(&line.name, left))));
             }
         }
     }
@@ -330,13 +316,15 @@ fn redeem_coupon(conn: &mut DbConn, priced: &PricedCart) -> Result<Option<String
     };
     let remove_it = "Remove it from your cart to check out without it.";
     if let Some(problem) = &priced.coupon_problem {
-        return Err(Refused::Conflict(format!("{problem} {remove_it}")));
+        return Err(Refused::Form(Refusal::conflict(format!(
+            "{problem} {remove_it}"
+        ))));
     }
     if !coupons::redeem(conn, coupon.id)? {
-        return Err(Refused::Conflict(format!(
+        return Err(Refused::Form(Refusal::conflict(format!(
             "The coupon {} has just been used up. {remove_it}",
             coupon.code
-        )));
+        ))));
     }
     Ok(Some(coupon.code.clone()))
 }

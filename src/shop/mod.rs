@@ -92,7 +92,7 @@ async fn layout_and_cart(
     visitor: &Visitor,
     title: &'static str,
 ) -> Result<(Layout, PricedCart), AppError> {
-    let header = HeaderInfo::of(&visitor);
+    let header = HeaderInfo::of(visitor);
     let owner = header.cart.clone();
     db.run(move |conn| {
         let layout = Layout::load(conn, header, Some(title))?;
@@ -108,45 +108,4 @@ fn back_to(req: &HttpRequest, return_to: &str) -> String {
     local_path(return_to)
         .or_else(|| same_site_referer(req))
         .unwrap_or_else(|| "/cart".to_owned())
-}
-
-/// A cart or checkout change that was refused, with what to tell the shopper.
-#[derive(Debug)]
-enum Refused {
-    /// Said next to a field, with the page sent back (400).
-    Input(String),
-    /// Stock or availability changed under the shopper (409).
-    Conflict(String),
-    Failed(AppError),
-}
-
-impl From<diesel::result::Error> for Refused {
-    fn from(e: diesel::result::Error) -> Refused {
-        Refused::Failed(e.into())
-    }
-}
-
-impl From<AppError> for Refused {
-    fn from(e: AppError) -> Refused {
-        Refused::Failed(e)
-    }
-}
-
-impl Refused {
-    fn status(&self) -> actix_web::http::StatusCode {
-        use actix_web::http::StatusCode;
-        match self {
-            Refused::Conflict(_) => StatusCode::CONFLICT,
-            _ => StatusCode::BAD_REQUEST,
-        }
-    }
-}
-
-/// Splits a refused change into its message and status, passing real failures on.
-fn explain(refused: Refused) -> Result<(String, actix_web::http::StatusCode), AppError> {
-    let status = refused.status();
-    match refused {
-        Refused::Input(message) | Refused::Conflict(message) => Ok((message, status)),
-        Refused::Failed(e) => Err(e),
-    }
 }

@@ -12,6 +12,7 @@ use actix_web::web::{Bytes, BytesMut};
 use futures_util::StreamExt;
 use subtle::ConstantTimeEq;
 
+use crate::accounts::visitor::Visitor;
 use crate::error::AppError;
 use crate::web::session::Secrets;
 use actix_web::web;
@@ -45,12 +46,14 @@ async fn check(req: &mut ServiceRequest) -> Result<(), AppError> {
     }
     let session = req.get_session();
     let session_token: Option<String> = session.get(crate::accounts::session::CSRF).ok().flatten();
-    let logged_in = session
-        .get::<i32>(crate::accounts::session::USER_ID)
-        .ok()
-        .flatten()
-        .is_some()
-        || req.cookie(crate::accounts::remember::COOKIE).is_some();
+    let logged_in = carries_login(
+        session
+            .get::<i32>(crate::accounts::session::USER_ID)
+            .ok()
+            .flatten()
+            .is_some(),
+        req.cookie(crate::accounts::remember::COOKIE).is_some(),
+    );
     let submitted = match header_token(req) {
         Some(token) => Some(token),
         None if is_form(req) => {
@@ -85,9 +88,29 @@ fn is_comment_post(path: &str) -> bool {
         .is_some_and(|slug| !slug.is_empty() && !slug.contains('/'))
 }
 
+/// A user in the session, or a remember-me cookie that may log one in: such a request must
+/// carry the session's own token. A stale remember-me cookie counts too, since it makes the
+/// request look logged in.
+fn carries_login(user_in_session: bool, remember_cookie: bool) -> bool {
+    user_in_session || remember_cookie
+}
+
 /// The token of the reply form shown to a visitor who is not logged in (see `check`).
-pub fn sessionless_token(secrets: &Secrets) -> String {
+fn sessionless_token(secrets: &Secrets) -> String {
     format!("s{}", secrets.sign("sessionless form"))
+}
+
+/// The token the reply form carries: the session's when the visitor has a login (or a
+/// session already), else the sessionless one, so reading an article sets no cookie. The
+/// one rule for which token `check` accepts on the comment route.
+pub fn reply_form_token(visitor: &Visitor, secrets: &Secrets) -> String {
+    let session = &visitor.session;
+    if carries_login(session.user_id().is_some(), visitor.has_remember_cookie) {
+        return session.csrf_token();
+    }
+    session
+        .existing_csrf_token()
+        .unwrap_or_else(|| sessionless_token(secrets))
 }
 
 /// Origin (or, failing that, Referer) must name this site when the browser sends one.

@@ -183,7 +183,7 @@ impl Layout {
         visitor: &Visitor,
         page_title: &'static str,
     ) -> Result<Layout, AppError> {
-        let header = HeaderInfo::of(&visitor);
+        let header = HeaderInfo::of(visitor);
         db.run(move |conn| Layout::load(conn, header, Some(page_title)))
             .await
     }

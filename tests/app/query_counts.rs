@@ -65,17 +65,22 @@ fn a_page_of_fifty_threaded_comments_is_one_query() {
     let (mut conn, queries, _dir) = counted_connection();
     fifty_threaded_comments(&mut conn);
     let settings = Settings::load(&mut conn).unwrap();
+    let secrets = glowpress::web::session::Secrets::from_master(&[7; 64]).unwrap();
     queries.store(0, Ordering::SeqCst);
     let loaded = section::load(
         &mut conn,
         &settings,
-        &SectionRequest {
+        SectionRequest {
             post_id: 1,
             post_path: "/posts/x",
             open: true,
             own_pending: &[],
             page: None,
             reply_to: None,
+            csrf_token: String::new(),
+            logged_in_as: None,
+            secrets: &secrets,
+            now: dates::now(),
         },
         ReplyForm::default(),
     )
