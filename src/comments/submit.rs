@@ -124,7 +124,7 @@ pub async fn submit(
         let slug = slug.clone();
         // One call, taking turns on SQLite, so the duplicate and flood checks hold.
         db.write(move |conn| {
-            let (depth, parent_id) = match checks.run(conn)? {
+            let (depth, parent_id, account_email) = match checks.run(conn)? {
                 Ok(placement) => placement,
                 Err(refusal) => return Ok(Err(refusal)),
             };
@@ -143,6 +143,10 @@ pub async fn submit(
                     approved_before,
                 },
             );
+            let verdict = match verdict {
+                Verdict::Approve if account_email => Verdict::Hold,
+                verdict => verdict,
+            };
             let id = store::insert(
                 conn,
                 &NewComment {
@@ -294,9 +298,13 @@ struct StoredChecks {
     flood_since: Option<time::PrimitiveDateTime>,
 }
 
+/// (depth, parent, whether a guest used an account's email).
+type Placement = (i32, Option<i32>, bool);
+
 impl StoredChecks {
-    /// The comment's (depth, parent) when it may be stored.
-    fn run(&self, conn: &mut DbConn) -> Result<Result<(i32, Option<i32>), Refusal>, AppError> {
+    /// The comment's (depth, parent, whether a guest used an account's email) when it may
+    /// be stored.
+    fn run(&self, conn: &mut DbConn) -> Result<Result<Placement, Refusal>, AppError> {
         let (post_id, max_depth) = (self.post_id, self.max_depth);
         let (ip_hash, email, body, user_id) =
             (&self.ip_hash, &self.email, &self.body, self.user_id);
@@ -333,24 +341,17 @@ impl StoredChecks {
                  seconds.",
             )));
         }
-        if user_id.is_none() && crate::accounts::users::find_by_email(conn, email)?.is_some() {
-            let mut refusal = Refusal::new(
-                StatusCode::BAD_REQUEST,
-                "Your comment was not posted yet: please correct the fields marked below.",
-            );
-            refusal.fields.add(
-                "email",
-                "That email address belongs to an account here: log in to comment with it.",
-            );
-            return Ok(Err(refusal));
-        }
         if store::is_duplicate(conn, post_id, user_id, email, body)? {
             return Ok(Err(Refusal::new(
                 StatusCode::CONFLICT,
                 "Duplicate comment detected; it looks as though you’ve already said that!",
             )));
         }
-        Ok(Ok(placement))
+        // A guest using an account's email is held like any first comment, so the answer
+        // does not tell whether the address has an account.
+        let account_email =
+            user_id.is_none() && crate::accounts::users::find_by_email(conn, email)?.is_some();
+        Ok(Ok((placement.0, placement.1, account_email)))
     }
 }
 

@@ -32,6 +32,11 @@ static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
         .add_tag_attributes("q", ["cite"])
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
         .url_relative(UrlRelative::Deny)
+        .attribute_filter(|_, attribute, value| match attribute {
+            // ammonia checks the scheme of href, not of cite.
+            "cite" => is_safe_cite(value).then(|| value.into()),
+            _ => Some(value.into()),
+        })
         .link_rel(Some("nofollow ugc noopener"));
     builder
 });
@@ -128,6 +133,23 @@ fn is_web_url(url: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://")
 }
 
+/// Whether a `cite` URL may stay: http(s), or relative (no scheme at all). Browsers drop
+/// tabs and newlines and trim control characters and spaces before reading the scheme.
+fn is_safe_cite(url: &str) -> bool {
+    let url: String = url
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let scheme_end = url.find(':');
+    let path_start = url.find(['/', '?', '#']);
+    match (scheme_end, path_start) {
+        (Some(colon), Some(path)) if path < colon => true,
+        (Some(_), _) => is_web_url(&url),
+        (None, _) => true,
+    }
+}
+
 fn push_escaped(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
@@ -213,6 +235,23 @@ mod tests {
             "{html}"
         );
         assert!(html.ends_with("</b></p>"), "{html}");
+    }
+
+    #[test]
+    fn cite_keeps_only_web_and_relative_urls() {
+        let html = to_html(
+            "<blockquote cite=\"javascript:alert(1)\">a</blockquote>\
+             <q cite=\" JaVa\tScript:alert(1)\">b</q>\
+             <q cite=\"data:text/html,x\">c</q>\
+             <q cite=\"https://ok.example/src\">d</q>\
+             <q cite=\"/posts/other\">e</q>",
+        );
+        assert!(!html.to_ascii_lowercase().contains("script:"), "{html}");
+        assert!(!html.contains("data:"), "{html}");
+        assert!(html.contains("cite=\"https://ok.example/src\""), "{html}");
+        assert!(html.contains("cite=\"/posts/other\""), "{html}");
+        assert!(is_safe_cite("page?x=a:b"));
+        assert!(!is_safe_cite("vbscript:x"));
     }
 
     #[test]
