@@ -1,7 +1,6 @@
 //! The first administrator: `glowpress create-admin` on the command line, or, while no
 //! admin exists, a one-time link printed in the server log at start.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use diesel::prelude::*;
@@ -14,7 +13,7 @@ use crate::db::schema::settings;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::web::dates;
-use crate::web::forms::{FieldErrors, private_page, see_other};
+use crate::web::forms::{FieldErrors, Refusal, private_page, see_other};
 use crate::web::layout::Layout;
 use crate::web::tokens::{looks_like_token, new_token, token_hash};
 
@@ -135,23 +134,18 @@ async fn render(
     db: &Db,
     visitor: &Visitor,
     form: SetupForm,
-    errors: FieldErrors,
+    refusal: Refusal,
 ) -> Result<HttpResponse, AppError> {
     let layout = Layout::for_visitor(db, visitor, "Create the administrator").await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
     let page = SetupPage {
         layout,
         csrf_token: visitor.session.csrf_token(),
         token: form.token,
         username: form.username,
         email: form.email,
-        errors,
+        errors: refusal.fields,
     };
-    private_page(status, &page)
+    private_page(refusal.status, &page)
 }
 
 async fn require_live_token(db: &Db, token: &str) -> Result<(), AppError> {
@@ -179,7 +173,7 @@ pub async fn show(
         token,
         ..SetupForm::default()
     };
-    render(&db, &visitor, form, FieldErrors::default()).await
+    render(&db, &visitor, form, Refusal::default()).await
 }
 
 pub async fn submit(
@@ -212,7 +206,7 @@ pub async fn submit(
         errors.add("email", "An account already uses that email address.");
     }
     if !errors.is_empty() {
-        return render(&db, &visitor, form, errors).await;
+        return render(&db, &visitor, form, Refusal::fields(errors)).await;
     }
     let user = db
         .run(move |conn| {

@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
@@ -12,7 +11,7 @@ use crate::accounts::visitor::RequireAdmin;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::settings;
-use crate::web::forms::{FieldErrors, private_page, see_other};
+use crate::web::forms::{FieldErrors, Refusal, private_page, see_other};
 use crate::web::layout::Layout;
 
 const FIELDS: [&str; 5] = [
@@ -54,20 +53,15 @@ pub async fn show(db: web::Data<Db>, admin: RequireAdmin) -> Result<HttpResponse
         ),
         ("default_role", current.default_role.as_str().to_owned()),
     ]);
-    render(&admin, layout, typed, FieldErrors::default())
+    render(&admin, layout, typed, Refusal::default())
 }
 
 fn render(
     admin: &RequireAdmin,
     layout: Layout,
     mut typed: HashMap<&'static str, String>,
-    errors: FieldErrors,
+    refusal: Refusal,
 ) -> Result<HttpResponse, AppError> {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
     let mut take = |key: &str| typed.remove(key).unwrap_or_default();
     let page = SettingsPage {
         csrf_token: admin.visitor.session.csrf_token(),
@@ -81,9 +75,9 @@ fn render(
             .map(|r| (r.as_str(), r.label()))
             .collect(),
         layout,
-        errors,
+        errors: refusal.fields,
     };
-    private_page(status, &page)
+    private_page(refusal.status, &page)
 }
 
 pub async fn submit(
@@ -111,7 +105,7 @@ pub async fn submit(
     }
     if !errors.is_empty() {
         let layout = Layout::for_visitor(&db, &admin.visitor, "General settings").await?;
-        return render(&admin, layout, typed, errors);
+        return render(&admin, layout, typed, Refusal::fields(errors));
     }
     db.run(move |conn| {
         for (key, value) in &valid {

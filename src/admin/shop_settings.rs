@@ -1,7 +1,6 @@
 //! Settings → Shop: the flat shipping rate, the free-shipping threshold (typed in dollars,
 //! stored in cents) and guest checkout. Administrators only.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -11,7 +10,7 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::settings;
 use crate::shop::money::{self, Cents};
-use crate::web::forms::{FieldErrors, private_page, see_other};
+use crate::web::forms::{FieldErrors, Refusal, private_page, see_other};
 use crate::web::layout::Layout;
 
 #[derive(Deserialize, Default)]
@@ -36,7 +35,7 @@ async fn render(
     db: &Db,
     admin: &RequireAdmin,
     typed: Option<ShopForm>,
-    errors: FieldErrors,
+    refusal: Refusal,
 ) -> Result<HttpResponse, AppError> {
     let layout = Layout::for_visitor(db, &admin.visitor, "Shop settings").await?;
     let current = &layout.settings;
@@ -45,22 +44,17 @@ async fn render(
         free_shipping_threshold: Cents(current.free_shipping_threshold_cents).plain(),
         guest_checkout: current.guest_checkout.then(|| "1".to_owned()),
     });
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
     let page = ShopSettingsPage {
         layout,
         csrf_token: admin.visitor.session.csrf_token(),
         form,
-        errors,
+        errors: refusal.fields,
     };
-    private_page(status, &page)
+    private_page(refusal.status, &page)
 }
 
 pub async fn show(db: web::Data<Db>, admin: RequireAdmin) -> Result<HttpResponse, AppError> {
-    render(&db, &admin, None, FieldErrors::default()).await
+    render(&db, &admin, None, Refusal::default()).await
 }
 
 pub async fn submit(
@@ -97,7 +91,7 @@ pub async fn submit(
     };
     values.push(("guest_checkout", guest.to_owned()));
     if !errors.is_empty() {
-        return render(&db, &admin, Some(form), errors).await;
+        return render(&db, &admin, Some(form), Refusal::fields(errors)).await;
     }
     db.run(move |conn| {
         for (key, value) in &values {
