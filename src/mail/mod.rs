@@ -2,13 +2,13 @@
 //!
 //! A [`Mailer`] either talks SMTP (when an SMTP URL is configured) or writes every message as
 //! an `.eml` file into an outbox folder, so tests and a local user can read the mails without a
-//! mail server. [`read_outbox`] reads that folder back, decoding the message for easy searching.
+//! mail server (the app tests read that folder back with `read_outbox` in tests/app/common.rs).
 //!
 //! Encoding: mails are plain text (`text/plain; charset=utf-8`). Over SMTP lettre picks the
 //! transfer encoding (7bit, quoted-printable or base64), because lettre does not negotiate
 //! `8BITMIME` with the server. Outbox files use `8bit` whenever lettre accepts it (no line over
-//! 998 bytes, no NUL), so the files are readable as they are; [`read_outbox`] still decodes
-//! quoted-printable and base64 bodies and RFC 2047 encoded headers.
+//! 998 bytes, no NUL), so the files are readable as they are (non-ASCII headers are still RFC
+//! 2047 encoded words).
 
 use std::fmt;
 use std::fs;
@@ -232,276 +232,6 @@ fn write_eml(dir: &Path, bytes: &[u8]) -> anyhow::Result<PathBuf> {
     Ok(path)
 }
 
-/// Test/inspection helper: every .eml in `dir`, oldest first (by modification time, then name),
-/// as (file name, decoded full text). The text is the headers (unfolded, RFC 2047 encoded words
-/// decoded) and the body (quoted-printable / base64 transfer encoding undone), with line endings
-/// normalised to `\n`, so a test can search it for a URL. Bodies are assumed to be UTF-8
-/// (invalid bytes are replaced).
-pub fn read_outbox(dir: &Path) -> io::Result<Vec<(String, String)>> {
-    let mut found = Vec::new();
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        let Ok(name) = entry.file_name().into_string() else {
-            continue;
-        };
-        if !name.ends_with(".eml") || name.starts_with('.') {
-            continue;
-        }
-        let meta = entry.metadata()?;
-        if !meta.is_file() {
-            continue;
-        }
-        let modified = meta.modified().unwrap_or(UNIX_EPOCH);
-        found.push((modified, name, entry.path()));
-    }
-    found.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-    found
-        .into_iter()
-        .map(|(_, name, path)| Ok((name, decode_message(&fs::read(path)?))))
-        .collect()
-}
-
-/// Decodes a raw single-part message into readable text (see [`read_outbox`]).
-fn decode_message(raw: &[u8]) -> String {
-    let (head, body) = split_head_body(raw);
-    let head = String::from_utf8_lossy(head);
-    let headers = unfold_headers(&head);
-
-    let mut encoding = String::new();
-    let mut out = String::new();
-    for line in &headers {
-        if let Some((name, value)) = line.split_once(':')
-            && name
-                .trim()
-                .eq_ignore_ascii_case("content-transfer-encoding")
-        {
-            encoding = value.trim().to_ascii_lowercase();
-        }
-        out.push_str(&decode_encoded_words(line));
-        out.push('\n');
-    }
-    out.push('\n');
-
-    let body = match encoding.as_str() {
-        "quoted-printable" => decode_quoted_printable(body),
-        "base64" => decode_base64(body),
-        _ => body.to_vec(),
-    };
-    out.push_str(&String::from_utf8_lossy(&body).replace("\r\n", "\n"));
-    out
-}
-
-/// Splits at the first empty line; a message without one is all headers.
-fn split_head_body(raw: &[u8]) -> (&[u8], &[u8]) {
-    let mut line_start = 0;
-    while line_start < raw.len() {
-        let line_end = raw[line_start..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(raw.len(), |p| line_start + p);
-        let line = &raw[line_start..line_end];
-        if line.is_empty() || line == b"\r" {
-            let body_start = (line_end + 1).min(raw.len());
-            return (&raw[..line_start], &raw[body_start..]);
-        }
-        line_start = line_end + 1;
-    }
-    (raw, &[])
-}
-
-/// One entry per header field, continuation lines joined (the line break removed, the leading
-/// whitespace kept, as RFC 5322 unfolding says).
-fn unfold_headers(head: &str) -> Vec<String> {
-    let mut fields: Vec<String> = Vec::new();
-    for line in head.lines() {
-        match fields.last_mut() {
-            Some(last) if line.starts_with([' ', '\t']) => last.push_str(line),
-            _ => fields.push(line.to_owned()),
-        }
-    }
-    fields
-}
-
-/// Decodes RFC 2047 encoded words (`=?charset?B|Q?text?=`); whitespace between two adjacent
-/// encoded words is dropped, and adjacent words' bytes are joined before charset decoding (a
-/// multi-byte character may be split across words).
-fn decode_encoded_words(s: &str) -> String {
-    let mut out = String::new();
-    let mut pending: Vec<u8> = Vec::new();
-    let mut pending_charset = String::new();
-    let mut gap = String::new(); // whitespace seen right after an encoded word
-    let mut rest = s;
-    let flush = |out: &mut String, pending: &mut Vec<u8>, charset: &str| {
-        if !pending.is_empty() {
-            out.push_str(&decode_charset(pending, charset));
-            pending.clear();
-        }
-    };
-    while !rest.is_empty() {
-        if let Some((charset, bytes, after)) = parse_encoded_word(rest) {
-            if !pending.is_empty() && !charset.eq_ignore_ascii_case(&pending_charset) {
-                flush(&mut out, &mut pending, &pending_charset);
-            }
-            if pending.is_empty() {
-                out.push_str(&gap);
-            }
-            gap.clear();
-            pending.extend_from_slice(&bytes);
-            pending_charset = charset;
-            rest = after;
-            continue;
-        }
-        let Some(c) = rest.chars().next() else { break };
-        rest = &rest[c.len_utf8()..];
-        if !pending.is_empty() && (c == ' ' || c == '\t') {
-            gap.push(c);
-            continue;
-        }
-        flush(&mut out, &mut pending, &pending_charset);
-        out.push_str(&gap);
-        gap.clear();
-        out.push(c);
-    }
-    flush(&mut out, &mut pending, &pending_charset);
-    out.push_str(&gap);
-    out
-}
-
-/// Parses one encoded word at the start of `s`: (charset, decoded bytes, rest of `s`).
-fn parse_encoded_word(s: &str) -> Option<(String, Vec<u8>, &str)> {
-    let inner = s.strip_prefix("=?")?;
-    let (charset, inner) = inner.split_once('?')?;
-    let (encoding, inner) = inner.split_once('?')?;
-    let end = inner.find("?=")?;
-    let text = &inner[..end];
-    if charset.is_empty() || text.contains([' ', '\t']) {
-        return None;
-    }
-    let bytes = match encoding {
-        "B" | "b" => decode_base64(text.as_bytes()),
-        "Q" | "q" => decode_q(text.as_bytes()),
-        _ => return None,
-    };
-    // RFC 2231 allows "charset*language".
-    let charset = charset.split('*').next().unwrap_or(charset).to_owned();
-    Some((charset, bytes, &inner[end + 2..]))
-}
-
-fn decode_charset(bytes: &[u8], charset: &str) -> String {
-    let charset = charset.to_ascii_lowercase();
-    if matches!(
-        charset.as_str(),
-        "iso-8859-1" | "latin1" | "iso8859-1" | "windows-1252"
-    ) {
-        bytes.iter().map(|&b| char::from(b)).collect()
-    } else {
-        String::from_utf8_lossy(bytes).into_owned()
-    }
-}
-
-fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
-
-/// The "Q" encoding of RFC 2047: like quoted-printable, with `_` for space.
-fn decode_q(text: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(text.len());
-    let mut i = 0;
-    while i < text.len() {
-        match text[i] {
-            b'_' => out.push(b' '),
-            b'=' => match (
-                text.get(i + 1).copied().and_then(hex_value),
-                text.get(i + 2).copied().and_then(hex_value),
-            ) {
-                (Some(h), Some(l)) => {
-                    out.push(h << 4 | l);
-                    i += 2;
-                }
-                _ => out.push(b'='),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    out
-}
-
-/// Quoted-printable (RFC 2045 6.7): `=XX` escapes, soft line breaks (`=` at the end of a line)
-/// removed, trailing whitespace of encoded lines dropped. Hard line breaks become `\n`.
-fn decode_quoted_printable(body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(body.len());
-    let mut lines = body.split(|&b| b == b'\n').peekable();
-    while let Some(line) = lines.next() {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        let trimmed_len = line
-            .iter()
-            .rposition(|&b| b != b' ' && b != b'\t')
-            .map_or(0, |p| p + 1);
-        let line = &line[..trimmed_len];
-        let (line, soft_break) = match line.strip_suffix(b"=") {
-            Some(l) => (l, true),
-            None => (line, false),
-        };
-        let mut i = 0;
-        while i < line.len() {
-            if line[i] == b'='
-                && let (Some(h), Some(l)) = (
-                    line.get(i + 1).copied().and_then(hex_value),
-                    line.get(i + 2).copied().and_then(hex_value),
-                )
-            {
-                out.push(h << 4 | l);
-                i += 3;
-                continue;
-            }
-            out.push(line[i]);
-            i += 1;
-        }
-        if !soft_break && lines.peek().is_some() {
-            out.push(b'\n');
-        }
-    }
-    out
-}
-
-/// Standard-alphabet base64; whitespace and anything outside the alphabet is skipped, decoding
-/// stops at the first `=`.
-fn decode_base64(text: &[u8]) -> Vec<u8> {
-    fn value(b: u8) -> Option<u32> {
-        match b {
-            b'A'..=b'Z' => Some(u32::from(b - b'A')),
-            b'a'..=b'z' => Some(u32::from(b - b'a') + 26),
-            b'0'..=b'9' => Some(u32::from(b - b'0') + 52),
-            b'+' | b'-' => Some(62),
-            b'/' | b'_' => Some(63),
-            _ => None,
-        }
-    }
-    let mut out = Vec::with_capacity(text.len() / 4 * 3);
-    let mut acc: u32 = 0;
-    let mut bits = 0;
-    for &b in text {
-        if b == b'=' {
-            break;
-        }
-        let Some(v) = value(b) else { continue };
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -527,6 +257,30 @@ mod tests {
             .map(|i| char::from(b"0123456789abcdef"[(i * 7 + 3) % 16]))
             .collect();
         format!("http://127.0.0.1:1234/reset-password?token={token}")
+    }
+
+    /// The files in `dir` in name order (names start with the creation time), each as (file
+    /// name, headers one `Name: value` a line, an empty line, the body), decoded by mailparse.
+    fn read_outbox(dir: &Path) -> Vec<(String, String)> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+            .into_iter()
+            .map(|name| {
+                let raw = fs::read(dir.join(&name)).unwrap();
+                let mail = mailparse::parse_mail(&raw).unwrap();
+                let mut text = String::new();
+                for header in &mail.headers {
+                    text.push_str(&format!("{}: {}\n", header.get_key(), header.get_value()));
+                }
+                text.push('\n');
+                text.push_str(&mail.get_body().unwrap().replace("\r\n", "\n"));
+                (name, text)
+            })
+            .collect()
     }
 
     /// Writes a message built with lettre's own encoding choice, like the SMTP path does.
@@ -559,7 +313,7 @@ mod tests {
             ))
             .unwrap();
 
-        let mails = read_outbox(&outbox).unwrap();
+        let mails = read_outbox(&outbox);
         assert_eq!(mails.len(), 1);
         let (name, text) = &mails[0];
         assert!(name.ends_with(".eml"), "{name}");
@@ -592,7 +346,7 @@ mod tests {
         mailer
             .send(&email("b@example.com", "Second", "two"))
             .unwrap();
-        let mails = read_outbox(mailer.outbox().unwrap()).unwrap();
+        let mails = read_outbox(mailer.outbox().unwrap());
         assert_eq!(mails.len(), 2);
         assert_ne!(mails[0].0, mails[1].0);
         assert!(mails[0].1.contains("Subject: First\n"));
@@ -632,14 +386,14 @@ mod tests {
     }
 
     #[test]
-    fn non_ascii_subject_and_body_round_trip_through_read_outbox() {
+    fn non_ascii_subject_and_body_round_trip_through_a_mail_parser() {
         let (_tmp, mailer) = outbox_mailer();
         let subject = "Crème – réinitialiser votre mot de passe, s'il vous plaît — merci ✨";
         let body = format!("Bonjour Zoë,\n\nCrème – réinitialiser : {}\n", token_url());
         mailer
             .send(&email("Zoë Crème <zoe@example.com>", subject, &body))
             .unwrap();
-        let mails = read_outbox(mailer.outbox().unwrap()).unwrap();
+        let mails = read_outbox(mailer.outbox().unwrap());
         let text = &mails[0].1;
         assert!(text.contains(&format!("Subject: {subject}\n")), "{text}");
         assert!(text.contains("Zoë Crème"), "{text}");
@@ -647,7 +401,7 @@ mod tests {
     }
 
     #[test]
-    fn quoted_printable_and_base64_bodies_are_decoded_with_soft_line_breaks_undone() {
+    fn quoted_printable_and_base64_bodies_decode_back_to_the_text_with_soft_line_breaks_undone() {
         let dir = tempfile::tempdir().unwrap();
         let url = token_url();
         let text = format!("Crème – réinitialiser:\n{url}\nbye = ok \n");
@@ -666,20 +420,11 @@ mod tests {
             raw.iter().all(|r| !r.contains(&url)),
             "encoded bodies do not contain the URL verbatim"
         );
-        let mails = read_outbox(dir.path()).unwrap();
+        let mails = read_outbox(dir.path());
         assert_eq!(mails.len(), 2);
         for (_, decoded) in &mails {
             assert!(decoded.ends_with(&text), "{decoded}");
         }
-    }
-
-    #[test]
-    fn read_outbox_ignores_temporary_and_other_files() {
-        let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join(".123-abc.tmp"), "half a mail").unwrap();
-        fs::write(dir.path().join("notes.txt"), "x").unwrap();
-        fs::create_dir(dir.path().join("sub.eml")).unwrap();
-        assert!(read_outbox(dir.path()).unwrap().is_empty());
     }
 
     #[test]
@@ -710,16 +455,11 @@ mod tests {
     }
 
     #[test]
-    fn urls_are_redacted_and_encoded_words_decoded() {
+    fn urls_are_redacted() {
         assert_eq!(
             redact_url("smtps://me:pw@smtp.example.com:465/x"),
             "smtps://me:***@smtp.example.com:465/x"
         );
         assert_eq!(redact_url("smtp://localhost:2525"), "smtp://localhost:2525");
-        assert_eq!(
-            decode_encoded_words("Subject: =?utf-8?b?Q3LDqG1l?= =?UTF-8?Q?_=E2=80=93?= ok"),
-            "Subject: Crème – ok"
-        );
-        assert_eq!(decode_encoded_words("a =?x?= b"), "a =?x?= b");
     }
 }

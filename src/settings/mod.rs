@@ -34,116 +34,137 @@ pub struct Definition {
     pub help: &'static str,
 }
 
-pub const DEFINITIONS: &[Definition] = &[
-    Definition {
-        key: "site_title",
-        kind: Kind::Text { max_len: 120 },
-        default: "glowpress",
-        help: "Site title, shown in the header and the browser tab",
-    },
-    Definition {
-        key: "tagline",
-        kind: Kind::Text { max_len: 200 },
-        default: "Just another glowpress site",
-        help: "A few words on what the site is about",
-    },
-    Definition {
-        key: "posts_per_page",
-        kind: Kind::Int { min: 1, max: 100 },
-        default: "10",
-        help: "Blog pages show at most this many posts",
-    },
-    Definition {
-        key: "users_can_register",
-        kind: Kind::Bool,
-        default: "0",
-        help: "Anyone can register",
-    },
-    Definition {
-        key: "default_role",
-        kind: Kind::Choice(&["subscriber", "author", "editor"]),
-        default: "subscriber",
-        help: "New user default role",
-    },
-    Definition {
-        key: "shipping_flat_rate_cents",
-        kind: Kind::Int {
-            min: 0,
-            max: 100_000,
-        },
-        default: "495",
-        help: "Shop: flat shipping rate per order, in cents",
-    },
-    Definition {
-        key: "free_shipping_threshold_cents",
-        kind: Kind::Int {
-            min: 0,
-            max: 10_000_000,
-        },
-        default: "5000",
-        help: "Shop: orders with a subtotal of at least this many cents ship free (0: never)",
-    },
-    Definition {
-        key: "guest_checkout",
-        kind: Kind::Bool,
-        default: "1",
-        help: "Shop: shoppers can check out without an account",
-    },
-    Definition {
-        key: "comments_require_name_email",
-        kind: Kind::Bool,
-        default: "1",
-        help: "Comment author must fill out name and email",
-    },
-    Definition {
-        key: "comment_moderation",
-        kind: Kind::Bool,
-        default: "0",
-        help: "Comment must be manually approved",
-    },
-    Definition {
-        key: "comment_previously_approved",
-        kind: Kind::Bool,
-        default: "1",
-        help: "Comment author must have a previously approved comment",
-    },
-    Definition {
-        key: "comment_max_links",
-        kind: Kind::Int { min: 0, max: 100 },
-        default: "2",
-        help: "Hold a comment if it contains this many links or more (0: never)",
-    },
-    Definition {
-        key: "moderation_keys",
-        kind: Kind::Lines { max_len: 20_000 },
-        default: "",
-        help: "Hold comments containing any of these words (one a line)",
-    },
-    Definition {
-        key: "disallowed_keys",
-        kind: Kind::Lines { max_len: 20_000 },
-        default: "",
-        help: "Mark as spam comments containing any of these words (one a line)",
-    },
-    Definition {
-        key: "thread_comments_depth",
-        kind: Kind::Int { min: 1, max: 10 },
-        default: "5",
-        help: "Threaded comments this many levels deep",
-    },
-    Definition {
-        key: "comments_per_page",
-        kind: Kind::Int { min: 1, max: 500 },
-        default: "50",
-        help: "Top-level comments per page",
-    },
-    Definition {
-        key: "close_comments_days_old",
-        kind: Kind::Int { min: 0, max: 3650 },
-        default: "0",
-        help: "Close comments on posts older than this many days (0: never)",
-    },
-];
+/// The one table of settings: each row `field: Type = Kind, "default", "help";` becomes a
+/// typed field of [`Settings`], an entry of [`DEFINITIONS`] (key = the field's name) and the
+/// lookup that fills the field, so adding a setting is adding a row.
+macro_rules! settings {
+    ($($field:ident: $ty:ty = $kind:expr, $default:literal, $help:literal;)*) => {
+        pub const DEFINITIONS: &[Definition] = &[$(
+            Definition {
+                key: stringify!($field),
+                kind: {
+                    use Kind::*;
+                    $kind
+                },
+                default: $default,
+                help: $help,
+            },
+        )*];
+
+        /// Every setting, typed. Built from whatever rows exist plus the defaults.
+        #[derive(Clone, Debug)]
+        pub struct Settings {
+            $(
+                #[doc = $help]
+                pub $field: $ty,
+            )*
+        }
+
+        impl Settings {
+            fn from_map(map: &HashMap<String, String>) -> Settings {
+                Settings {
+                    $($field: <$ty as SettingValue>::read(value_or_default(map, stringify!($field))),)*
+                }
+            }
+        }
+
+        /// Each key with a check that its field's type can hold every value of its kind.
+        #[cfg(test)]
+        const FIELD_FITS: &[(&str, fn(Kind) -> bool)] =
+            &[$((stringify!($field), <$ty as SettingValue>::fits),)*];
+    };
+}
+
+/// A Rust type a setting's field can have, read from the stored (already validated) text.
+trait SettingValue: Sized {
+    fn read(value: &str) -> Self;
+    /// Whether every value `kind` lets through reads back as itself.
+    #[cfg(test)]
+    fn fits(kind: Kind) -> bool;
+}
+
+impl SettingValue for String {
+    fn read(value: &str) -> Self {
+        value.to_owned()
+    }
+    #[cfg(test)]
+    fn fits(kind: Kind) -> bool {
+        matches!(
+            kind,
+            Kind::Text { .. } | Kind::Lines { .. } | Kind::Choice(_)
+        )
+    }
+}
+
+impl SettingValue for i64 {
+    fn read(value: &str) -> Self {
+        value.parse().unwrap_or(0)
+    }
+    #[cfg(test)]
+    fn fits(kind: Kind) -> bool {
+        matches!(kind, Kind::Int { .. })
+    }
+}
+
+impl SettingValue for bool {
+    fn read(value: &str) -> Self {
+        parse_bool(value).unwrap_or(false)
+    }
+    #[cfg(test)]
+    fn fits(kind: Kind) -> bool {
+        matches!(kind, Kind::Bool)
+    }
+}
+
+impl SettingValue for Role {
+    fn read(value: &str) -> Self {
+        Role::parse(value)
+    }
+    #[cfg(test)]
+    fn fits(kind: Kind) -> bool {
+        match kind {
+            Kind::Choice(choices) => choices.iter().all(|c| Role::parse(c).as_str() == *c),
+            _ => false,
+        }
+    }
+}
+
+settings! {
+    site_title: String = Text { max_len: 120 }, "glowpress",
+        "Site title, shown in the header and the browser tab";
+    tagline: String = Text { max_len: 200 }, "Just another glowpress site",
+        "A few words on what the site is about";
+    posts_per_page: i64 = Int { min: 1, max: 100 }, "10",
+        "Blog pages show at most this many posts";
+    users_can_register: bool = Bool, "0",
+        "Anyone can register";
+    default_role: Role = Choice(&["subscriber", "author", "editor"]), "subscriber",
+        "New user default role";
+    shipping_flat_rate_cents: i64 = Int { min: 0, max: 100_000 }, "495",
+        "Shop: flat shipping rate per order, in cents";
+    free_shipping_threshold_cents: i64 = Int { min: 0, max: 10_000_000 }, "5000",
+        "Shop: orders with a subtotal of at least this many cents ship free (0: never)";
+    guest_checkout: bool = Bool, "1",
+        "Shop: shoppers can check out without an account";
+    comments_require_name_email: bool = Bool, "1",
+        "Comment author must fill out name and email";
+    comment_moderation: bool = Bool, "0",
+        "Comment must be manually approved";
+    comment_previously_approved: bool = Bool, "1",
+        "Comment author must have a previously approved comment";
+    comment_max_links: i64 = Int { min: 0, max: 100 }, "2",
+        "Hold a comment if it contains this many links or more (0: never)";
+    moderation_keys: String = Lines { max_len: 20_000 }, "",
+        "Hold comments containing any of these words (one a line)";
+    disallowed_keys: String = Lines { max_len: 20_000 }, "",
+        "Mark as spam comments containing any of these words (one a line)";
+    thread_comments_depth: i64 = Int { min: 1, max: 10 }, "5",
+        "Threaded comments this many levels deep";
+    comments_per_page: i64 = Int { min: 1, max: 500 }, "50",
+        "Top-level comments per page";
+    close_comments_days_old: i64 = Int { min: 0, max: 3650 }, "0",
+        "Close comments on posts older than this many days (0: never)";
+}
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SettingError {
@@ -151,28 +172,6 @@ pub enum SettingError {
     Unknown(String),
     #[error("`{key}` must be {expected}")]
     Invalid { key: &'static str, expected: String },
-}
-
-/// Every setting, typed. Built from whatever rows exist plus the defaults.
-#[derive(Clone, Debug)]
-pub struct Settings {
-    pub site_title: String,
-    pub tagline: String,
-    pub posts_per_page: i64,
-    pub users_can_register: bool,
-    pub default_role: Role,
-    pub shipping_flat_rate_cents: i64,
-    pub free_shipping_threshold_cents: i64,
-    pub guest_checkout: bool,
-    pub comments_require_name_email: bool,
-    pub comment_moderation: bool,
-    pub comment_previously_approved: bool,
-    pub comment_max_links: i64,
-    pub moderation_keys: String,
-    pub disallowed_keys: String,
-    pub thread_comments_depth: i64,
-    pub comments_per_page: i64,
-    pub close_comments_days_old: i64,
 }
 
 impl Default for Settings {
@@ -184,31 +183,6 @@ impl Default for Settings {
 impl Settings {
     pub fn load(conn: &mut DbConn) -> QueryResult<Settings> {
         Ok(Settings::from_map(&stored_values(conn)?))
-    }
-
-    fn from_map(map: &HashMap<String, String>) -> Settings {
-        let text = |key: &str| value_or_default(map, key).to_owned();
-        let int = |key: &str| value_or_default(map, key).parse().unwrap_or(0);
-        let flag = |key: &str| parse_bool(value_or_default(map, key)).unwrap_or(false);
-        Settings {
-            site_title: text("site_title"),
-            tagline: text("tagline"),
-            posts_per_page: int("posts_per_page"),
-            users_can_register: flag("users_can_register"),
-            default_role: Role::parse(value_or_default(map, "default_role")),
-            shipping_flat_rate_cents: int("shipping_flat_rate_cents"),
-            free_shipping_threshold_cents: int("free_shipping_threshold_cents"),
-            guest_checkout: flag("guest_checkout"),
-            comments_require_name_email: flag("comments_require_name_email"),
-            comment_moderation: flag("comment_moderation"),
-            comment_previously_approved: flag("comment_previously_approved"),
-            comment_max_links: int("comment_max_links"),
-            moderation_keys: text("moderation_keys"),
-            disallowed_keys: text("disallowed_keys"),
-            thread_comments_depth: int("thread_comments_depth"),
-            comments_per_page: int("comments_per_page"),
-            close_comments_days_old: int("close_comments_days_old"),
-        }
     }
 }
 
@@ -336,5 +310,51 @@ mod tests {
         assert!(validate("site_title", "   ").is_err());
         assert_eq!(validate("default_role", "author").unwrap(), "author");
         assert!(validate("default_role", "admin").is_err());
+    }
+
+    #[test]
+    fn every_key_is_unique_and_every_default_validates() {
+        for (i, def) in DEFINITIONS.iter().enumerate() {
+            assert!(
+                DEFINITIONS[..i].iter().all(|d| d.key != def.key),
+                "`{}` is defined twice",
+                def.key
+            );
+            assert_eq!(
+                validate(def.key, def.default).as_deref(),
+                Ok(def.default),
+                "the default of `{}` is not in its stored form",
+                def.key
+            );
+        }
+    }
+
+    #[test]
+    fn every_field_type_fits_its_kind() {
+        assert_eq!(FIELD_FITS.len(), DEFINITIONS.len());
+        for ((key, fits), def) in FIELD_FITS.iter().zip(DEFINITIONS) {
+            assert_eq!(*key, def.key);
+            assert!(
+                fits(def.kind),
+                "the field `{key}` cannot hold every {:?}",
+                def.kind
+            );
+        }
+    }
+
+    #[test]
+    fn stored_values_reach_their_typed_fields() {
+        let map = HashMap::from([
+            ("site_title".to_owned(), "My shop".to_owned()),
+            ("users_can_register".to_owned(), "1".to_owned()),
+            ("default_role".to_owned(), "editor".to_owned()),
+            ("comments_per_page".to_owned(), "7".to_owned()),
+        ]);
+        let s = Settings::from_map(&map);
+        assert_eq!(s.site_title, "My shop");
+        assert!(s.users_can_register);
+        assert_eq!(s.default_role, Role::Editor);
+        assert_eq!(s.comments_per_page, 7);
+        assert_eq!(s.tagline, "Just another glowpress site");
     }
 }

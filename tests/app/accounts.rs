@@ -11,8 +11,8 @@ use reqwest::header::{COOKIE, LOCATION, ORIGIN, REFERER, SET_COOKIE};
 
 use crate::common::{
     Backend, Browser, Page, Site, TestApp, count, csrf_token, field_error, header_site_title,
-    header_user, input_value, insert_admin, insert_user, redis_url, skip_without_redis,
-    unescape_html,
+    header_user, input_value, insert_admin, insert_user, read_outbox, redis_url,
+    skip_without_redis, unescape_html,
 };
 use crate::on_both_backends;
 
@@ -794,7 +794,7 @@ async fn with_registration_off_an_admin_is_offered_to_turn_it_on(app: TestApp) {
 const RESET_SENT: &str = "If an account uses that username or email address";
 
 async fn mails(app: &TestApp) -> Vec<(String, String)> {
-    glowpress::mail::read_outbox(&app.site().config.outbox_dir()).unwrap_or_default()
+    read_outbox(&app.site().config.outbox_dir())
 }
 
 /// Waits up to 5 s for the outbox to hold `n` mails (they are sent in the background).

@@ -14,7 +14,7 @@ use reqwest::header::{CONTENT_TYPE, LOCATION, SET_COOKIE};
 
 use crate::common::{
     Backend, Browser, Site, TestApp, count, csrf_token, field_error, input_value, insert_admin,
-    insert_user, skip, unescape_html,
+    insert_user, read_outbox, skip, unescape_html,
 };
 use crate::on_both_backends;
 
@@ -322,7 +322,7 @@ async fn trusted_guest(app: &TestApp, name: &str, email: &str) -> Browser {
 }
 
 async fn mails(app: &TestApp) -> Vec<(String, String)> {
-    glowpress::mail::read_outbox(&app.site().config.outbox_dir()).unwrap_or_default()
+    read_outbox(&app.site().config.outbox_dir())
 }
 
 /// Waits up to 5 s for a mail matching `wanted` (mails are sent in the background).

@@ -2,6 +2,7 @@
 //! database (a temp SQLite file, or a new PostgreSQL database dropped afterwards) and talks
 //! HTTP to it with a cookie-keeping client that follows redirects, like a browser.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -568,4 +569,82 @@ pub fn insert_admin(conn: &mut DbConn, username: &str, email: &str, password: &s
         password_again: password.to_owned(),
     };
     insert_admin(conn, &fields).expect("insert an administrator")
+}
+
+/// Every mail in the outbox folder `dir`, oldest first (by modification time, then name), as
+/// (file name, decoded text). The text is the headers, one `Name: value` a line (unfolded,
+/// RFC 2047 encoded words decoded), an empty line, then the body (quoted-printable / base64
+/// undone, taken as UTF-8 whatever the charset says: the app only sends UTF-8), with line
+/// endings as `\n`, so a test can search it for a URL. Only `*.eml` files
+/// count (the mailer's temporary files start with a dot); a missing folder is an empty outbox.
+pub fn read_outbox(dir: &Path) -> Vec<(String, String)> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+        Err(e) => panic!("cannot read the outbox {}: {e}", dir.display()),
+    };
+    let mut found = Vec::new();
+    for entry in entries {
+        let entry = entry.expect("an outbox entry");
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
+        let meta = entry.metadata().expect("an outbox entry's metadata");
+        if !name.ends_with(".eml") || name.starts_with('.') || !meta.is_file() {
+            continue;
+        }
+        let modified = meta.modified().unwrap_or(UNIX_EPOCH);
+        found.push((modified, name, entry.path()));
+    }
+    found.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    found
+        .into_iter()
+        .map(|(_, name, path)| {
+            let raw = std::fs::read(&path).expect("an outbox mail");
+            let text = decode_mail(&raw).unwrap_or_else(|e| panic!("{name}: {e}"));
+            (name, text)
+        })
+        .collect()
+}
+
+/// One raw message as readable text (see [`read_outbox`]).
+fn decode_mail(raw: &[u8]) -> Result<String, mailparse::MailParseError> {
+    let mail = mailparse::parse_mail(raw)?;
+    let mut text = String::new();
+    for header in &mail.headers {
+        text.push_str(&format!("{}: {}\n", header.get_key(), header.get_value()));
+    }
+    text.push('\n');
+    let body = mail.get_body_raw()?;
+    text.push_str(&String::from_utf8_lossy(&body).replace("\r\n", "\n"));
+    Ok(text)
+}
+
+#[test]
+fn read_outbox_decodes_headers_and_bodies_and_skips_other_files() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let outbox = dir.path();
+    assert!(read_outbox(&outbox.join("missing")).is_empty());
+    std::fs::write(outbox.join(".123-abc.tmp"), "Subject: half a mail\r\n").expect("write");
+    std::fs::write(outbox.join("notes.txt"), "x").expect("write");
+    std::fs::create_dir(outbox.join("sub.eml")).expect("mkdir");
+    let qp = "Subject: =?utf-8?b?Q3LDqG1l?= =?UTF-8?Q?_=E2=80=93?=\r\n ok\r\n\
+              Content-Transfer-Encoding: quoted-printable\r\n\r\n\
+              Cr=C3=A8me: http://x/?token=3Dab=\r\ncd\r\nbye\r\n";
+    std::fs::write(outbox.join("1-a.eml"), qp).expect("write");
+    let b64 = "Subject: b64\r\nContent-Transfer-Encoding: base64\r\n\r\nQ3LDqG1lCg==\r\n";
+    std::fs::write(outbox.join("2-b.eml"), b64).expect("write");
+
+    let mails = read_outbox(outbox);
+    let names: Vec<&str> = mails.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, ["1-a.eml", "2-b.eml"]);
+    assert_eq!(
+        mails[0].1,
+        "Subject: Crème – ok\nContent-Transfer-Encoding: quoted-printable\n\n\
+         Crème: http://x/?token=abcd\nbye\n"
+    );
+    assert_eq!(
+        mails[1].1,
+        "Subject: b64\nContent-Transfer-Encoding: base64\n\nCrème\n"
+    );
 }
