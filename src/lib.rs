@@ -1,6 +1,8 @@
 //! glowpress: a server-rendered blog engine with threaded comments, reader accounts and a
 //! skincare shop cart. `Application::build` is what `main` and the tests both start.
 
+#![deny(clippy::unwrap_used)]
+
 pub mod accounts;
 pub mod admin;
 pub mod comments;

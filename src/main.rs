@@ -1,3 +1,5 @@
+#![deny(clippy::unwrap_used)]
+
 use clap::{Parser, Subcommand};
 use glowpress::{Application, Config};
 
