@@ -9,7 +9,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::accounts::visitor::RequireEditor;
-use crate::comments::store::{self, APPROVED, NewComment, PENDING, SPAM, STATUSES, TRASH};
+use crate::comments::store::{self, NewComment, Status};
 use crate::comments::{text, tree};
 use crate::db::Db;
 use crate::error::AppError;
@@ -32,7 +32,7 @@ pub struct ReplyForm {
 }
 
 pub struct Tab {
-    pub status: &'static str,
+    pub status: Status,
     pub label: &'static str,
     pub count: i64,
     pub current: bool,
@@ -44,7 +44,7 @@ pub struct QueueItem {
     pub email: String,
     pub url: String,
     pub body_html: String,
-    pub status: String,
+    pub status: Status,
     pub date: String,
     pub post_title: String,
     pub post_href: String,
@@ -60,27 +60,18 @@ struct QueuePage {
     items: Vec<QueueItem>,
 }
 
-fn label(status: &str) -> &'static str {
-    match status {
-        PENDING => "Pending",
-        APPROVED => "Approved",
-        SPAM => "Spam",
-        _ => "Trash",
-    }
-}
-
 /// (action path, button label) for a comment in `status`.
-fn actions_for(status: &str) -> Vec<(&'static str, &'static str)> {
+fn actions_for(status: Status) -> Vec<(&'static str, &'static str)> {
     let mut actions = Vec::new();
-    if status != APPROVED {
+    if status != Status::Approved {
         actions.push(("approve", "Approve"));
     } else {
         actions.push(("unapprove", "Unapprove"));
     }
-    if status != SPAM {
+    if status != Status::Spam {
         actions.push(("spam", "Spam"));
     }
-    if status != TRASH {
+    if status != Status::Trash {
         actions.push(("trash", "Trash"));
     }
     actions
@@ -91,29 +82,27 @@ pub async fn queue(
     editor: RequireEditor,
     query: web::Query<QueueQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let status: &'static str = match query.status.as_deref() {
-        None | Some("") => PENDING,
-        Some(s) => STATUSES
-            .into_iter()
-            .find(|known| *known == s)
+    let status = match query.status.as_deref() {
+        None | Some("") => Status::Pending,
+        Some(s) => Status::parse(s)
             .ok_or_else(|| AppError::BadRequest(format!("Unknown comment status “{s}”.")))?,
     };
     let header = HeaderInfo::of(&editor.visitor);
     let page = db
         .run(move |conn| {
             let layout = Layout::load(conn, header, Some("Comments"))?;
-            let counts: HashMap<String, i64> = store::counts_by_status(conn)?.into_iter().collect();
+            let counts: HashMap<Status, i64> = store::counts_by_status(conn)?.into_iter().collect();
             let rows = store::list_with_posts(conn, Some(status), None, QUEUE_SIZE)?;
             Ok((layout, counts, rows))
         })
         .await?;
     let (layout, counts, rows) = page;
-    let tabs = STATUSES
+    let tabs = Status::ALL
         .into_iter()
         .map(|s| Tab {
             status: s,
-            label: label(s),
-            count: counts.get(s).copied().unwrap_or(0),
+            label: s.label(),
+            count: counts.get(&s).copied().unwrap_or(0),
             current: s == status,
         })
         .collect();
@@ -122,7 +111,7 @@ pub async fn queue(
         .map(|row| QueueItem {
             id: row.comment.id,
             body_html: text::to_html(&row.comment.body),
-            actions: actions_for(&row.comment.status),
+            actions: actions_for(row.comment.status),
             author: row.comment.author_name,
             email: row.comment.author_email,
             url: row.comment.author_url,
@@ -151,14 +140,14 @@ pub async fn act(
 ) -> Result<HttpResponse, AppError> {
     let (id, action) = path.into_inner();
     let status = match action.as_str() {
-        "approve" => APPROVED,
-        "unapprove" => PENDING,
-        "spam" => SPAM,
-        "trash" => TRASH,
+        "approve" => Status::Approved,
+        "unapprove" => Status::Pending,
+        "spam" => Status::Spam,
+        "trash" => Status::Trash,
         _ => return Err(AppError::NotFound),
     };
     let previous = db
-        .run(move |conn| {
+        .write(move |conn| {
             let comment = store::find(conn, id)?.ok_or(AppError::NotFound)?;
             store::set_status(conn, id, status)?;
             Ok(comment.status)
@@ -167,7 +156,7 @@ pub async fn act(
     editor
         .visitor
         .session
-        .flash(&format!("Comment {id} moved to {}.", label(status)));
+        .flash(&format!("Comment {id} moved to {}.", status.label()));
     Ok(see_other(&format!("/admin/comments?status={previous}")))
 }
 
@@ -188,12 +177,12 @@ pub async fn reply(
         ));
     }
     let user = editor.user.clone();
-    db.run(move |conn| {
+    db.write(move |conn| {
         let parent = store::find(conn, id)?.ok_or(AppError::NotFound)?;
         let settings = Settings::load(conn)?;
         let (sibling, depth) =
             tree::attach_depth(Some(parent.depth), settings.thread_comments_depth as i32);
-        store::set_status(conn, parent.id, APPROVED)?;
+        store::set_status(conn, parent.id, Status::Approved)?;
         store::insert(
             conn,
             &NewComment {
@@ -208,7 +197,7 @@ pub async fn reply(
                 author_email: &user.email,
                 author_url: "",
                 body: &body,
-                status: APPROVED,
+                status: Status::Approved,
                 depth,
                 ip_hash: "",
                 user_agent: "",

@@ -107,7 +107,7 @@ pub async fn submit(
         let layout = Layout::for_visitor(&db, &admin.visitor, "General settings").await?;
         return render(&admin, layout, typed, Refusal::fields(errors));
     }
-    db.run(move |conn| {
+    db.write(move |conn| {
         for (key, value) in &valid {
             settings::set(conn, key, value)?;
         }

@@ -106,7 +106,7 @@ pub async fn change_status(
         ))
     })?;
     let changed = db
-        .run(move |conn| Ok(orders::change_status(conn, id, status)?))
+        .write(move |conn| Ok(orders::change_status(conn, id, status)?))
         .await?;
     let notice = match (changed, status) {
         (true, Status::Cancelled) => "Order cancelled; its items are back in stock.".to_owned(),

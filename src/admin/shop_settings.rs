@@ -93,7 +93,7 @@ pub async fn submit(
     if !errors.is_empty() {
         return render(&db, &admin, Some(form), Refusal::fields(errors)).await;
     }
-    db.run(move |conn| {
+    db.write(move |conn| {
         for (key, value) in &values {
             settings::set(conn, key, value)?;
         }

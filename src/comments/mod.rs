@@ -126,7 +126,7 @@ async fn permalink(db: web::Data<Db>, id: web::Path<String>) -> Result<HttpRespo
     let target = db
         .run(move |conn| {
             let comment = store::find(conn, id)?.ok_or(AppError::NotFound)?;
-            if comment.status != store::APPROVED {
+            if comment.status != store::Status::Approved {
                 return Err(AppError::NotFound);
             }
             let now = crate::web::dates::now();

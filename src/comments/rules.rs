@@ -1,6 +1,7 @@
 //! Which comments are published at once, held for moderation, or marked as spam: the
 //! rules of WordPress's Discussion settings.
 
+use crate::comments::store::Status;
 use crate::settings::Settings;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,11 +12,11 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    pub fn status(self) -> &'static str {
+    pub fn status(self) -> Status {
         match self {
-            Verdict::Approve => "approved",
-            Verdict::Hold => "pending",
-            Verdict::Spam => "spam",
+            Verdict::Approve => Status::Approved,
+            Verdict::Hold => Status::Pending,
+            Verdict::Spam => Status::Spam,
         }
     }
 }

@@ -3,7 +3,7 @@
 use diesel::QueryResult;
 use time::PrimitiveDateTime;
 
-use crate::comments::store::{self, Comment, PENDING};
+use crate::comments::store::{self, Comment, Status};
 use crate::comments::{stamp, text, tree};
 use crate::db::DbConn;
 use crate::settings::Settings;
@@ -110,7 +110,7 @@ pub fn load(
     }
     form.replying_to = form
         .parent_id
-        .and_then(|id| comments.iter().find(|c| c.id == id && c.status != PENDING))
+        .and_then(|id| comments.iter().find(|c| c.id == id && c.status != Status::Pending))
         .map(|c| c.author_name.clone());
     if form.replying_to.is_none() {
         form.parent_id = None;
@@ -160,7 +160,7 @@ fn item(comment: &Comment, placed: &tree::Placed, post_path: &str, page_href: &s
         date_iso: dates::iso(comment.created_at),
         permalink: format!("{page_href}#comment-{}", comment.id),
         body_html: text::to_html(&comment.body),
-        pending: comment.status == PENDING,
+        pending: comment.status == Status::Pending,
         reply_href: format!("{post_path}?replytocom={}#respond", comment.id),
         depth: placed.depth,
         closes_before: placed.closes_before,

@@ -6,11 +6,64 @@ use time::PrimitiveDateTime;
 use crate::db::DbConn;
 use crate::db::schema::{comments, posts};
 
-pub const APPROVED: &str = "approved";
-pub const PENDING: &str = "pending";
-pub const SPAM: &str = "spam";
-pub const TRASH: &str = "trash";
-pub const STATUSES: [&str; 4] = [PENDING, APPROVED, SPAM, TRASH];
+/// Where a comment stands; stored as its `as_str` text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Status {
+    Pending,
+    Approved,
+    Spam,
+    Trash,
+}
+
+impl Status {
+    /// In the order of the moderation queue's tabs.
+    pub const ALL: [Status; 4] = [
+        Status::Pending,
+        Status::Approved,
+        Status::Spam,
+        Status::Trash,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Approved => "approved",
+            Status::Spam => "spam",
+            Status::Trash => "trash",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Pending => "Pending",
+            Status::Approved => "Approved",
+            Status::Spam => "Spam",
+            Status::Trash => "Trash",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// Spam and trash are out of the conversation: no replies to them.
+    pub fn takes_replies(self) -> bool {
+        matches!(self, Status::Pending | Status::Approved)
+    }
+}
+
+/// A row with an unknown status is treated as held, never as published.
+impl From<String> for Status {
+    fn from(text: String) -> Status {
+        Status::parse(&text).unwrap_or(Status::Pending)
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 #[derive(Queryable, Selectable, Clone, Debug)]
 #[diesel(table_name = comments)]
@@ -23,7 +76,8 @@ pub struct Comment {
     pub author_email: String,
     pub author_url: String,
     pub body: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: Status,
     pub created_at: PrimitiveDateTime,
     pub depth: i32,
 }
@@ -36,7 +90,7 @@ pub struct NewComment<'a> {
     pub author_email: &'a str,
     pub author_url: &'a str,
     pub body: &'a str,
-    pub status: &'a str,
+    pub status: Status,
     pub depth: i32,
     pub ip_hash: &'a str,
     pub user_agent: &'a str,
@@ -52,7 +106,7 @@ pub fn insert(conn: &mut DbConn, new: &NewComment, now: PrimitiveDateTime) -> Qu
             comments::author_email.eq(new.author_email),
             comments::author_url.eq(new.author_url),
             comments::body.eq(new.body),
-            comments::status.eq(new.status),
+            comments::status.eq(new.status.as_str()),
             comments::created_at.eq(now),
             comments::depth.eq(new.depth),
             comments::ip_hash.eq(new.ip_hash),
@@ -72,9 +126,9 @@ pub fn visible_for_post(
     comments::table
         .filter(comments::post_id.eq(post_id))
         .filter(
-            comments::status.eq(APPROVED).or(comments::id
+            comments::status.eq(Status::Approved.as_str()).or(comments::id
                 .eq_any(own_pending)
-                .and(comments::status.eq(PENDING))),
+                .and(comments::status.eq(Status::Pending.as_str()))),
         )
         .order((comments::created_at.asc(), comments::id.asc()))
         .select(Comment::as_select())
@@ -99,7 +153,7 @@ pub fn approved_before(conn: &mut DbConn, name: &str, email: &str) -> QueryResul
         comments::table
             .filter(comments::author_email.eq(email))
             .filter(comments::author_name.eq(name))
-            .filter(comments::status.eq(APPROVED)),
+            .filter(comments::status.eq(Status::Approved.as_str())),
     ))
     .get_result(conn)
 }
@@ -136,7 +190,7 @@ pub fn is_duplicate(
     let same_text = comments::table
         .filter(comments::post_id.eq(post_id))
         .filter(comments::body.eq(body))
-        .filter(comments::status.ne(TRASH));
+        .filter(comments::status.ne(Status::Trash.as_str()));
     match user_id {
         Some(id) => diesel::select(diesel::dsl::exists(
             same_text.filter(comments::user_id.eq(id)),
@@ -149,18 +203,22 @@ pub fn is_duplicate(
     }
 }
 
-pub fn set_status(conn: &mut DbConn, id: i32, status: &str) -> QueryResult<usize> {
+pub fn set_status(conn: &mut DbConn, id: i32, status: Status) -> QueryResult<usize> {
     diesel::update(comments::table.find(id))
-        .set(comments::status.eq(status))
+        .set(comments::status.eq(status.as_str()))
         .execute(conn)
 }
 
 /// (status, count) for the moderation queue's tabs.
-pub fn counts_by_status(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
-    comments::table
+pub fn counts_by_status(conn: &mut DbConn) -> QueryResult<Vec<(Status, i64)>> {
+    let rows: Vec<(String, i64)> = comments::table
         .group_by(comments::status)
         .select((comments::status, diesel::dsl::count_star()))
-        .load(conn)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(status, count)| (Status::from(status), count))
+        .collect())
 }
 
 /// A comment with the slug and title of its post, for the queue and the feeds.
@@ -179,7 +237,7 @@ pub fn latest_public(
 ) -> QueryResult<Vec<CommentOnPost>> {
     let mut query = comments::table
         .inner_join(posts::table)
-        .filter(comments::status.eq(APPROVED))
+        .filter(comments::status.eq(Status::Approved.as_str()))
         .filter(posts::status.eq(crate::posts::queries::PUBLISHED))
         .select((Comment::as_select(), posts::slug, posts::title))
         .order((comments::created_at.desc(), comments::id.desc()))
@@ -194,7 +252,7 @@ pub fn latest_public(
 /// For the moderation queue.
 pub fn list_with_posts(
     conn: &mut DbConn,
-    status: Option<&str>,
+    status: Option<Status>,
     post_id: Option<i32>,
     limit: i64,
 ) -> QueryResult<Vec<CommentOnPost>> {
@@ -205,7 +263,7 @@ pub fn list_with_posts(
         .limit(limit)
         .into_boxed();
     if let Some(status) = status {
-        query = query.filter(comments::status.eq(status.to_owned()));
+        query = query.filter(comments::status.eq(status.as_str()));
     }
     if let Some(post_id) = post_id {
         query = query.filter(comments::post_id.eq(post_id));

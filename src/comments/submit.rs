@@ -11,7 +11,7 @@ use crate::accounts::users::Role;
 use crate::accounts::visitor::Visitor;
 use crate::comments::rules::{self, Submission, Verdict};
 use crate::comments::section::ReplyForm;
-use crate::comments::store::{self, APPROVED, NewComment};
+use crate::comments::store::{self, NewComment, Status};
 use crate::comments::{Timing, notify, stamp, text, tree};
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
@@ -311,7 +311,7 @@ impl StoredChecks {
         let placement = match self.parent_id {
             None => (0, None),
             Some(id) => match store::find(conn, id)? {
-                Some(parent) if parent.post_id == post_id && parent.status == APPROVED => {
+                Some(parent) if parent.post_id == post_id && parent.status == Status::Approved => {
                     let (sibling, depth) = tree::attach_depth(Some(parent.depth), max_depth);
                     (
                         depth,

@@ -143,7 +143,8 @@ impl Db {
         &self.target
     }
 
-    /// Runs `f` with a pooled connection on the blocking thread pool.
+    /// Runs `f`, which only reads, with a pooled connection on the blocking thread pool.
+    /// A closure that writes goes through [`Db::write`] instead.
     pub async fn run<T, F>(&self, f: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
@@ -158,7 +159,9 @@ impl Db {
         .map_err(|e| AppError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
     }
 
-    /// `run` for a closure that writes: on SQLite, such closures take turns in-process.
+    /// The one way to write: like `run`, but on SQLite writing closures take turns
+    /// in-process (SQLite has one writer at a time, and busy writers would otherwise sleep
+    /// in its busy-timeout backoff). On PostgreSQL it is `run`.
     pub async fn write<T, F>(&self, f: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,

@@ -133,7 +133,7 @@ pub async fn update_all(
     if line_errors.is_empty() {
         if let Some(owner) = owner {
             line_errors = db
-                .run(move |conn| Ok(apply_quantities(conn, &owner, &wanted, dates::now())?))
+                .write(move |conn| Ok(apply_quantities(conn, &owner, &wanted, dates::now())?))
                 .await?;
         }
         if line_errors.is_empty() {
@@ -209,7 +209,7 @@ pub async fn apply_coupon(
     } else {
         let (owner, typed) = (CartOwner::of(&visitor), code.clone());
         let applied = db
-            .run(move |conn| Ok(store_coupon(conn, owner.as_ref(), &typed, dates::now())))
+            .write(move |conn| Ok(store_coupon(conn, owner.as_ref(), &typed, dates::now())))
             .await?;
         match applied {
             Ok(notice) => {
@@ -262,7 +262,7 @@ fn store_coupon(
 
 pub async fn remove_coupon(db: web::Data<Db>, visitor: Visitor) -> Result<HttpResponse, AppError> {
     if let Some(owner) = CartOwner::of(&visitor) {
-        db.run(move |conn| {
+        db.write(move |conn| {
             let now = dates::now();
             conn.transaction(|conn| {
                 if let Some(cart_id) = cart::lock(conn, &owner, now)? {

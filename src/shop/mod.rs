@@ -62,7 +62,7 @@ pub fn spawn_cart_cleanup(db: Db) {
         loop {
             every.tick().await;
             match db
-                .run(|conn| Ok(cart::delete_expired_guest_carts(conn, dates::now())?))
+                .write(|conn| Ok(cart::delete_expired_guest_carts(conn, dates::now())?))
                 .await
             {
                 Ok(0) => {}
@@ -80,7 +80,7 @@ pub async fn adopt_guest_cart(db: &Db, session: &AppSession, user_id: i32) -> Re
         return Ok(());
     };
     let guest = token_hash(&token);
-    db.run(move |conn| Ok(cart::merge_guest_cart(conn, &guest, user_id, dates::now())?))
+    db.write(move |conn| Ok(cart::merge_guest_cart(conn, &guest, user_id, dates::now())?))
         .await?;
     Ok(())
 }

@@ -246,12 +246,12 @@ fn post_id(conn: &mut DbConn, slug: &str) -> i32 {
         .expect("a demo post")
 }
 
-fn set_status(app: &TestApp, id: i32, status: &str) {
+fn set_status(app: &TestApp, id: i32, status: store::Status) {
     app.with_conn(|conn| store::set_status(conn, id, status))
         .expect("set a comment's status");
 }
 
-fn status_of(app: &TestApp, id: i32) -> String {
+fn status_of(app: &TestApp, id: i32) -> store::Status {
     app.with_conn(|conn| store::find(conn, id))
         .expect("read a comment")
         .expect("the comment exists")
@@ -284,7 +284,7 @@ fn insert_approved(
             author_email: &email,
             author_url: "",
             body,
-            status: store::APPROVED,
+            status: store::Status::Approved,
             depth: parent.map_or(0, |(_, depth)| depth + 1),
             ip_hash: "",
             user_agent: "",
@@ -317,7 +317,7 @@ async fn admin(app: &TestApp) -> Browser {
 async fn trusted_guest(app: &TestApp, name: &str, email: &str) -> Browser {
     let browser = app.new_browser();
     let first = post_comment(&browser, &guest(name, email, "My very first comment here.")).await;
-    set_status(app, first.id(), store::APPROVED);
+    set_status(app, first.id(), store::Status::Approved);
     browser
 }
 
@@ -453,7 +453,7 @@ async fn a_guests_first_comment_is_held_shown_only_to_its_author_until_an_admin_
         sent.location.as_deref(),
         Some(format!("{SEED_POST}#comment-{id}").as_str())
     );
-    assert_eq!(status_of(&app, id), "pending");
+    assert_eq!(status_of(&app, id), store::Status::Pending);
 
     let (_, own_view) = author.page(SEED_POST).await;
     assert!(shows(&own_view, id), "{own_view}");
@@ -486,7 +486,7 @@ async fn a_guests_first_comment_is_held_shown_only_to_its_author_until_an_admin_
         .await
         .unwrap();
     assert_eq!(approved.status(), StatusCode::SEE_OTHER);
-    assert_eq!(status_of(&app, id), "approved");
+    assert_eq!(status_of(&app, id), store::Status::Approved);
 
     for browser in [&other, &author] {
         let (_, page) = browser.page(SEED_POST).await;
@@ -509,7 +509,7 @@ async fn a_second_comment_by_a_guest_approved_before_appears_at_once(app: TestAp
         &guest("Ana Reader", "ana@example.com", "First words."),
     )
     .await;
-    set_status(&app, first.id(), store::APPROVED);
+    set_status(&app, first.id(), store::Status::Approved);
 
     let second = post_comment(
         &author,
@@ -521,7 +521,7 @@ async fn a_second_comment_by_a_guest_approved_before_appears_at_once(app: TestAp
     )
     .await;
     let id = second.id();
-    assert_eq!(status_of(&app, id), "approved");
+    assert_eq!(status_of(&app, id), store::Status::Approved);
     let (_, public) = app.new_browser().page(SEED_POST).await;
     assert!(shows(&public, id), "{public}");
     assert!(public.contains("Second words, straight away."));
@@ -547,7 +547,7 @@ async fn a_logged_in_readers_comment_appears_at_once_from_a_text_only_form(app: 
         sent.location.as_deref(),
         Some(format!("{SEED_POST}#comment-{id}").as_str())
     );
-    assert_eq!(status_of(&app, id), "approved");
+    assert_eq!(status_of(&app, id), store::Status::Approved);
     let (_, public) = app.new_browser().page(SEED_POST).await;
     assert!(shows(&public, id));
     assert!(public.contains("<span class=\"comment__author\">mira</span>"));
@@ -653,13 +653,13 @@ async fn a_comment_with_two_links_is_held_even_from_a_guest_approved_before(app:
     )
     .await
     .id();
-    assert_eq!(status_of(&app, one_link), "approved");
+    assert_eq!(status_of(&app, one_link), store::Status::Approved);
 
     let text = "Two links: https://one.example/a and https://two.example/b";
     let two_links = post_comment(&ana, &guest("Ana Reader", "ana@example.com", text))
         .await
         .id();
-    assert_eq!(status_of(&app, two_links), "pending");
+    assert_eq!(status_of(&app, two_links), store::Status::Pending);
     let (_, public) = app.new_browser().page(SEED_POST).await;
     assert!(shows(&public, one_link));
     assert!(!shows(&public, two_links));
@@ -681,7 +681,7 @@ async fn moderation_words_hold_a_comment(app: TestApp) {
     )
     .await
     .id();
-    assert_eq!(status_of(&app, held), "pending");
+    assert_eq!(status_of(&app, held), store::Status::Pending);
     let (_, public) = app.new_browser().page(SEED_POST).await;
     assert!(!shows(&public, held));
     let (_, own) = ana.page(SEED_POST).await;
@@ -693,7 +693,7 @@ async fn moderation_words_hold_a_comment(app: TestApp) {
     )
     .await
     .id();
-    assert_eq!(status_of(&app, fine), "approved");
+    assert_eq!(status_of(&app, fine), store::Status::Approved);
 }
 
 async fn disallowed_words_mark_a_comment_as_spam_and_tell_the_visitor(app: TestApp) {
@@ -1043,8 +1043,8 @@ async fn replies_to_another_posts_comment_a_missing_one_or_a_spam_or_trashed_one
             insert_approved(conn, SEED_SLUG, None, "Gone", "Trashed words.", now),
         )
     });
-    set_status(&app, spam, store::SPAM);
-    set_status(&app, trashed, store::TRASH);
+    set_status(&app, spam, store::Status::Spam);
+    set_status(&app, trashed, store::Status::Trash);
     let before = stored_comments(&app);
 
     let browser = app.new_browser();
@@ -1123,7 +1123,7 @@ async fn script_and_handler_payloads_in_a_stored_comment_never_reach_the_pages_u
     let (_, queue) = moderator.page("/admin/comments").await;
     assert!(queue.contains(&format!("id=\"comment-{id}\"")), "{queue}");
     assert_no_unsafe_markup("the queue", &queue);
-    set_status(&app, id, store::APPROVED);
+    set_status(&app, id, store::Status::Approved);
     let (_, approved_tab) = moderator.page("/admin/comments?status=approved").await;
     assert_no_unsafe_markup("the queue's Approved tab", &approved_tab);
 
@@ -1363,7 +1363,7 @@ async fn the_site_and_post_comment_feeds_are_valid_atom_without_held_comments(ap
     )
     .await
     .id();
-    assert_eq!(status_of(&app, held), "pending");
+    assert_eq!(status_of(&app, held), store::Status::Pending);
 
     for path in [
         "/comments/feed.xml".to_owned(),
@@ -1535,7 +1535,7 @@ async fn a_held_comment_takes_its_author_to_the_comment_page_that_shows_it(app: 
     )
     .await;
     let id = sent.id();
-    assert_eq!(status_of(&app, id), "pending");
+    assert_eq!(status_of(&app, id), store::Status::Pending);
     let location = sent.location.unwrap();
     // The author's own view has three pages; their comment is the last thread.
     let (_, last) = ana.page(&format!("{SEED_POST}?cpage=3")).await;
@@ -1756,7 +1756,7 @@ async fn a_borrowed_email_under_another_name_is_held_like_a_first_comment(app: T
         &guest("Ana Reader", "ana@example.com", "First words."),
     )
     .await;
-    set_status(&app, first.id(), store::APPROVED);
+    set_status(&app, first.id(), store::Status::Approved);
 
     let impostor = app.new_browser();
     let sent = post_comment(
@@ -1764,7 +1764,7 @@ async fn a_borrowed_email_under_another_name_is_held_like_a_first_comment(app: T
         &guest("Not Ana", "ana@example.com", "Borrowing a trusted email."),
     )
     .await;
-    assert_eq!(status_of(&app, sent.id()), "pending");
+    assert_eq!(status_of(&app, sent.id()), store::Status::Pending);
 }
 
 /// A double click sends the same comment twice at once: the duplicate check and the insert

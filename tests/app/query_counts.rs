@@ -47,7 +47,7 @@ fn fifty_threaded_comments(conn: &mut DbConn) {
                     author_email: "reader@example.com",
                     author_url: "",
                     body: &body,
-                    status: store::APPROVED,
+                    status: store::Status::Approved,
                     depth,
                     ip_hash: "",
                     user_agent: "",

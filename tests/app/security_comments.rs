@@ -78,7 +78,7 @@ fn guest<'a>(name: &'a str, email: &'a str, text: &'a str) -> [(&'a str, &'a str
     ]
 }
 
-fn status_of(app: &TestApp, id: i32) -> String {
+fn status_of(app: &TestApp, id: i32) -> store::Status {
     app.with_conn(|conn| store::find(conn, id))
         .expect("read a comment")
         .expect("the comment exists")
@@ -119,8 +119,8 @@ async fn a_guest_comment_with_an_accounts_email_is_held_and_answered_like_any_he
         account_sent.html
     );
     let (fresh_id, account_id) = (fresh_sent.id(), account_sent.id());
-    assert_eq!(status_of(&app, fresh_id), store::PENDING);
-    assert_eq!(status_of(&app, account_id), store::PENDING);
+    assert_eq!(status_of(&app, fresh_id), store::Status::Pending);
+    assert_eq!(status_of(&app, account_id), store::Status::Pending);
 
     let (fresh_status, fresh_page) = landing(&fresh, &fresh_sent).await;
     let (account_status, account_page) = landing(&pretender, &account_sent).await;
@@ -146,7 +146,7 @@ async fn a_comment_cite_with_a_javascript_url_never_reaches_the_article_page(app
     )
     .await;
     let id = sent.id();
-    assert_eq!(status_of(&app, id), store::APPROVED);
+    assert_eq!(status_of(&app, id), store::Status::Approved);
     let (status, html) = app.new_browser().page(SEED_POST).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Quoted."), "the comment is shown");
