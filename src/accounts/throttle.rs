@@ -1,5 +1,6 @@
 //! Login throttling: at most `MAX_FAILURES` failed logins per account and per client
 //! address in `WINDOW`. Counted in the database, so every node sees the same numbers.
+//! Guest orders are counted in the same table, under their own prefix (`guest_order`).
 
 use diesel::prelude::*;
 use time::{Duration, PrimitiveDateTime};
@@ -9,6 +10,11 @@ use crate::db::schema::login_failures;
 
 pub const MAX_FAILURES: usize = 5;
 pub const WINDOW: Duration = Duration::minutes(15);
+
+/// At most this many guest orders per client address in `GUEST_ORDER_WINDOW`.
+pub const GUEST_ORDERS: usize = 10;
+pub const GUEST_ORDER_WINDOW: Duration = Duration::hours(1);
+const GUEST_ORDER_PREFIX: &str = "guest-order:";
 
 /// The subjects a login attempt counts against: the account (by id once known, so its
 /// username and its email share one budget) and the client address.
@@ -28,8 +34,12 @@ pub fn begin_attempt(
     subjects: &[String],
     now: PrimitiveDateTime,
 ) -> QueryResult<Result<Vec<i32>, PrimitiveDateTime>> {
-    diesel::delete(login_failures::table.filter(login_failures::failed_at.le(now - WINDOW)))
-        .execute(conn)?;
+    diesel::delete(
+        login_failures::table
+            .filter(login_failures::failed_at.le(now - WINDOW))
+            .filter(login_failures::subject.not_like(format!("{GUEST_ORDER_PREFIX}%"))),
+    )
+    .execute(conn)?;
     let mut ids = Vec::with_capacity(subjects.len());
     for subject in subjects {
         ids.push(
@@ -96,6 +106,41 @@ pub fn clear(conn: &mut DbConn, subject: &str) -> QueryResult<()> {
     diesel::delete(login_failures::table.filter(login_failures::subject.eq(subject)))
         .execute(conn)
         .map(drop)
+}
+
+/// Counts a guest order from `hashed_address`, or refuses it with when the address may
+/// order again. Call it in the order's transaction: an order that is not placed rolls its
+/// row back, so only placed orders count.
+pub fn guest_order(
+    conn: &mut DbConn,
+    hashed_address: &str,
+    now: PrimitiveDateTime,
+) -> QueryResult<Result<(), PrimitiveDateTime>> {
+    let since = now - GUEST_ORDER_WINDOW;
+    diesel::delete(
+        login_failures::table
+            .filter(login_failures::subject.like(format!("{GUEST_ORDER_PREFIX}%")))
+            .filter(login_failures::failed_at.le(since)),
+    )
+    .execute(conn)?;
+    let subject = format!("{GUEST_ORDER_PREFIX}{hashed_address}");
+    let recent: Vec<PrimitiveDateTime> = login_failures::table
+        .filter(login_failures::subject.eq(&subject))
+        .filter(login_failures::failed_at.gt(since))
+        .select(login_failures::failed_at)
+        .order(login_failures::failed_at.asc())
+        .load(conn)?;
+    if recent.len() >= GUEST_ORDERS {
+        // Free again when enough of them have left the window.
+        return Ok(Err(recent[recent.len() - GUEST_ORDERS] + GUEST_ORDER_WINDOW));
+    }
+    diesel::insert_into(login_failures::table)
+        .values((
+            login_failures::subject.eq(&subject),
+            login_failures::failed_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(Ok(()))
 }
 
 /// "in 12 minutes", rounded up, for the 429 page.

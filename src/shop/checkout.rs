@@ -3,12 +3,14 @@
 //! into the order and empties the cart. An idempotency key in the form makes a double
 //! submit land on the same order.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use diesel::Connection;
 use serde::Deserialize;
 use time::PrimitiveDateTime;
 
+use crate::accounts::throttle;
 use crate::accounts::validate;
 use crate::accounts::visitor::Visitor;
 use crate::db::{Db, DbConn};
@@ -20,12 +22,16 @@ use crate::shop::orders::{self, NewOrder, OrderItem};
 use crate::shop::pricing::PricedCart;
 use crate::shop::views::{LineView, TotalsView};
 use crate::shop::{coupons, layout_and_cart, products};
+use crate::web::client::ClientAddr;
 use crate::web::forms::{FieldErrors, Refusal, Refused, private_page, see_other, too_long};
 use crate::web::layout::Layout;
 use crate::web::tokens::{looks_like_token, new_token};
 use crate::web::{SiteInfo, dates};
 
 const EMPTY_CART: &str = "Your cart is empty, so there is nothing to check out yet.";
+const CART_CHANGED: &str = "Your cart changed since you opened this page (perhaps in another \
+     tab, or a price changed), so nothing has been ordered yet: please check the new total \
+     below and place the order again.";
 
 #[derive(Deserialize, Default, Clone)]
 pub struct CheckoutForm {
@@ -43,6 +49,9 @@ pub struct CheckoutForm {
     country: String,
     #[serde(default)]
     idempotency_key: String,
+    /// `PricedCart::fingerprint` of the cart the page showed.
+    #[serde(default)]
+    cart_fingerprint: String,
 }
 
 impl CheckoutForm {
@@ -112,7 +121,7 @@ pub async fn show(db: web::Data<Db>, visitor: Visitor) -> Result<HttpResponse, A
 async fn render(
     db: &Db,
     visitor: &Visitor,
-    form: CheckoutForm,
+    mut form: CheckoutForm,
     refusal: Refusal,
 ) -> Result<HttpResponse, AppError> {
     let is_guest = visitor.user.is_none();
@@ -121,6 +130,8 @@ async fn render(
     if is_guest && !layout.settings.guest_checkout {
         return Err(AppError::LoginRequired("/checkout".to_owned()));
     }
+    // The cart as shown now: what the order will be checked against.
+    form.cart_fingerprint = priced.fingerprint();
     let page = CheckoutPage {
         lines: priced
             .lines
@@ -153,6 +164,7 @@ pub async fn submit(
     mailer: web::Data<Mailer>,
     site: web::Data<SiteInfo>,
     visitor: Visitor,
+    client: ClientAddr,
     form: web::Form<CheckoutForm>,
 ) -> Result<HttpResponse, AppError> {
     let mut form = form.into_inner();
@@ -168,7 +180,10 @@ pub async fn submit(
     let user_id = visitor.user.as_ref().map(|u| u.id);
     let submitted = form.clone();
     let placed = db
-        .write(move |conn| Ok(place_order(conn, &owner, user_id, &submitted, dates::now())))
+        .write(move |conn| {
+            let now = dates::now();
+            Ok(place_order(conn, &owner, user_id, &client, &submitted, now))
+        })
         .await?;
     match placed {
         Ok(Placed::New(public_id)) => {
@@ -187,6 +202,7 @@ fn place_order(
     conn: &mut DbConn,
     owner: &CartOwner,
     user_id: Option<i32>,
+    client: &ClientAddr,
     form: &CheckoutForm,
     now: PrimitiveDateTime,
 ) -> Result<Placed, Refused> {
@@ -211,11 +227,28 @@ fn place_order(
                 "Please log in or register to check out; your cart will be waiting.".to_owned(),
             )));
         }
+        if user_id.is_none()
+            && let Err(until) = throttle::guest_order(conn, &client.0, now)?
+        {
+            let message = format!(
+                "We have taken {} guest orders from this address in the last hour, the most \
+                 we accept without an account. Please try again {}, or log in or register \
+                 to check out now; your details are kept below.",
+                throttle::GUEST_ORDERS,
+                throttle::wait_phrase(now, until)
+            );
+            return Err(Refusal::new(StatusCode::TOO_MANY_REQUESTS, message).into());
+        }
         let priced = PricedCart::load(conn, Some(owner), &settings, now)?;
         if priced.lines.is_empty() {
             return Err(Refused::Form(Refusal::bad_input(EMPTY_CART.to_owned())));
         }
         check_lines(&priced)?;
+        // The shopper confirms what they are charged: a cart that changed since the page
+        // (another tab, a new price) is shown again with its new total.
+        if priced.fingerprint() != form.cart_fingerprint {
+            return Err(Refusal::conflict(CART_CHANGED).into());
+        }
         let coupon_code = redeem_coupon(conn, &priced)?;
         let mut items = Vec::with_capacity(priced.lines.len());
         // Rows are locked in one order (by product) so that two checkouts never deadlock.

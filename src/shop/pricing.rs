@@ -61,6 +61,31 @@ impl PricedCart {
             .as_ref()
             .filter(|_| self.coupon_problem.is_none())
     }
+
+    /// A fingerprint of what the shopper is charged: every line (product, quantity, unit
+    /// price), the coupon that applies, shipping and total. The checkout form carries it,
+    /// and the order is placed only if the cart still has the same one.
+    pub fn fingerprint(&self) -> String {
+        let mut lines: Vec<(i32, i32, i64)> = self
+            .lines
+            .iter()
+            .map(|line| (line.product_id, line.quantity, line.price().0))
+            .collect();
+        lines.sort_unstable();
+        let mut text = String::new();
+        for (product_id, quantity, unit_price) in lines {
+            text.push_str(&format!("line {product_id} {quantity} {unit_price}\n"));
+        }
+        let totals = &self.totals;
+        text.push_str(&format!(
+            "coupon {}\ndiscount {}\nshipping {}\ntotal {}\n",
+            self.usable_coupon().map_or("", |c| c.code.as_str()),
+            totals.discount.0,
+            totals.shipping.0,
+            totals.total.0
+        ));
+        crate::web::tokens::token_hash(&text)[..32].to_owned()
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -114,6 +139,67 @@ mod tests {
             shipping_flat_rate_cents: flat,
             free_shipping_threshold_cents: threshold,
             ..Settings::default()
+        }
+    }
+
+    fn line(product_id: i32, quantity: i32, price_cents: i64) -> CartLine {
+        CartLine {
+            product_id,
+            slug: format!("p{product_id}"),
+            name: format!("Product {product_id}"),
+            sku: String::new(),
+            image: String::new(),
+            image_alt: String::new(),
+            price_cents,
+            sale_price_cents: None,
+            stock: None,
+            published: true,
+            quantity,
+        }
+    }
+
+    fn coupon(code: &str) -> Coupon {
+        Coupon {
+            id: 1,
+            code: code.to_owned(),
+            kind: "fixed".to_owned(),
+            amount: 500,
+            expires_at: None,
+            usage_limit: None,
+            used_count: 0,
+        }
+    }
+
+    #[test]
+    fn the_fingerprint_changes_with_any_line_price_coupon_or_shipping_but_not_line_order() {
+        let now = crate::web::dates::parse("2026-01-01 10:00:00").unwrap();
+        let s = settings(495, 5000);
+        let print = |lines: Vec<CartLine>, coupon: Option<Coupon>, s: &Settings| {
+            PricedCart::price(lines, coupon, s, now).fingerprint()
+        };
+        let base = print(vec![line(1, 1, 2800), line(2, 2, 650)], None, &s);
+        assert_eq!(base.len(), 32);
+        assert_eq!(
+            base,
+            print(vec![line(2, 2, 650), line(1, 1, 2800)], None, &s)
+        );
+        let others = [
+            print(vec![line(1, 1, 2800)], None, &s),
+            print(vec![line(1, 2, 2800), line(2, 2, 650)], None, &s),
+            print(vec![line(1, 1, 3000), line(2, 2, 650)], None, &s),
+            print(
+                vec![line(1, 1, 2800), line(2, 2, 650)],
+                Some(coupon("GLOW5")),
+                &s,
+            ),
+            print(
+                vec![line(1, 1, 2800), line(2, 2, 650)],
+                None,
+                &settings(595, 5000),
+            ),
+        ];
+        for other in others {
+            assert_ne!(base, other);
         }
     }
 

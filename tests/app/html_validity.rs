@@ -96,6 +96,7 @@ async fn shopping_pages(app: &TestApp) -> Vec<(&'static str, String)> {
     let (_, cart) = app.page("/cart").await;
     let (_, checkout) = app.page("/checkout").await;
     let key = field_value(&checkout, "idempotency_key").unwrap();
+    let fingerprint = field_value(&checkout, "cart_fingerprint").unwrap();
     let form = [
         ("csrf_token", token.as_str()),
         ("idempotency_key", key.as_str()),
@@ -105,6 +106,7 @@ async fn shopping_pages(app: &TestApp) -> Vec<(&'static str, String)> {
         ("city", "Springfield"),
         ("postcode", "12345"),
         ("country", "US"),
+        ("cart_fingerprint", fingerprint.as_str()),
     ];
     let refused = app
         .client

@@ -11,5 +11,6 @@ mod migrations;
 mod pages;
 mod query_counts;
 mod security_comments;
+mod security_web;
 mod shop;
 mod static_files;

@@ -120,12 +120,21 @@ impl Shopper {
         assert_eq!(status, StatusCode::OK);
         let key = field_value(&html, "idempotency_key").expect("an idempotency key");
         let token = field_value(&html, "csrf_token").unwrap();
-        self.post_with("/checkout", &token, &address(&key).pairs())
-            .await
+        self.post_with(
+            "/checkout",
+            &token,
+            &address(&key, &fingerprint(&html)).pairs(),
+        )
+        .await
     }
 }
 
-fn address(key: &str) -> [(&'static str, String); 7] {
+/// The priced cart the checkout page shows, as its form sends it back.
+fn fingerprint(checkout: &str) -> String {
+    field_value(checkout, "cart_fingerprint").unwrap_or_default()
+}
+
+fn address(key: &str, fingerprint: &str) -> [(&'static str, String); 8] {
     [
         ("name", "Ada Shopper".to_owned()),
         ("email", "ada@example.com".to_owned()),
@@ -134,6 +143,7 @@ fn address(key: &str) -> [(&'static str, String); 7] {
         ("postcode", "12345".to_owned()),
         ("country", "United States".to_owned()),
         ("idempotency_key", key.to_owned()),
+        ("cart_fingerprint", fingerprint.to_owned()),
     ]
 }
 
@@ -466,7 +476,7 @@ async fn a_cart_line_never_holds_more_than_is_in_stock(app: TestApp) {
     assert!(cart.contains("Only 1 left in stock: 1 of your 2 will be ordered."));
     assert_eq!(mini_cart(&cart), ("1".into(), "$24.00".into()));
     let (status, html) = shopper
-        .post_refused("/checkout", &address(&"a".repeat(64)).pairs())
+        .post_refused("/checkout", &address(&"a".repeat(64), "").pairs())
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(html.contains("only 1 of Mineral Sunscreen SPF 50 left now"));
@@ -698,7 +708,7 @@ async fn submitting_the_checkout_twice_makes_one_order(app: TestApp) {
     let (_, html) = shopper.page("/checkout").await;
     let key = field_value(&html, "idempotency_key").unwrap();
     let token = field_value(&html, "csrf_token").unwrap();
-    let form = address(&key);
+    let form = address(&key, &fingerprint(&html));
     let (first, second) = tokio::join!(
         shopper.post_with_pairs("/checkout", &token, &form),
         shopper.post_with_pairs("/checkout", &token, &form)
@@ -865,7 +875,7 @@ async fn checkout_validates_the_address_and_sends_a_confirmation_email(app: Test
     let shopper = Shopper::new(&app);
     // An empty cart.
     let (status, html) = shopper
-        .post_refused("/checkout", &address(&"b".repeat(64)).pairs())
+        .post_refused("/checkout", &address(&"b".repeat(64), "").pairs())
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(html.contains("Your cart is empty"));
@@ -876,7 +886,7 @@ async fn checkout_validates_the_address_and_sends_a_confirmation_email(app: Test
     assert!(page.contains("Pay on delivery"));
     assert!(page.contains("checking out as a guest"));
     let key = field_value(&page, "idempotency_key").unwrap();
-    let mut form = address(&key);
+    let mut form = address(&key, &fingerprint(&page));
     form[2].1 = String::new();
     form[1].1 = "not-an-email".into();
     let (status, html) = shopper.post_refused("/checkout", &form.pairs()).await;
@@ -1104,7 +1114,11 @@ async fn a_guest_cannot_place_an_order_once_guest_checkout_is_off(app: TestApp) 
     // The form was loaded while guests could check out; the POST comes after the change.
     app.with_conn(|conn| glowpress::settings::set(conn, "guest_checkout", "0").unwrap());
     let response = guest
-        .post_with("/checkout", &token, &address(&key).pairs())
+        .post_with(
+            "/checkout",
+            &token,
+            &address(&key, &fingerprint(&html)).pairs(),
+        )
         .await;
     // Sent to log in (the checkout page's own rule), or refused with the reason.
     if response.status() == StatusCode::SEE_OTHER {
