@@ -110,7 +110,11 @@ pub fn load(
     }
     form.replying_to = form
         .parent_id
-        .and_then(|id| comments.iter().find(|c| c.id == id && c.status != Status::Pending))
+        .and_then(|id| {
+            comments
+                .iter()
+                .find(|c| c.id == id && c.status != Status::Pending)
+        })
         .map(|c| c.author_name.clone());
     if form.replying_to.is_none() {
         form.parent_id = None;

@@ -126,9 +126,11 @@ pub fn visible_for_post(
     comments::table
         .filter(comments::post_id.eq(post_id))
         .filter(
-            comments::status.eq(Status::Approved.as_str()).or(comments::id
-                .eq_any(own_pending)
-                .and(comments::status.eq(Status::Pending.as_str()))),
+            comments::status
+                .eq(Status::Approved.as_str())
+                .or(comments::id
+                    .eq_any(own_pending)
+                    .and(comments::status.eq(Status::Pending.as_str()))),
         )
         .order((comments::created_at.asc(), comments::id.asc()))
         .select(Comment::as_select())
