@@ -1,5 +1,6 @@
-//! Issue 8, the comment items: no account enumeration through guest comments, and no
-//! `javascript:` in a comment's `cite`.
+//! Issue 8, the comment items: no account enumeration through guest comments, no
+//! `javascript:` in a comment's `cite`, no characters XML forbids in the feeds, a flood limit
+//! that case variants of an email do not pass, and a form stamp bound to the address.
 
 use diesel::prelude::*;
 use glowpress::accounts::users::Role;
@@ -16,6 +17,7 @@ const PASSWORD: &str = "velvet lantern orbit";
 on_both_backends!(
     a_guest_comment_with_an_accounts_email_is_held_and_answered_like_any_held_comment,
     a_comment_cite_with_a_javascript_url_never_reaches_the_article_page,
+    characters_xml_forbids_are_stripped_from_a_comment_and_never_reach_the_feeds,
 );
 
 /// What the comment form's POST answered, redirects not followed.
@@ -38,8 +40,24 @@ impl Sent {
 
 /// Reads the seed article's reply form and sends it with `fields` filled in.
 async fn post_comment(browser: &Browser, fields: &[(&str, &str)]) -> Sent {
-    let (status, html) = browser.page(SEED_POST).await;
-    assert_eq!(status, StatusCode::OK);
+    post_comment_via(browser, None, None, fields).await
+}
+
+/// `post_comment` through a proxy that says the GET came from `get_from` and the POST from
+/// `post_from` (`X-Forwarded-For`; the site must trust the proxy).
+async fn post_comment_via(
+    browser: &Browser,
+    get_from: Option<&str>,
+    post_from: Option<&str>,
+    fields: &[(&str, &str)],
+) -> Sent {
+    let mut get = browser.client.get(browser.url(SEED_POST));
+    if let Some(address) = get_from {
+        get = get.header("X-Forwarded-For", address);
+    }
+    let page = get.send().await.expect("GET the article");
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.expect("a body");
     let token = csrf_token(&html);
     let stamp = input_value(&html, "stamp").expect("a stamp field");
     let mut all = vec![
@@ -48,13 +66,14 @@ async fn post_comment(browser: &Browser, fields: &[(&str, &str)]) -> Sent {
         ("website_confirm", ""),
     ];
     all.extend_from_slice(fields);
-    let response = browser
+    let mut post = browser
         .no_redirects()
         .post(browser.url(&format!("{SEED_POST}/comments")))
-        .form(&all)
-        .send()
-        .await
-        .expect("POST a comment");
+        .form(&all);
+    if let Some(address) = post_from {
+        post = post.header("X-Forwarded-For", address);
+    }
+    let response = post.send().await.expect("POST a comment");
     let status = response.status();
     let location = response
         .headers()
@@ -163,5 +182,95 @@ async fn a_comment_cite_with_a_javascript_url_never_reaches_the_article_page(app
     assert!(
         stored.contains("javascript:"),
         "the text is stored as typed"
+    );
+}
+
+/// What XML 1.0 allows in a document (its `Char` production).
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\u{9}' | '\u{A}' | '\u{D}' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
+        || c >= '\u{10000}'
+}
+
+/// GETs an Atom feed and checks it is well-formed and parses as Atom.
+async fn assert_atom(app: &TestApp, path: &str) -> atom_syndication::Feed {
+    let (status, xml) = app.new_browser().page(path).await;
+    assert_eq!(status, StatusCode::OK, "{path}");
+    let bad: Vec<char> = xml.chars().filter(|c| !is_xml_char(*c)).collect();
+    assert!(bad.is_empty(), "{path} has characters XML forbids: {bad:?}");
+    for reference in ["&#2;", "&#x2;", "&#65534;", "&#xfffe;", "&#xFFFE;"] {
+        assert!(!xml.contains(reference), "{path} has {reference}");
+    }
+    atom_syndication::Feed::read_from(xml.as_bytes())
+        .unwrap_or_else(|e| panic!("{path} is not Atom: {e}\n{xml}"))
+}
+
+async fn characters_xml_forbids_are_stripped_from_a_comment_and_never_reach_the_feeds(
+    app: TestApp,
+) {
+    let sent = post_comment(
+        &app.new_browser(),
+        &guest(
+            "Ana\u{2} Re\u{FFFE}ader",
+            "ana@example.com",
+            "Hello\u{2} there\u{FFFE}\u{FFFF}.\tTabs\r\nand lines stay.",
+        ),
+    )
+    .await;
+    let id = sent.id();
+    let stored = app
+        .with_conn(|conn| store::find(conn, id))
+        .expect("read the comment")
+        .expect("the comment exists");
+    assert_eq!(stored.author_name, "Ana Reader");
+    assert_eq!(stored.body, "Hello there.\tTabs\r\nand lines stay.");
+
+    // Whatever got into the database before (or by another way) stays out of the feeds.
+    let slug = SEED_POST.trim_start_matches("/posts/");
+    app.with_conn(|conn| {
+        use glowpress::db::schema::posts;
+        let post_id: i32 = posts::table
+            .filter(posts::slug.eq(slug))
+            .select(posts::id)
+            .first(conn)?;
+        diesel::update(posts::table.find(post_id))
+            .set(posts::title.eq("Exosomes\u{2}\u{FFFE} explained"))
+            .execute(conn)?;
+        store::insert(
+            conn,
+            &store::NewComment {
+                post_id,
+                parent_id: None,
+                user_id: None,
+                author_name: "Bo\u{1}\u{FFFF}b",
+                author_email: "bob@example.com",
+                author_url: "",
+                body: "Raw\u{2} from\u{FFFE} the database\u{1F}.",
+                status: store::APPROVED,
+                depth: 0,
+                ip_hash: "",
+                user_agent: "",
+            },
+            glowpress::web::dates::now(),
+        )
+        .map(|_| ())
+    })
+    .expect("put characters XML forbids into the database");
+
+    let site_feed = assert_atom(&app, "/comments/feed.xml").await;
+    let post_feed = assert_atom(&app, &format!("{SEED_POST}/comments/feed.xml")).await;
+    for feed in [&site_feed, &post_feed] {
+        assert!(
+            feed.entries()
+                .iter()
+                .any(|e| e.authors().first().map(|a| a.name()) == Some("Bob")),
+            "the raw comment is in the feed"
+        );
+    }
+    let posts_feed = assert_atom(&app, "/feed.xml").await;
+    assert!(
+        posts_feed
+            .entries()
+            .iter()
+            .any(|e| e.title().as_str() == "Exosomes explained")
     );
 }
