@@ -8,7 +8,9 @@ use glowpress::comments::store;
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
 
-use crate::common::{Browser, TestApp, csrf_token, input_value, insert_user, unescape_html};
+use crate::common::{
+    Backend, Browser, Site, TestApp, csrf_token, input_value, insert_user, skip, unescape_html,
+};
 use crate::on_both_backends;
 
 const SEED_POST: &str = "/posts/exosome-therapy-skin-rejuvenation";
@@ -18,6 +20,30 @@ on_both_backends!(
     a_guest_comment_with_an_accounts_email_is_held_and_answered_like_any_held_comment,
     a_comment_cite_with_a_javascript_url_never_reaches_the_article_page,
     characters_xml_forbids_are_stripped_from_a_comment_and_never_reach_the_feeds,
+);
+
+/// Like `on_both_backends!`, for tests that configure their own `Site`: each named
+/// `async fn(Backend)` runs as `name::on_sqlite` and `name::on_postgres`.
+macro_rules! with_each_backend {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            use $crate::common::Backend;
+
+            #[actix_web::test]
+            async fn on_sqlite() {
+                super::$name(Backend::Sqlite).await;
+            }
+
+            #[actix_web::test]
+            async fn on_postgres() {
+                super::$name(Backend::Postgres).await;
+            }
+        }
+    )+};
+}
+
+with_each_backend!(
+    a_case_variant_of_a_recent_commenters_email_from_another_address_is_flood_limited,
 );
 
 /// What the comment form's POST answered, redirects not followed.
@@ -102,6 +128,20 @@ fn status_of(app: &TestApp, id: i32) -> String {
         .expect("read a comment")
         .expect("the comment exists")
         .status
+}
+
+/// The message above a refused reply form, decoded.
+fn form_error(html: &str) -> Option<String> {
+    let start = "<p class=\"form-error\" role=\"alert\">";
+    let rest = &html[html.find(start)? + start.len()..];
+    Some(unescape_html(&rest[..rest.find("</p>")?]))
+}
+
+/// The reply form's textarea content, decoded.
+fn textarea(html: &str) -> Option<String> {
+    let rest = &html[html.find("<textarea id=\"comment\" ")?..];
+    let rest = &rest[rest.find('>')? + 1..];
+    Some(unescape_html(&rest[..rest.find("</textarea>")?]))
 }
 
 /// The flash or alert text of the page a browser lands on after the 303, decoded.
@@ -273,4 +313,48 @@ async fn characters_xml_forbids_are_stripped_from_a_comment_and_never_reach_the_
             .iter()
             .any(|e| e.title().as_str() == "Exosomes explained")
     );
+}
+
+async fn a_case_variant_of_a_recent_commenters_email_from_another_address_is_flood_limited(
+    backend: Backend,
+) {
+    let Some(mut site) = Site::new(backend) else {
+        return skip("the flood-by-email test on PostgreSQL");
+    };
+    site.config.comment_flood_seconds = 15;
+    site.config.trust_proxy = true;
+    let app = site.start().await;
+    post_comment_via(
+        &app.new_browser(),
+        Some("203.0.113.1"),
+        Some("203.0.113.1"),
+        &guest("Foo", "Foo@x.example", "First."),
+    )
+    .await
+    .id();
+    // Another address and another email pass: the addresses are told apart.
+    post_comment_via(
+        &app.new_browser(),
+        Some("203.0.113.2"),
+        Some("203.0.113.2"),
+        &guest("Ann", "ann@x.example", "Unrelated."),
+    )
+    .await
+    .id();
+
+    let text = "Second, under a case variant of the email.";
+    let sent = post_comment_via(
+        &app.new_browser(),
+        Some("203.0.113.3"),
+        Some("203.0.113.3"),
+        &guest("Foo", " foo@X.EXAMPLE ", text),
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::TOO_MANY_REQUESTS, "{}", sent.html);
+    assert!(
+        form_error(&sent.html).is_some_and(|m| m.contains("You are posting comments too quickly")),
+        "{:?}",
+        form_error(&sent.html)
+    );
+    assert_eq!(textarea(&sent.html).as_deref(), Some(text));
 }
