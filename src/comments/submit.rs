@@ -267,6 +267,7 @@ fn check(
     if let Err(problem) = stamp::check(
         secrets,
         target.id,
+        &client.0,
         &form.stamp,
         now,
         timing.min_form_age,

@@ -44,6 +44,7 @@ macro_rules! with_each_backend {
 
 with_each_backend!(
     a_case_variant_of_a_recent_commenters_email_from_another_address_is_flood_limited,
+    a_form_stamp_sent_back_from_another_address_is_refused_with_the_text_kept,
 );
 
 /// What the comment form's POST answered, redirects not followed.
@@ -357,4 +358,40 @@ async fn a_case_variant_of_a_recent_commenters_email_from_another_address_is_flo
         form_error(&sent.html)
     );
     assert_eq!(textarea(&sent.html).as_deref(), Some(text));
+}
+
+async fn a_form_stamp_sent_back_from_another_address_is_refused_with_the_text_kept(
+    backend: Backend,
+) {
+    let Some(mut site) = Site::new(backend) else {
+        return skip("the stamp-address test on PostgreSQL");
+    };
+    site.config.trust_proxy = true;
+    let app = site.start().await;
+    let text = "Sent from somewhere else than the page was read.";
+    let sent = post_comment_via(
+        &app.new_browser(),
+        Some("203.0.113.1"),
+        Some("198.51.100.7"),
+        &guest("Ana", "ana@example.com", text),
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::BAD_REQUEST, "{}", sent.html);
+    assert!(
+        form_error(&sent.html).is_some_and(|m| m.contains("could not be verified")),
+        "{:?}",
+        form_error(&sent.html)
+    );
+    assert_eq!(textarea(&sent.html).as_deref(), Some(text));
+    assert_eq!(input_value(&sent.html, "author").as_deref(), Some("Ana"));
+
+    // The same address for both is fine.
+    post_comment_via(
+        &app.new_browser(),
+        Some("203.0.113.1"),
+        Some("203.0.113.1"),
+        &guest("Ana", "ana@example.com", text),
+    )
+    .await
+    .id();
 }
