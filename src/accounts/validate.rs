@@ -58,8 +58,12 @@ pub fn display_name(value: &str) -> Result<(), &'static str> {
     if too_long(value, DISPLAY_NAME_MAX) {
         return Err("Use at most 100 characters for your name.");
     }
-    if value.chars().any(char::is_control) {
-        return Err("Your name cannot contain control characters.");
+    // Also U+FFFE/U+FFFF, which XML forbids: the name goes into the comment feeds.
+    if value
+        .chars()
+        .any(|c| c.is_control() || !crate::web::text::is_xml_char(c))
+    {
+        return Err("Your name cannot contain control characters or U+FFFE/U+FFFF.");
     }
     Ok(())
 }
@@ -77,6 +81,17 @@ mod tests {
         assert!(username("has space").is_err());
         assert!(username("<script>").is_err());
         assert!(username(&"x".repeat(61)).is_err());
+        assert!(username("dev\u{2}on").is_err());
+        assert!(username("dev\u{FFFE}on").is_err());
+    }
+
+    #[test]
+    fn display_names_have_no_characters_xml_forbids() {
+        assert!(display_name("Zoë K.").is_ok());
+        assert!(display_name("Zo\u{2}e").is_err());
+        assert!(display_name("Zo\u{FFFE}e").is_err());
+        assert!(display_name("Zo\u{FFFF}e").is_err());
+        assert!(display_name("Zo\u{85}e").is_err());
     }
 
     #[test]

@@ -46,7 +46,7 @@ impl Default for Timing {
     fn default() -> Self {
         Timing {
             min_form_age: 3,
-            max_form_age: 2 * 24 * 3600,
+            max_form_age: 24 * 3600,
             flood_interval: 15,
         }
     }
@@ -152,4 +152,17 @@ fn location_of(
     let page = tree::page_of(&pairs, per_page, comment_id).unwrap_or(1);
     let path = section::comments_page_href(&format!("/posts/{slug}"), page);
     Ok(format!("{path}#comment-{comment_id}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reply_form_lives_from_three_seconds_to_one_day_and_the_flood_limit_is_fifteen_seconds() {
+        let timing = Timing::default();
+        assert_eq!(timing.min_form_age, 3);
+        assert_eq!(timing.max_form_age, 24 * 3600);
+        assert_eq!(timing.flood_interval, 15);
+    }
 }

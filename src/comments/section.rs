@@ -77,6 +77,8 @@ pub struct SectionRequest<'a> {
     /// "Logged in as …": the form shows only the text field.
     pub logged_in_as: Option<String>,
     pub secrets: &'a Secrets,
+    /// The hashed client address (`web::client::ClientAddr`): the form stamp is bound to it.
+    pub ip_hash: &'a str,
     pub now: PrimitiveDateTime,
 }
 
@@ -125,6 +127,7 @@ pub fn load(
     form.stamp = stamp::sign(
         request.secrets,
         request.post_id,
+        request.ip_hash,
         request.now.assume_utc().unix_timestamp(),
     );
     let pager = (threads.pages > 1).then(|| CommentPager {

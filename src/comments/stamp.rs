@@ -1,5 +1,6 @@
-//! The reply form carries the time it was made, signed: a form sent back within seconds
-//! (a bot) or days later (a stale page) is refused with the text kept.
+//! The reply form carries the time it was made, signed together with the post and the
+//! (hashed) client address: a form sent back within seconds (a bot), days later (a stale
+//! page) or from another address (a replayed stamp) is refused with the text kept.
 
 use crate::web::session::Secrets;
 
@@ -29,17 +30,21 @@ impl StampProblem {
     }
 }
 
-pub fn sign(secrets: &Secrets, post_id: i32, unix: i64) -> String {
+/// A stamp for the form of `post_id` shown at `unix` to the client whose hashed address is
+/// `ip_hash` (`web::client::ClientAddr`).
+pub fn sign(secrets: &Secrets, post_id: i32, ip_hash: &str, unix: i64) -> String {
     format!(
         "{unix}.{}",
-        secrets.sign(&format!("comment-form:{post_id}:{unix}"))
+        secrets.sign(&format!("comment-form:{post_id}:{ip_hash}:{unix}"))
     )
 }
 
-/// Checks a stamp made for `post_id` at least `min_age` and at most `max_age` seconds ago.
+/// Checks a stamp made for `post_id` and `ip_hash` at least `min_age` and at most `max_age`
+/// seconds ago.
 pub fn check(
     secrets: &Secrets,
     post_id: i32,
+    ip_hash: &str,
     stamp: &str,
     now: i64,
     min_age: i64,
@@ -47,7 +52,7 @@ pub fn check(
 ) -> Result<(), StampProblem> {
     let (unix, _) = stamp.split_once('.').ok_or(StampProblem::Invalid)?;
     let unix: i64 = unix.parse().map_err(|_| StampProblem::Invalid)?;
-    if sign(secrets, post_id, unix) != stamp {
+    if sign(secrets, post_id, ip_hash, unix) != stamp {
         return Err(StampProblem::Invalid);
     }
     let age = now - unix;
@@ -71,30 +76,47 @@ mod tests {
     #[test]
     fn a_stamp_is_good_between_its_minimum_and_maximum_age() {
         let s = secrets();
-        let stamp = sign(&s, 7, 1_000);
+        let stamp = sign(&s, 7, "addr", 1_000);
         assert_eq!(
-            check(&s, 7, &stamp, 1_001, 3, 100),
+            check(&s, 7, "addr", &stamp, 1_001, 3, 100),
             Err(StampProblem::TooFast)
         );
-        assert_eq!(check(&s, 7, &stamp, 1_010, 3, 100), Ok(()));
+        assert_eq!(check(&s, 7, "addr", &stamp, 1_010, 3, 100), Ok(()));
         assert_eq!(
-            check(&s, 7, &stamp, 1_200, 3, 100),
+            check(&s, 7, "addr", &stamp, 1_200, 3, 100),
             Err(StampProblem::TooOld)
+        );
+    }
+
+    #[test]
+    fn a_stamp_sent_back_from_another_address_is_invalid() {
+        let s = secrets();
+        let stamp = sign(&s, 7, "addr", 1_000);
+        assert_eq!(
+            check(&s, 7, "other", &stamp, 1_010, 3, 100),
+            Err(StampProblem::Invalid)
+        );
+        assert_eq!(
+            check(&s, 7, "", &stamp, 1_010, 3, 100),
+            Err(StampProblem::Invalid)
         );
     }
 
     #[test]
     fn a_forged_or_moved_stamp_is_invalid() {
         let s = secrets();
-        let stamp = sign(&s, 7, 1_000);
+        let stamp = sign(&s, 7, "addr", 1_000);
         assert_eq!(
-            check(&s, 8, &stamp, 1_010, 3, 100),
+            check(&s, 8, "addr", &stamp, 1_010, 3, 100),
             Err(StampProblem::Invalid)
         );
         assert_eq!(
-            check(&s, 7, "999.abc", 1_010, 3, 100),
+            check(&s, 7, "addr", "999.abc", 1_010, 3, 100),
             Err(StampProblem::Invalid)
         );
-        assert_eq!(check(&s, 7, "", 1_010, 3, 100), Err(StampProblem::Invalid));
+        assert_eq!(
+            check(&s, 7, "addr", "", 1_010, 3, 100),
+            Err(StampProblem::Invalid)
+        );
     }
 }

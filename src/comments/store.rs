@@ -160,7 +160,8 @@ pub fn approved_before(conn: &mut DbConn, name: &str, email: &str) -> QueryResul
     .get_result(conn)
 }
 
-/// Whether this address or email commented since `since` (the flood limit).
+/// Whether this address or email commented since `since` (the flood limit). Emails are
+/// compared normalised, so `Foo@X.example` and `foo@x.EXAMPLE` are one commenter.
 pub fn commented_since(
     conn: &mut DbConn,
     ip_hash: &str,
@@ -175,10 +176,24 @@ pub fn commented_since(
     if by_address || email.is_empty() {
         return Ok(by_address);
     }
-    diesel::select(diesel::dsl::exists(
-        recent.filter(comments::author_email.eq(email)),
-    ))
-    .get_result(conn)
+    // Compared here, not in SQL: SQLite's lower() folds only ASCII. The rows are the few
+    // written in the last flood interval.
+    let wanted = normalized_email(email);
+    let recent_emails: Vec<String> = recent
+        .filter(comments::author_email.ne(""))
+        .select(comments::author_email)
+        .distinct()
+        .load(conn)?;
+    Ok(recent_emails
+        .iter()
+        .any(|other| normalized_email(other) == wanted))
+}
+
+/// One spelling for one address: trimmed and lower-cased as a whole (Unicode). The same
+/// meaning as `accounts::email::normalize`, which another branch adds; this goes once that
+/// is merged.
+fn normalized_email(email: &str) -> String {
+    email.trim().to_lowercase()
 }
 
 /// Whether the same author already left the same text on this post.
@@ -271,4 +286,22 @@ pub fn list_with_posts(
         query = query.filter(comments::post_id.eq(post_id));
     }
     query.load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_by_trimming_and_lower_casing_the_whole_address() {
+        assert_eq!(normalized_email(" Foo@X.Example "), "foo@x.example");
+        assert_eq!(
+            normalized_email("ÉLISE@Exemple.FR"),
+            normalized_email("élise@exemple.fr")
+        );
+        assert_ne!(
+            normalized_email("foo@x.example"),
+            normalized_email("fooo@x.example")
+        );
+    }
 }

@@ -93,6 +93,15 @@ pub async fn submit(
         form.email = user.email.clone();
         form.url = String::new();
     }
+    // What XML forbids would break the comment feeds: taken out before any check.
+    for field in [
+        &mut form.comment,
+        &mut form.author,
+        &mut form.email,
+        &mut form.url,
+    ] {
+        crate::web::text::strip_in_place(field);
+    }
     let parent_id: Option<i32> = form.comment_parent.trim().parse().ok();
     let target = load_target(db, slug.clone()).await?;
 
@@ -258,6 +267,7 @@ fn check(
     if let Err(problem) = stamp::check(
         secrets,
         target.id,
+        &client.0,
         &form.stamp,
         now,
         timing.min_form_age,

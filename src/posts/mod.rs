@@ -15,6 +15,7 @@ use crate::accounts::visitor::Visitor;
 use crate::comments::{self, section::CommentsSection, section::ReplyForm};
 use crate::db::Db;
 use crate::error::AppError;
+use crate::web::client::ClientAddr;
 use crate::web::csrf::reply_form_token;
 use crate::web::dates;
 use crate::web::layout::{HeaderInfo, Layout};
@@ -234,6 +235,7 @@ async fn article(
     db: web::Data<Db>,
     secrets: web::Data<Secrets>,
     visitor: Visitor,
+    client: ClientAddr,
     slug: web::Path<String>,
     query: web::Query<ArticleQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -244,6 +246,7 @@ async fn article(
         reply_to: query.replytocom.and_then(|id| id.trim().parse().ok()),
         form: comments::remembered_commenter(&req),
         status: StatusCode::OK,
+        client,
     };
     render_article(&db, &secrets, &visitor, slug.into_inner(), request).await
 }
@@ -255,6 +258,7 @@ async fn leave_reply(
     db: web::Data<Db>,
     secrets: web::Data<Secrets>,
     visitor: Visitor,
+    client: ClientAddr,
     slug: web::Path<String>,
     form: web::Form<comments::CommentForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -267,6 +271,7 @@ async fn leave_reply(
                 reply_to: form.parent_id,
                 form,
                 status,
+                client,
             };
             render_article(&db, &secrets, &visitor, slug, request).await
         }
@@ -280,6 +285,8 @@ pub struct ArticleRequest {
     pub reply_to: Option<i32>,
     pub form: ReplyForm,
     pub status: StatusCode,
+    /// Who asks: the reply form's stamp is bound to this address.
+    pub client: ClientAddr,
 }
 
 pub async fn render_article(
@@ -320,6 +327,7 @@ pub async fn render_article(
                     csrf_token,
                     logged_in_as,
                     secrets: &secrets,
+                    ip_hash: &request.client.0,
                     now,
                 },
                 request.form,

@@ -168,6 +168,17 @@ pub async fn submit(
     form: web::Form<CheckoutForm>,
 ) -> Result<HttpResponse, AppError> {
     let mut form = form.into_inner();
+    // What XML forbids has no place in an order (it goes into mail and the admin pages).
+    for field in [
+        &mut form.name,
+        &mut form.email,
+        &mut form.address,
+        &mut form.city,
+        &mut form.postcode,
+        &mut form.country,
+    ] {
+        crate::web::text::strip_in_place(field);
+    }
     if !looks_like_token(&form.idempotency_key) {
         form.idempotency_key = new_token();
     }

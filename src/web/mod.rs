@@ -11,6 +11,7 @@ pub mod layout;
 pub mod security_headers;
 pub mod session;
 pub mod static_files;
+pub mod text;
 pub mod tokens;
 
 use actix_web::HttpResponse;

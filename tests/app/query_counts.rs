@@ -80,6 +80,7 @@ fn a_page_of_fifty_threaded_comments_is_one_query() {
             csrf_token: String::new(),
             logged_in_as: None,
             secrets: &secrets,
+            ip_hash: "",
             now: dates::now(),
         },
         ReplyForm::default(),
