@@ -286,7 +286,7 @@ async fn characters_xml_forbids_are_stripped_from_a_comment_and_never_reach_the_
                 author_email: "bob@example.com",
                 author_url: "",
                 body: "Raw\u{2} from\u{FFFE} the database\u{1F}.",
-                status: store::APPROVED,
+                status: store::Status::Approved,
                 depth: 0,
                 ip_hash: "",
                 user_agent: "",
