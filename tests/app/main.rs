@@ -10,5 +10,6 @@ mod html_validity;
 mod migrations;
 mod pages;
 mod query_counts;
+mod security_accounts;
 mod shop;
 mod static_files;

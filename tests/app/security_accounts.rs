@@ -1,0 +1,226 @@
+//! Issue 8, accounts: the login throttle counts per account and address, the account page's
+//! password checks share it, emails are one account whatever their case, logging in as
+//! someone else ends the previous login, and registration is limited per address.
+//!
+//! The sites here trust `X-Forwarded-For`, so each browser can come from an address of its
+//! own.
+
+use std::time::Duration;
+
+use diesel::prelude::*;
+use glowpress::accounts::users::Role;
+use glowpress::db::schema::users;
+use reqwest::StatusCode;
+
+use crate::common::{
+    Backend, Browser, Page, Site, TestApp, browser_with_jar, csrf_token, field_error, header_user,
+    input_value, insert_user,
+};
+
+const PASSWORD: &str = "velvet lantern orbit";
+const SEED_POST: &str = "/posts/exosome-therapy-skin-rejuvenation";
+const ADDRESS_A: &str = "203.0.113.7";
+const ADDRESS_B: &str = "198.51.100.9";
+
+/// Runs each named `async fn(TestApp)` on SQLite and on PostgreSQL, on a site behind a
+/// proxy (it takes the client address from `X-Forwarded-For`).
+macro_rules! behind_a_proxy_on_both_backends {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            use $crate::common::Backend;
+
+            #[actix_web::test]
+            async fn on_sqlite() {
+                let app = super::spawn_behind_proxy(Backend::Sqlite).await.expect("sqlite app");
+                super::$name(app).await;
+            }
+
+            #[actix_web::test]
+            async fn on_postgres() {
+                match super::spawn_behind_proxy(Backend::Postgres).await {
+                    Some(app) => super::$name(app).await,
+                    None => $crate::common::skip(concat!(stringify!($name), " on PostgreSQL")),
+                }
+            }
+        }
+    )+};
+}
+
+behind_a_proxy_on_both_backends!(
+    an_email_differing_only_in_non_ascii_case_is_the_same_account,
+    emails_stored_before_the_normalised_column_are_found_by_any_case_after_a_restart,
+);
+
+async fn spawn_behind_proxy(backend: Backend) -> Option<TestApp> {
+    let mut site = Site::new(backend)?;
+    site.config.trust_proxy = true;
+    Some(site.start().await)
+}
+
+/// A new browser whose requests come from `address` (as the proxy reports it).
+fn browser_from(app: &TestApp, address: &str) -> Browser {
+    let (_, jar) = browser_with_jar();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "x-forwarded-for",
+        address.parse().expect("an address header"),
+    );
+    let client = reqwest::Client::builder()
+        .cookie_provider(jar.clone())
+        .default_headers(headers)
+        .build()
+        .expect("http client");
+    Browser {
+        base: app.base.clone(),
+        client,
+        jar,
+    }
+}
+
+fn add_reader(app: &TestApp, username: &str, email: &str) -> i32 {
+    app.with_conn(|conn| insert_user(conn, username, email, PASSWORD, Role::Subscriber))
+}
+
+fn user_count(app: &TestApp) -> i64 {
+    app.with_conn(|conn| users::table.count().get_result(conn).unwrap())
+}
+
+async fn mails(app: &TestApp) -> Vec<(String, String)> {
+    glowpress::mail::read_outbox(&app.site().config.outbox_dir()).unwrap_or_default()
+}
+
+/// Waits up to 5 s for the outbox to hold `n` mails (they are sent in the background).
+async fn wait_for_mails(app: &TestApp, n: usize) -> Vec<(String, String)> {
+    for _ in 0..50 {
+        let found = mails(app).await;
+        if found.len() >= n {
+            return found;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the outbox never held {n} mails: {:?}", mails(app).await);
+}
+
+async fn ask_for_reset(browser: &Browser, login: &str) -> Page {
+    let (_, form) = browser.page("/forgot-password").await;
+    browser
+        .submit(
+            "/forgot-password",
+            &[("csrf_token", &csrf_token(&form)), ("login", login)],
+        )
+        .await
+}
+
+async fn change_email(browser: &Browser, email: &str, current_password: &str) -> Page {
+    let (_, account) = browser.page("/account").await;
+    browser
+        .submit(
+            "/account/email",
+            &[
+                ("csrf_token", &csrf_token(&account)),
+                ("email", email),
+                ("current_password", current_password),
+            ],
+        )
+        .await
+}
+
+// 5. Non-ASCII email case.
+
+async fn an_email_differing_only_in_non_ascii_case_is_the_same_account(app: TestApp) {
+    let first = browser_from(&app, ADDRESS_A);
+    let page = first.register("erin_a", "Ærin@example.com", PASSWORD).await;
+    assert_eq!(page.path, "/account");
+    let before = user_count(&app);
+
+    let second = browser_from(&app, ADDRESS_B);
+    let refused = second
+        .register("erin_b", "ærin@example.com", PASSWORD)
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        field_error(&refused.html, "email").as_deref(),
+        Some("That email address already has an account. Log in, or reset your password.")
+    );
+    assert_eq!(user_count(&app), before);
+
+    let page = browser_from(&app, ADDRESS_B)
+        .log_in("ærin@EXAMPLE.com", PASSWORD)
+        .await;
+    assert_eq!(header_user(&page.html).as_deref(), Some("erin_a"));
+
+    // Another account cannot take the address by changing its own.
+    let other = browser_from(&app, ADDRESS_B);
+    other
+        .register("someone", "someone@example.com", PASSWORD)
+        .await;
+    let taken = change_email(&other, "ÆRIN@example.com", PASSWORD).await;
+    assert_eq!(taken.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        field_error(&taken.html, "email").as_deref(),
+        Some("Another account already uses that email address.")
+    );
+
+    // A guest comment with the address is the account's.
+    let guest = browser_from(&app, ADDRESS_B);
+    let (_, article) = guest.page(SEED_POST).await;
+    let comment = guest
+        .submit(
+            "/posts/exosome-therapy-skin-rejuvenation/comments",
+            &[
+                ("csrf_token", &csrf_token(&article)),
+                ("stamp", &input_value(&article, "stamp").expect("a stamp")),
+                ("website_confirm", ""),
+                ("author", "Not Erin"),
+                ("email", "ærin@example.com"),
+                ("url", ""),
+                ("comment", "Pretending to be Ærin."),
+            ],
+        )
+        .await;
+    assert_eq!(comment.status, StatusCode::BAD_REQUEST);
+    assert!(
+        comment.html.contains("belongs to an account here"),
+        "{}",
+        comment.html
+    );
+
+    // A reset asked for any case of the address reaches the one account.
+    let asker = browser_from(&app, ADDRESS_B);
+    ask_for_reset(&asker, "ÆRIN@EXAMPLE.COM").await;
+    let sent = wait_for_mails(&app, 1).await;
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].1.contains("Ærin@example.com"), "{}", sent[0].1);
+    assert!(sent[0].1.contains("\"erin_a\""), "{}", sent[0].1);
+}
+
+async fn emails_stored_before_the_normalised_column_are_found_by_any_case_after_a_restart(
+    app: TestApp,
+) {
+    let id = add_reader(&app, "erin_a", "Ærin@example.com");
+    // What the migration's SQL lower() leaves in a row written before it (ASCII folded only).
+    app.with_conn(|conn| {
+        diesel::update(users::table.find(id))
+            .set(users::email_normalized.eq("Ærin@example.com"))
+            .execute(conn)
+            .unwrap()
+    });
+    let site = app.stop().await;
+    let app = site.start().await;
+    let stored: String = app.with_conn(|conn| {
+        users::table
+            .find(id)
+            .select(users::email_normalized)
+            .first(conn)
+            .unwrap()
+    });
+    assert_eq!(stored, "ærin@example.com");
+    let page = browser_from(&app, ADDRESS_A)
+        .log_in("ÆRIN@example.com", PASSWORD)
+        .await;
+    assert_eq!(header_user(&page.html).as_deref(), Some("erin_a"));
+    let refused = browser_from(&app, ADDRESS_B)
+        .register("erin_b", "ærin@example.com", PASSWORD)
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+}
