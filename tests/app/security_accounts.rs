@@ -18,6 +18,8 @@ use crate::common::{
 };
 
 const PASSWORD: &str = "velvet lantern orbit";
+const NEW_PASSWORD: &str = "copper meadow violin";
+const WRONG: &str = "guess number one";
 const SEED_POST: &str = "/posts/exosome-therapy-skin-rejuvenation";
 const ADDRESS_A: &str = "203.0.113.7";
 const ADDRESS_B: &str = "198.51.100.9";
@@ -47,6 +49,8 @@ macro_rules! behind_a_proxy_on_both_backends {
 }
 
 behind_a_proxy_on_both_backends!(
+    failures_from_one_address_do_not_lock_the_owner_out_elsewhere_and_a_reset_lifts_them,
+    one_address_gets_twenty_failures_in_fifteen_minutes_across_all_accounts,
     an_email_differing_only_in_non_ascii_case_is_the_same_account,
     emails_stored_before_the_normalised_column_are_found_by_any_case_after_a_restart,
 );
@@ -85,6 +89,10 @@ fn user_count(app: &TestApp) -> i64 {
     app.with_conn(|conn| users::table.count().get_result(conn).unwrap())
 }
 
+fn is_paused(page: &Page) -> bool {
+    page.status == StatusCode::TOO_MANY_REQUESTS && page.html.contains("please try again in")
+}
+
 async fn mails(app: &TestApp) -> Vec<(String, String)> {
     glowpress::mail::read_outbox(&app.site().config.outbox_dir()).unwrap_or_default()
 }
@@ -101,6 +109,15 @@ async fn wait_for_mails(app: &TestApp, n: usize) -> Vec<(String, String)> {
     panic!("the outbox never held {n} mails: {:?}", mails(app).await);
 }
 
+fn reset_token(mail: &str) -> String {
+    let marker = "/reset-password?token=";
+    let start = mail.find(marker).expect("a reset link") + marker.len();
+    mail[start..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect()
+}
+
 async fn ask_for_reset(browser: &Browser, login: &str) -> Page {
     let (_, form) = browser.page("/forgot-password").await;
     browser
@@ -109,6 +126,71 @@ async fn ask_for_reset(browser: &Browser, login: &str) -> Page {
             &[("csrf_token", &csrf_token(&form)), ("login", login)],
         )
         .await
+}
+
+/// Follows the reset link in the one mail of the outbox from `browser`, choosing `password`.
+async fn reset_by_mail(app: &TestApp, browser: &Browser, password: &str) -> Page {
+    let sent = wait_for_mails(app, 1).await;
+    let token = reset_token(&sent[0].1);
+    let form = browser
+        .visit(&format!("/reset-password?token={token}"))
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    browser
+        .submit(
+            "/reset-password",
+            &[
+                ("csrf_token", &csrf_token(&form.html)),
+                ("token", &token),
+                ("password", password),
+                ("password_again", password),
+            ],
+        )
+        .await
+}
+
+// 1. A stranger cannot lock the owner out.
+
+async fn failures_from_one_address_do_not_lock_the_owner_out_elsewhere_and_a_reset_lifts_them(
+    app: TestApp,
+) {
+    add_reader(&app, "mira_lune", "mira@example.com");
+    let stranger = browser_from(&app, ADDRESS_A);
+    for attempt in 1..=5 {
+        let page = stranger.log_in("mira_lune", WRONG).await;
+        assert_eq!(page.status, StatusCode::UNAUTHORIZED, "attempt {attempt}");
+    }
+    let paused = stranger.log_in("mira_lune", PASSWORD).await;
+    assert!(is_paused(&paused), "{}", paused.html);
+
+    let owner = browser_from(&app, ADDRESS_B);
+    let page = owner.log_in("mira_lune", PASSWORD).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(header_user(&page.html).as_deref(), Some("mira_lune"));
+
+    // "…or reset your password" is true: a completed reset lifts the pause at A too.
+    let at_a = browser_from(&app, ADDRESS_A);
+    ask_for_reset(&at_a, "mira@example.com").await;
+    let done = reset_by_mail(&app, &at_a, NEW_PASSWORD).await;
+    assert_eq!(done.path, "/login");
+    let page = at_a.log_in("mira_lune", NEW_PASSWORD).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert_eq!(header_user(&page.html).as_deref(), Some("mira_lune"));
+}
+
+async fn one_address_gets_twenty_failures_in_fifteen_minutes_across_all_accounts(app: TestApp) {
+    add_reader(&app, "mira_lune", "mira@example.com");
+    let sprayer = browser_from(&app, ADDRESS_A);
+    for n in 0..20 {
+        let login = format!("someone_{}", n / 4);
+        let page = sprayer.log_in(&login, WRONG).await;
+        assert_eq!(page.status, StatusCode::UNAUTHORIZED, "failure {}", n + 1);
+    }
+    let paused = sprayer.log_in("mira_lune", PASSWORD).await;
+    assert!(is_paused(&paused), "{}", paused.html);
+    let elsewhere = browser_from(&app, ADDRESS_B);
+    let page = elsewhere.log_in("mira_lune", PASSWORD).await;
+    assert_eq!(header_user(&page.html).as_deref(), Some("mira_lune"));
 }
 
 async fn change_email(browser: &Browser, email: &str, current_password: &str) -> Page {
