@@ -51,6 +51,7 @@ macro_rules! behind_a_proxy_on_both_backends {
 behind_a_proxy_on_both_backends!(
     failures_from_one_address_do_not_lock_the_owner_out_elsewhere_and_a_reset_lifts_them,
     one_address_gets_twenty_failures_in_fifteen_minutes_across_all_accounts,
+    wrong_current_passwords_on_the_account_page_count_like_failed_logins,
     an_email_differing_only_in_non_ascii_case_is_the_same_account,
     emails_stored_before_the_normalised_column_are_found_by_any_case_after_a_restart,
 );
@@ -193,6 +194,8 @@ async fn one_address_gets_twenty_failures_in_fifteen_minutes_across_all_accounts
     assert_eq!(header_user(&page.html).as_deref(), Some("mira_lune"));
 }
 
+// 2. The account page's current-password checks.
+
 async fn change_email(browser: &Browser, email: &str, current_password: &str) -> Page {
     let (_, account) = browser.page("/account").await;
     browser
@@ -205,6 +208,68 @@ async fn change_email(browser: &Browser, email: &str, current_password: &str) ->
             ],
         )
         .await
+}
+
+async fn change_password(browser: &Browser, current_password: &str) -> Page {
+    let (_, account) = browser.page("/account").await;
+    browser
+        .submit(
+            "/account/password",
+            &[
+                ("csrf_token", &csrf_token(&account)),
+                ("current_password", current_password),
+                ("new_password", NEW_PASSWORD),
+                ("new_password_again", NEW_PASSWORD),
+            ],
+        )
+        .await
+}
+
+async fn wrong_current_passwords_on_the_account_page_count_like_failed_logins(app: TestApp) {
+    add_reader(&app, "mira_lune", "mira@example.com");
+    let thief = browser_from(&app, ADDRESS_A);
+    thief.log_in("mira_lune", PASSWORD).await;
+    for attempt in 1..=4 {
+        let page = change_email(&thief, "thief@example.com", WRONG).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "attempt {attempt}");
+    }
+    // A right password forgives, as a login does.
+    let changed = change_email(&thief, "mira.new@example.com", PASSWORD).await;
+    assert_eq!(changed.path, "/account");
+    assert!(
+        changed
+            .html
+            .contains("Your email address has been updated.")
+    );
+    for attempt in 1..=5 {
+        let page = change_password(&thief, WRONG).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "attempt {attempt}");
+    }
+    let paused = change_password(&thief, PASSWORD).await;
+    assert!(is_paused(&paused), "{}", paused.html);
+    let paused = change_email(&thief, "thief@example.com", PASSWORD).await;
+    assert!(is_paused(&paused), "{}", paused.html);
+    // The same budget as logging in from that address.
+    let login = browser_from(&app, ADDRESS_A)
+        .log_in("mira_lune", PASSWORD)
+        .await;
+    assert!(is_paused(&login), "{}", login.html);
+
+    let owner = browser_from(&app, ADDRESS_B);
+    let page = owner.log_in("mira_lune", PASSWORD).await;
+    assert_eq!(
+        header_user(&page.html).as_deref(),
+        Some("mira_lune"),
+        "the password was not changed, and the owner is not locked out"
+    );
+    let email: String = app.with_conn(|conn| {
+        users::table
+            .filter(users::username.eq("mira_lune"))
+            .select(users::email)
+            .first(conn)
+            .unwrap()
+    });
+    assert_eq!(email, "mira.new@example.com");
 }
 
 // 5. Non-ASCII email case.
