@@ -11,6 +11,7 @@ use diesel::prelude::*;
 use glowpress::accounts::users::Role;
 use glowpress::db::schema::users;
 use reqwest::StatusCode;
+use reqwest::header::{COOKIE, LOCATION};
 
 use crate::common::{
     Backend, Browser, Page, Site, TestApp, browser_with_jar, csrf_token, field_error, header_user,
@@ -54,6 +55,7 @@ behind_a_proxy_on_both_backends!(
     wrong_current_passwords_on_the_account_page_count_like_failed_logins,
     an_email_differing_only_in_non_ascii_case_is_the_same_account,
     emails_stored_before_the_normalised_column_are_found_by_any_case_after_a_restart,
+    logging_in_as_someone_else_revokes_the_previous_users_session,
 );
 
 async fn spawn_behind_proxy(backend: Backend) -> Option<TestApp> {
@@ -370,4 +372,32 @@ async fn emails_stored_before_the_normalised_column_are_found_by_any_case_after_
         .register("erin_b", "ærin@example.com", PASSWORD)
         .await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+}
+
+// 9. Logging in as someone else.
+
+async fn logging_in_as_someone_else_revokes_the_previous_users_session(app: TestApp) {
+    add_reader(&app, "mira_lune", "mira@example.com");
+    add_reader(&app, "devon_a", "devon@example.com");
+    let browser = browser_from(&app, ADDRESS_A);
+    browser.log_in("mira_lune", PASSWORD).await;
+    let copied = browser
+        .cookie("glowpress_session")
+        .expect("the browser holds a session cookie");
+    let replay = || {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .get(app.url("/account"))
+            .header(COOKIE, format!("glowpress_session={copied}"))
+            .send()
+    };
+    assert_eq!(replay().await.unwrap().status(), StatusCode::OK);
+
+    let page = browser.log_in("devon_a", PASSWORD).await;
+    assert_eq!(header_user(&page.html).as_deref(), Some("devon_a"));
+    let after = replay().await.unwrap();
+    assert_eq!(after.status(), StatusCode::SEE_OTHER);
+    assert_eq!(after.headers()[LOCATION], "/login?redirect_to=%2Faccount");
 }
