@@ -3,7 +3,8 @@
 //! Logins (and the account page's current-password checks): at most `MAX_FAILURES` failures
 //! per account *and* client address together in `WINDOW`, so a stranger failing from one
 //! address cannot lock the owner out from another; and `MAX_ADDRESS_FAILURES` per address
-//! across all accounts, against password spraying.
+//! across all accounts, against password spraying. Registrations: `MAX_REGISTRATIONS` per
+//! address in `REGISTRATION_WINDOW`.
 
 use diesel::prelude::*;
 use time::{Duration, PrimitiveDateTime};
@@ -14,8 +15,10 @@ use crate::db::schema::login_failures;
 pub const MAX_FAILURES: usize = 5;
 pub const MAX_ADDRESS_FAILURES: usize = 20;
 pub const WINDOW: Duration = Duration::minutes(15);
+pub const MAX_REGISTRATIONS: usize = 5;
+pub const REGISTRATION_WINDOW: Duration = Duration::hours(1);
 /// The longest window of any budget: older rows count for nothing.
-const LONGEST_WINDOW: Duration = WINDOW;
+const LONGEST_WINDOW: Duration = REGISTRATION_WINDOW;
 
 /// One subject an attempt counts against, and its budget.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,6 +63,15 @@ pub fn subjects(user_id: Option<i32>, login: &str, hashed_address: &str) -> [Bud
 /// What every per-account subject of user `id` starts with.
 fn account_prefix(id: i32) -> String {
     format!("user:{id}|")
+}
+
+/// The budget of accounts registered from one client address.
+pub fn registrations(hashed_address: &str) -> Budget {
+    Budget::new(
+        format!("register:{hashed_address}"),
+        MAX_REGISTRATIONS,
+        REGISTRATION_WINDOW,
+    )
 }
 
 /// Records an attempt before the password is checked, then counts: parallel attempts
@@ -214,5 +226,12 @@ mod tests {
                 .subject
                 .starts_with(&prefix)
         );
+    }
+
+    #[test]
+    fn registrations_count_per_address_over_an_hour() {
+        let budget = registrations("ab");
+        assert_eq!(budget.subject, "register:ab");
+        assert_eq!((budget.max, budget.window), (5, Duration::hours(1)));
     }
 }

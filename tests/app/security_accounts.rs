@@ -56,6 +56,7 @@ behind_a_proxy_on_both_backends!(
     an_email_differing_only_in_non_ascii_case_is_the_same_account,
     emails_stored_before_the_normalised_column_are_found_by_any_case_after_a_restart,
     logging_in_as_someone_else_revokes_the_previous_users_session,
+    one_address_registers_at_most_five_accounts_an_hour,
 );
 
 async fn spawn_behind_proxy(backend: Backend) -> Option<TestApp> {
@@ -400,4 +401,48 @@ async fn logging_in_as_someone_else_revokes_the_previous_users_session(app: Test
     let after = replay().await.unwrap();
     assert_eq!(after.status(), StatusCode::SEE_OTHER);
     assert_eq!(after.headers()[LOCATION], "/login?redirect_to=%2Faccount");
+}
+
+// 10. Registration is limited per address.
+
+async fn one_address_registers_at_most_five_accounts_an_hour(app: TestApp) {
+    for n in 1..=5 {
+        let page = browser_from(&app, ADDRESS_A)
+            .register(
+                &format!("reader_{n}"),
+                &format!("r{n}@example.com"),
+                PASSWORD,
+            )
+            .await;
+        assert_eq!(page.path, "/account", "account {n}");
+    }
+    let before = user_count(&app);
+    let refused = browser_from(&app, ADDRESS_A)
+        .register("reader_6", "r6@example.com", PASSWORD)
+        .await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        refused
+            .html
+            .contains("Too many accounts were registered from your network"),
+        "{}",
+        refused.html
+    );
+    assert!(refused.html.contains("try again in"), "{}", refused.html);
+    assert_eq!(
+        input_value(&refused.html, "username").as_deref(),
+        Some("reader_6")
+    );
+    assert_eq!(
+        input_value(&refused.html, "email").as_deref(),
+        Some("r6@example.com")
+    );
+    assert_eq!(input_value(&refused.html, "password").as_deref(), Some(""));
+    assert!(!refused.html.contains(PASSWORD));
+    assert_eq!(user_count(&app), before);
+
+    let page = browser_from(&app, ADDRESS_B)
+        .register("reader_6", "r6@example.com", PASSWORD)
+        .await;
+    assert_eq!(page.path, "/account");
 }
