@@ -188,6 +188,10 @@ fn prepare(config: &Config) -> anyhow::Result<(Db, Secrets, Option<String>)> {
     if config.load_demo() && demo::load_if_empty(&mut conn)? {
         tracing::info!("demo content loaded");
     }
+    let renormalized = accounts::users::normalize_stored_emails(&mut conn)?;
+    if renormalized > 0 {
+        tracing::info!(renormalized, "email addresses re-normalised for lookups");
+    }
     let secrets = web::session::load_secrets(&mut conn, config.session_key.as_deref())?;
     let setup_token = accounts::setup::issue_token_if_needed(&mut conn)?;
     drop(conn);

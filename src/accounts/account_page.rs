@@ -9,10 +9,12 @@ use serde::Deserialize;
 use crate::accounts::password::{self, Verified};
 use crate::accounts::users::{self, User};
 use crate::accounts::visitor::SignedIn;
-use crate::accounts::{grants, password_policy, remember, validate};
+use crate::accounts::{grants, password_policy, remember, throttle, validate};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::shop::orders::{self, OrderView};
+use crate::web::client::ClientAddr;
+use crate::web::dates;
 use crate::web::forms::{FieldErrors, private_page, see_other, too_long};
 use crate::web::layout::{HeaderInfo, Layout};
 
@@ -92,7 +94,7 @@ async fn render(
             csrf_token: me.visitor.session.csrf_token(),
             username: user.username.clone(),
             role: user.role().label(),
-            member_since: crate::web::dates::human(user.created_at),
+            member_since: dates::human(user.created_at),
             display_name: typed
                 .display_name
                 .unwrap_or_else(|| user.display_name.clone()),
@@ -132,9 +134,53 @@ async fn password_is_right(user: &User, password: String) -> Result<bool, AppErr
     Ok(!matches!(verified, Verified::No))
 }
 
+/// The "current password" check, throttled as logins are (the same budget for this account
+/// and address, so a stolen session cannot guess the password): over the limit, a 429;
+/// a right password forgives as a login does.
+async fn current_password_is_right(
+    db: &Db,
+    me: &SignedIn,
+    client: &ClientAddr,
+    password: String,
+) -> Result<bool, AppError> {
+    if too_long(&password, 1024) {
+        return Ok(false);
+    }
+    let budgets = throttle::subjects(Some(me.user.id), "", &client.0);
+    let subject = budgets[0].subject.clone();
+    let attempt = db
+        .run(move |conn| {
+            let now = dates::now();
+            Ok(throttle::begin_attempt(conn, &budgets, now)?
+                .map_err(|until| throttle::wait_phrase(now, until)))
+        })
+        .await?;
+    let attempt_rows = match attempt {
+        Ok(rows) => rows,
+        Err(wait) => {
+            return Err(AppError::TooManyRequests(format!(
+                "There have been too many wrong passwords. For your safety, checking your \
+                 current password is paused; please try again {wait}."
+            )));
+        }
+    };
+    if !password_is_right(&me.user, password).await? {
+        // The attempt rows stay: they are the failure.
+        return Ok(false);
+    }
+    db.run(move |conn| {
+        throttle::forget(conn, &attempt_rows)?;
+        throttle::clear(conn, &subject)?;
+        Ok(())
+    })
+    .await?;
+    Ok(true)
+}
+
 pub async fn update_email(
     db: web::Data<Db>,
     me: SignedIn,
+    client: ClientAddr,
     form: web::Form<EmailForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
@@ -142,9 +188,7 @@ pub async fn update_email(
     if let Err(message) = validate::email(&form.email) {
         errors.add("email", message);
     }
-    if too_long(&form.current_password, 1024)
-        || !password_is_right(&me.user, form.current_password.clone()).await?
-    {
+    if !current_password_is_right(&db, &me, &client, form.current_password.clone()).await? {
         errors.add(
             "email_password",
             "That is not your current password; your email address was not changed.",
@@ -182,13 +226,12 @@ pub async fn update_email(
 pub async fn update_password(
     db: web::Data<Db>,
     me: SignedIn,
+    client: ClientAddr,
     form: web::Form<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let mut errors = FieldErrors::default();
-    if too_long(&form.current_password, 1024)
-        || !password_is_right(&me.user, form.current_password.clone()).await?
-    {
+    if !current_password_is_right(&db, &me, &client, form.current_password.clone()).await? {
         errors.add("current_password", "That is not your current password.");
     }
     if let Err(problem) =

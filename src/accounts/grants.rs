@@ -66,11 +66,19 @@ pub fn revoke_others(conn: &mut DbConn, user_id: i32, keep: Option<&str>) -> Que
     .map(drop)
 }
 
-/// Logs `user` in on this session: a new grant in the database, a renewed session.
+/// Logs `user` in on this session: a new grant in the database, a renewed session. The
+/// session's previous grant (someone else's, or an older login) is revoked, so a copy of
+/// the old cookie stops working.
 pub async fn sign_in(db: &Db, session: &AppSession, user: &User) -> Result<(), AppError> {
     let user_id = user.id;
+    let previous = session.grant();
     let grant = db
-        .run(move |conn| Ok(create(conn, user_id, dates::now())?))
+        .run(move |conn| {
+            if let Some(previous) = &previous {
+                revoke(conn, previous)?;
+            }
+            Ok(create(conn, user_id, dates::now())?)
+        })
         .await?;
     session.log_in(user, &grant);
     Ok(())

@@ -175,7 +175,7 @@ pub async fn submit(
         user,
         rehash,
         remember_me,
-        (&subjects[0], attempt_rows),
+        (&subjects[0].subject, attempt_rows),
     )
     .await?;
     let target = if form.redirect_to.is_empty() {

@@ -2,6 +2,7 @@
 //! the role checks every other domain uses.
 
 mod account_page;
+pub mod email;
 pub mod grants;
 mod login;
 pub mod password;

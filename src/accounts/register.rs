@@ -7,10 +7,11 @@ use serde::Deserialize;
 
 use crate::accounts::users::{self, NewUser};
 use crate::accounts::visitor::Visitor;
-use crate::accounts::{password, password_policy, validate};
+use crate::accounts::{password, password_policy, throttle, validate};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::settings::Settings;
+use crate::web::client::ClientAddr;
 use crate::web::forms::{FieldErrors, private_page, see_other, too_long};
 use crate::web::layout::Layout;
 use crate::web::{dates, local_path};
@@ -35,6 +36,8 @@ struct RegisterPage {
     layout: Layout,
     csrf_token: String,
     form: RegisterForm,
+    /// A refusal of the whole form (too many registrations from this address).
+    error: Option<String>,
     errors: FieldErrors,
 }
 
@@ -53,7 +56,18 @@ pub async fn show(db: web::Data<Db>, visitor: Visitor) -> Result<HttpResponse, A
 async fn render(
     db: &Db,
     visitor: &Visitor,
+    form: RegisterForm,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    render_with(db, visitor, form, None, errors, status).await
+}
+
+async fn render_with(
+    db: &Db,
+    visitor: &Visitor,
     mut form: RegisterForm,
+    error: Option<String>,
     errors: FieldErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
@@ -74,6 +88,7 @@ async fn render(
             layout,
             csrf_token,
             form,
+            error,
             errors,
         },
     )
@@ -82,6 +97,7 @@ async fn render(
 pub async fn submit(
     db: web::Data<Db>,
     visitor: Visitor,
+    client: ClientAddr,
     form: web::Form<RegisterForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
@@ -119,6 +135,34 @@ pub async fn submit(
         return render(&db, &visitor, form, errors, StatusCode::BAD_REQUEST).await;
     }
 
+    // Counted only for a form that would create an account; a refusal does not lengthen it.
+    let budget = [throttle::registrations(&client.0)];
+    let attempt = db
+        .run(move |conn| {
+            let now = dates::now();
+            Ok(throttle::begin_attempt(conn, &budget, now)?
+                .map_err(|until| throttle::wait_phrase(now, until)))
+        })
+        .await?;
+    let attempt_rows = match attempt {
+        Ok(rows) => rows,
+        Err(wait) => {
+            let error = format!(
+                "Too many accounts were registered from your network in the last hour; \
+                 please try again {wait}."
+            );
+            return render_with(
+                &db,
+                &visitor,
+                form,
+                Some(error),
+                FieldErrors::default(),
+                StatusCode::TOO_MANY_REQUESTS,
+            )
+            .await;
+        }
+    };
+
     let plain = form.password.clone();
     let hash = password::hash_off_thread(plain).await?;
     let role = settings.default_role;
@@ -134,7 +178,11 @@ pub async fn submit(
             };
             match users::insert(conn, &new, dates::now()) {
                 Ok(id) => Ok(users::find(conn, id)?),
-                Err(e) if users::is_unique_violation(&e) => Ok(None),
+                Err(e) if users::is_unique_violation(&e) => {
+                    // No account was made: the attempt does not count.
+                    throttle::forget(conn, &attempt_rows)?;
+                    Ok(None)
+                }
                 Err(e) => Err(e.into()),
             }
         })

@@ -98,7 +98,8 @@ pub async fn submit_request(
         let subjects = [
             format!("reset:{}", login.trim().to_lowercase()),
             format!("reset-address:{}", client.0),
-        ];
+        ]
+        .map(|subject| throttle::Budget::new(subject, throttle::MAX_FAILURES, throttle::WINDOW));
         let found = db
             .run(move |conn| {
                 // The same budget as logins, so nobody floods an inbox with links.
@@ -274,6 +275,8 @@ pub async fn submit_reset(
                 .execute(conn)?;
                 remember::forget_all(conn, id)?;
                 crate::accounts::grants::revoke_others(conn, id, None)?;
+                // The owner proved it is theirs: failed logins no longer pause it.
+                throttle::clear_account(conn, id)?;
                 Ok(true)
             })
         })

@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
+use crate::accounts::email;
 use crate::db::schema::users;
 use crate::db::{DbConn, lower};
 
@@ -78,12 +79,11 @@ pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<Option<User>> {
 
 /// By username or email, ignoring case.
 pub fn find_by_login(conn: &mut DbConn, login: &str) -> QueryResult<Option<User>> {
-    let login = login.trim().to_lowercase();
     users::table
         .filter(
             lower(users::username)
-                .eq(&login)
-                .or(lower(users::email).eq(&login)),
+                .eq(login.trim().to_lowercase())
+                .or(users::email_normalized.eq(email::normalize(login))),
         )
         .select(User::as_select())
         .first(conn)
@@ -92,7 +92,7 @@ pub fn find_by_login(conn: &mut DbConn, login: &str) -> QueryResult<Option<User>
 
 pub fn find_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<User>> {
     users::table
-        .filter(lower(users::email).eq(email.trim().to_lowercase()))
+        .filter(users::email_normalized.eq(email::normalize(email)))
         .select(User::as_select())
         .first(conn)
         .optional()
@@ -108,7 +108,7 @@ pub fn username_taken(conn: &mut DbConn, username: &str) -> QueryResult<bool> {
 pub fn email_taken(conn: &mut DbConn, email: &str, except_user: Option<i32>) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         users::table
-            .filter(lower(users::email).eq(email.trim().to_lowercase()))
+            .filter(users::email_normalized.eq(email::normalize(email)))
             .filter(users::id.ne(except_user.unwrap_or(-1))),
     ))
     .get_result(conn)
@@ -134,6 +134,7 @@ pub fn insert(conn: &mut DbConn, new: &NewUser, now: PrimitiveDateTime) -> Query
         .values((
             users::username.eq(new.username.trim()),
             users::email.eq(new.email.trim()),
+            users::email_normalized.eq(email::normalize(new.email)),
             users::display_name.eq(new.display_name.trim()),
             users::password_hash.eq(new.password_hash),
             users::role.eq(new.role.as_str()),
@@ -159,9 +160,42 @@ pub fn set_display_name(conn: &mut DbConn, id: i32, name: &str) -> QueryResult<(
 
 pub fn set_email(conn: &mut DbConn, id: i32, email: &str) -> QueryResult<()> {
     diesel::update(users::table.find(id))
-        .set(users::email.eq(email.trim()))
+        .set((
+            users::email.eq(email.trim()),
+            users::email_normalized.eq(email::normalize(email)),
+        ))
         .execute(conn)
         .map(drop)
+}
+
+/// Re-normalises the stored addresses SQL's `lower()` spelled differently from
+/// `email::normalize` (non-ASCII letters, blanks), e.g. rows from before the column existed.
+/// A row whose address now collides with another account's is left as it is and logged.
+/// Returns how many rows were updated.
+pub fn normalize_stored_emails(conn: &mut DbConn) -> QueryResult<usize> {
+    let stored: Vec<(i32, String, String)> = users::table
+        .select((users::id, users::email, users::email_normalized))
+        .load(conn)?;
+    let mut updated = 0;
+    for (id, address, normalized) in stored {
+        let wanted = email::normalize(&address);
+        if wanted == normalized {
+            continue;
+        }
+        match diesel::update(users::table.find(id))
+            .set(users::email_normalized.eq(&wanted))
+            .execute(conn)
+        {
+            Ok(_) => updated += 1,
+            Err(e) if is_unique_violation(&e) => tracing::warn!(
+                user_id = id,
+                "the email address of this account is, ignoring case, another account's; \
+                 change one of them"
+            ),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(updated)
 }
 
 /// Whether a unique index refused the write (a username or email taken in a race).

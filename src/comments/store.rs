@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
+use crate::accounts::email::normalize;
 use crate::db::DbConn;
 use crate::db::schema::{comments, posts};
 
@@ -178,7 +179,7 @@ pub fn commented_since(
     }
     // Compared here, not in SQL: SQLite's lower() folds only ASCII. The rows are the few
     // written in the last flood interval.
-    let wanted = normalized_email(email);
+    let wanted = normalize(email);
     let recent_emails: Vec<String> = recent
         .filter(comments::author_email.ne(""))
         .select(comments::author_email)
@@ -186,14 +187,7 @@ pub fn commented_since(
         .load(conn)?;
     Ok(recent_emails
         .iter()
-        .any(|other| normalized_email(other) == wanted))
-}
-
-/// One spelling for one address: trimmed and lower-cased as a whole (Unicode). The same
-/// meaning as `accounts::email::normalize`, which another branch adds; this goes once that
-/// is merged.
-fn normalized_email(email: &str) -> String {
-    email.trim().to_lowercase()
+        .any(|other| normalize(other) == wanted))
 }
 
 /// Whether the same author already left the same text on this post.
@@ -294,14 +288,14 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_by_trimming_and_lower_casing_the_whole_address() {
-        assert_eq!(normalized_email(" Foo@X.Example "), "foo@x.example");
+        assert_eq!(normalize(" Foo@X.Example "), "foo@x.example");
         assert_eq!(
-            normalized_email("ÉLISE@Exemple.FR"),
-            normalized_email("élise@exemple.fr")
+            normalize("ÉLISE@Exemple.FR"),
+            normalize("élise@exemple.fr")
         );
         assert_ne!(
-            normalized_email("foo@x.example"),
-            normalized_email("fooo@x.example")
+            normalize("foo@x.example"),
+            normalize("fooo@x.example")
         );
     }
 }

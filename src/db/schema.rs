@@ -10,6 +10,7 @@ diesel::table! {
         password_hash -> Nullable<Text>,
         role -> Text,
         created_at -> Timestamp,
+        email_normalized -> Text,
     }
 }
 

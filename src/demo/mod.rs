@@ -165,6 +165,9 @@ fn insert_author(conn: &mut DbConn, name: &str, now: time::PrimitiveDateTime) ->
     diesel::insert_into(users::table)
         .values((
             users::email.eq(format!("{username}@example.com")),
+            users::email_normalized.eq(crate::accounts::email::normalize(&format!(
+                "{username}@example.com"
+            ))),
             users::username.eq(&username),
             users::display_name.eq(name),
             users::role.eq("author"),

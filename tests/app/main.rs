@@ -10,6 +10,7 @@ mod html_validity;
 mod migrations;
 mod pages;
 mod query_counts;
+mod security_accounts;
 mod security_comments;
 mod security_web;
 mod shop;
