@@ -185,9 +185,7 @@ pub fn commented_since(
         .select(comments::author_email)
         .distinct()
         .load(conn)?;
-    Ok(recent_emails
-        .iter()
-        .any(|other| normalize(other) == wanted))
+    Ok(recent_emails.iter().any(|other| normalize(other) == wanted))
 }
 
 /// Whether the same author already left the same text on this post.
@@ -289,13 +287,7 @@ mod tests {
     #[test]
     fn emails_are_normalised_by_trimming_and_lower_casing_the_whole_address() {
         assert_eq!(normalize(" Foo@X.Example "), "foo@x.example");
-        assert_eq!(
-            normalize("ÉLISE@Exemple.FR"),
-            normalize("élise@exemple.fr")
-        );
-        assert_ne!(
-            normalize("foo@x.example"),
-            normalize("fooo@x.example")
-        );
+        assert_eq!(normalize("ÉLISE@Exemple.FR"), normalize("élise@exemple.fr"));
+        assert_ne!(normalize("foo@x.example"), normalize("fooo@x.example"));
     }
 }

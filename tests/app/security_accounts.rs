@@ -348,10 +348,16 @@ async fn an_email_differing_only_in_non_ascii_case_is_the_same_account(app: Test
     });
     assert_eq!(held, "pending");
 
-    // A reset asked for any case of the address reaches the one account.
+    // A reset asked for any case of the address reaches the one account. (The held
+    // comment above sent the moderators a mail first.)
+    let moderation_mails = wait_for_mails(&app, 1).await.len();
     let asker = browser_from(&app, ADDRESS_B);
     ask_for_reset(&asker, "ÆRIN@EXAMPLE.COM").await;
-    let sent = wait_for_mails(&app, 1).await;
+    let sent = wait_for_mails(&app, moderation_mails + 1).await;
+    let sent: Vec<_> = sent
+        .into_iter()
+        .filter(|(_, text)| text.contains("reset-password?token="))
+        .collect();
     assert_eq!(sent.len(), 1);
     assert!(sent[0].1.contains("Ærin@example.com"), "{}", sent[0].1);
     assert!(sent[0].1.contains("\"erin_a\""), "{}", sent[0].1);
