@@ -134,6 +134,7 @@ where
 {
     let mut server = HttpServer::new(move || {
         let secure = shared.site.secure_cookies;
+        let https = shared.site.public_url.starts_with("https://");
         let sessions = web::session::middleware(make_store(), &shared.secrets, secure);
         App::new()
             .app_data(shared.db.clone())
@@ -161,9 +162,14 @@ where
             .wrap(middleware::from_fn(web::csrf::protect))
             .wrap(web::error_pages::in_site_layout())
             .wrap(sessions)
-            .wrap(web::security_headers::default_headers())
+            .wrap(middleware::from_fn(web::caching::private_when_personal))
+            .wrap(web::security_headers::default_headers(https))
             .wrap(middleware::Compress::default())
-            .wrap(middleware::Logger::new("%a \"%r\" %s %b %Dms"))
+            .wrap(middleware::from_fn(web::head::as_get))
+            .wrap(
+                middleware::Logger::new("%a \"%{request}xi\" %s %b %Dms")
+                    .custom_request_replace("request", web::access_log::request_line),
+            )
             .configure(web::health::routes)
             .configure(web::static_files::routes)
             .configure(posts::routes)

@@ -3,7 +3,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use time::Duration;
 
@@ -75,6 +75,7 @@ fn app_data<T: 'static>(req: &HttpRequest) -> Result<&T, AppError> {
 pub async fn submit(
     req: &HttpRequest,
     visitor: &Visitor,
+    client: &ClientAddr,
     slug: &str,
     mut form: CommentForm,
 ) -> Result<Reply, AppError> {
@@ -84,9 +85,6 @@ pub async fn submit(
         app_data::<SiteInfo>(req)?,
     );
     let (mailer, timing) = (app_data::<Mailer>(req)?, app_data::<Timing>(req)?);
-    let client = ClientAddr::extract(req)
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("client address: {e}")))?;
     let slug = slug.to_owned();
     if let Some(user) = &visitor.user {
         form.author = user.display_name.clone();
@@ -105,7 +103,7 @@ pub async fn submit(
     let parent_id: Option<i32> = form.comment_parent.trim().parse().ok();
     let target = load_target(db, slug.clone()).await?;
 
-    let checks = match check(secrets, timing, visitor, &client, &target, &form, parent_id) {
+    let checks = match check(secrets, timing, visitor, client, &target, &form, parent_id) {
         Ok(checks) => checks,
         Err(refusal) => return Ok(refused(form, parent_id, refusal)),
     };

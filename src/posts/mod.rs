@@ -263,7 +263,7 @@ async fn leave_reply(
     form: web::Form<comments::CommentForm>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    match comments::submit(&req, &visitor, &slug, form.into_inner()).await? {
+    match comments::submit(&req, &visitor, &client, &slug, form.into_inner()).await? {
         comments::Reply::Stored(response) => Ok(response),
         comments::Reply::Refused { form, status } => {
             let request = ArticleRequest {

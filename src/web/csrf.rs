@@ -14,6 +14,8 @@ use subtle::ConstantTimeEq;
 
 use crate::accounts::visitor::Visitor;
 use crate::error::AppError;
+use crate::web::SiteInfo;
+use crate::web::client::TrustProxy;
 use crate::web::session::Secrets;
 use actix_web::web;
 
@@ -115,20 +117,54 @@ pub fn reply_form_token(visitor: &Visitor, secrets: &Secrets) -> String {
 
 /// Origin (or, failing that, Referer) must name this site when the browser sends one.
 fn comes_from_this_site(req: &ServiceRequest) -> bool {
-    let info = req.connection_info();
-    let ours = format!("{}://{}", info.scheme(), info.host());
+    let ours = our_origins(req);
+    let is_ours = |origin: &str| ours.iter().any(|o| o == origin);
     let headers = req.headers();
     if let Some(origin) = headers.get(header::ORIGIN) {
-        return origin.to_str().is_ok_and(|o| o == ours);
+        return origin.to_str().is_ok_and(is_ours);
     }
     if let Some(referer) = headers.get(header::REFERER) {
-        return referer.to_str().is_ok_and(|r| {
-            r == ours
-                || r.strip_prefix(&ours)
-                    .is_some_and(|rest| rest.starts_with('/'))
-        });
+        return referer
+            .to_str()
+            .ok()
+            .and_then(origin_of)
+            .is_some_and(|o| is_ours(&o));
     }
     true
+}
+
+/// The origins this site answers as: its public URL; the Host the browser asked for (a
+/// cross-site page cannot choose it); and, only behind a proxy we were told to trust, the
+/// forwarded scheme and host. Without that trust, `X-Forwarded-Host` is anyone's to set.
+fn our_origins(req: &ServiceRequest) -> Vec<String> {
+    let mut ours = Vec::with_capacity(4);
+    if let Some(site) = req.app_data::<web::Data<SiteInfo>>()
+        && let Some(origin) = origin_of(&site.public_url)
+    {
+        ours.push(origin);
+    }
+    if let Some(host) = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+    {
+        let host = host.to_ascii_lowercase();
+        ours.push(format!("http://{host}"));
+        ours.push(format!("https://{host}"));
+    }
+    if req.app_data::<web::Data<TrustProxy>>().is_some_and(|t| t.0) {
+        let info = req.connection_info();
+        ours.push(format!("{}://{}", info.scheme(), info.host()).to_ascii_lowercase());
+    }
+    ours
+}
+
+/// `scheme://host[:port]` of a URL, lower-cased; `None` for anything else.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    (!scheme.is_empty() && !host.is_empty())
+        .then(|| format!("{scheme}://{host}").to_ascii_lowercase())
 }
 
 fn header_token(req: &ServiceRequest) -> Option<String> {
@@ -191,6 +227,26 @@ mod tests {
         assert!(!super::is_comment_post("/posts/a/b/comments"));
         assert!(!super::is_comment_post("/cart/items"));
         assert!(!super::is_comment_post("/login"));
+    }
+
+    #[test]
+    fn an_origin_is_the_scheme_and_host_of_a_url() {
+        use super::origin_of;
+        assert_eq!(
+            origin_of("https://Glow.example/posts/x?a=1").as_deref(),
+            Some("https://glow.example")
+        );
+        assert_eq!(
+            origin_of("http://127.0.0.1:8080").as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
+        assert_eq!(
+            origin_of("http://127.0.0.1:8080#x").as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
+        assert_eq!(origin_of("/posts/x"), None);
+        assert_eq!(origin_of("null"), None);
+        assert_eq!(origin_of("https://"), None);
     }
 
     #[test]

@@ -1,11 +1,14 @@
 //! Cross-cutting web pieces: the page layout, static files, security headers, health check.
 
+pub mod access_log;
 pub mod atom;
+pub mod caching;
 pub mod client;
 pub mod csrf;
 pub mod dates;
 pub mod error_pages;
 pub mod forms;
+pub mod head;
 pub mod health;
 pub mod layout;
 pub mod security_headers;

@@ -28,6 +28,11 @@ fn short_hash(hash: &[u8]) -> String {
     hash.iter().take(6).map(|b| format!("{b:02x}")).collect()
 }
 
+/// The paths served the same to everyone, whoever asks.
+pub fn is_static_path(path: &str) -> bool {
+    path.starts_with("/static/") || path == "/favicon.ico"
+}
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/static/{path:.*}", web::get().to(serve));
     cfg.route("/favicon.ico", web::get().to(favicon));

@@ -16,7 +16,7 @@ use crate::common::{
     Backend, Browser, Site, TestApp, count, csrf_token, field_error, input_value, insert_admin,
     insert_user, read_outbox, skip, unescape_html,
 };
-use crate::on_both_backends;
+use crate::{on_both_backends, with_each_backend};
 
 const SEED_POST: &str = "/posts/exosome-therapy-skin-rejuvenation";
 const SEED_SLUG: &str = "exosome-therapy-skin-rejuvenation";
@@ -59,26 +59,6 @@ on_both_backends!(
     a_stamp_made_for_another_post_is_refused_with_the_text_kept,
     client_addresses_are_stored_only_as_a_keyed_hash_and_user_agents_truncated,
 );
-
-/// Like `on_both_backends!`, for tests that configure their own `Site`: each named
-/// `async fn(Backend)` runs as `name::on_sqlite` and `name::on_postgres`.
-macro_rules! with_each_backend {
-    ($($name:ident),+ $(,)?) => {$(
-        mod $name {
-            use $crate::common::Backend;
-
-            #[actix_web::test]
-            async fn on_sqlite() {
-                super::$name(Backend::Sqlite).await;
-            }
-
-            #[actix_web::test]
-            async fn on_postgres() {
-                super::$name(Backend::Postgres).await;
-            }
-        }
-    )+};
-}
 
 with_each_backend!(
     a_comment_sent_back_too_fast_is_refused_with_400_and_can_be_sent_again_later,

@@ -283,6 +283,27 @@ impl Drop for TestApp {
     }
 }
 
+/// One shopper: a browser, and a client with the same cookies that does not follow
+/// redirects, so a test can check what a POST answers and where a 303 leads.
+pub struct Shopper {
+    pub browser: Browser,
+    pub manual: reqwest::Client,
+}
+
+impl Shopper {
+    pub fn new(app: &TestApp) -> Shopper {
+        let browser = app.new_browser();
+        Shopper {
+            manual: browser.no_redirects(),
+            browser,
+        }
+    }
+
+    pub async fn page(&self, path: &str) -> (StatusCode, String) {
+        self.browser.page(path).await
+    }
+}
+
 /// Runs each named `async fn(TestApp)` on SQLite and on PostgreSQL:
 /// `name::on_sqlite` and `name::on_postgres` (which skips without a PostgreSQL server).
 #[macro_export]
@@ -303,6 +324,27 @@ macro_rules! on_both_backends {
                     Some(app) => super::$name(app).await,
                     None => $crate::common::skip(concat!(stringify!($name), " on PostgreSQL")),
                 }
+            }
+        }
+    )+};
+}
+
+/// Like `on_both_backends!`, for tests that configure their own `Site`: each named
+/// `async fn(Backend)` runs as `name::on_sqlite` and `name::on_postgres`.
+#[macro_export]
+macro_rules! with_each_backend {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            use $crate::common::Backend;
+
+            #[actix_web::test]
+            async fn on_sqlite() {
+                super::$name(Backend::Sqlite).await;
+            }
+
+            #[actix_web::test]
+            async fn on_postgres() {
+                super::$name(Backend::Postgres).await;
             }
         }
     )+};

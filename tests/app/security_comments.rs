@@ -11,7 +11,7 @@ use reqwest::header::LOCATION;
 use crate::common::{
     Backend, Browser, Site, TestApp, csrf_token, input_value, insert_user, skip, unescape_html,
 };
-use crate::on_both_backends;
+use crate::{on_both_backends, with_each_backend};
 
 const SEED_POST: &str = "/posts/exosome-therapy-skin-rejuvenation";
 const PASSWORD: &str = "velvet lantern orbit";
@@ -21,26 +21,6 @@ on_both_backends!(
     a_comment_cite_with_a_javascript_url_never_reaches_the_article_page,
     characters_xml_forbids_are_stripped_from_a_comment_and_never_reach_the_feeds,
 );
-
-/// Like `on_both_backends!`, for tests that configure their own `Site`: each named
-/// `async fn(Backend)` runs as `name::on_sqlite` and `name::on_postgres`.
-macro_rules! with_each_backend {
-    ($($name:ident),+ $(,)?) => {$(
-        mod $name {
-            use $crate::common::Backend;
-
-            #[actix_web::test]
-            async fn on_sqlite() {
-                super::$name(Backend::Sqlite).await;
-            }
-
-            #[actix_web::test]
-            async fn on_postgres() {
-                super::$name(Backend::Postgres).await;
-            }
-        }
-    )+};
-}
 
 with_each_backend!(
     a_case_variant_of_a_recent_commenters_email_from_another_address_is_flood_limited,

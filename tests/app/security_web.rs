@@ -1,67 +1,42 @@
-//! Issue 8, the web and shop items: the checkout charges what the shopper saw, and guest
-//! checkout is limited per client address.
+//! Issue 8, the web and shop items: the checkout charges what the shopper saw, guest
+//! checkout is limited per client address, personalised pages are private to caches, the
+//! Origin check trusts forwarded headers only behind a trusted proxy, HSTS over HTTPS, and
+//! HEAD answers like GET.
 
 use diesel::prelude::*;
 use glowpress::accounts::users::Role;
 use glowpress::db::schema::{orders, products};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::common::{
-    Backend, Browser, Site, TestApp, browser_with_jar, input_value, insert_user, skip,
+    Backend, Browser, Shopper, Site, TestApp, browser_with_jar, input_value, insert_user, skip,
 };
-use crate::on_both_backends;
+use crate::{on_both_backends, with_each_backend};
 
+const ARTICLE: &str = "/posts/exosome-therapy-skin-rejuvenation";
 const PASSWORD: &str = "correct horse battery 42";
 const CART_CHANGED: &str = "Your cart changed since you opened this page";
 
 on_both_backends!(
     an_item_added_in_another_tab_after_the_checkout_page_opened_places_no_order_and_shows_the_new_total,
     a_price_raised_between_the_checkout_page_and_the_submit_places_no_order_and_shows_the_new_price,
+    every_page_that_depends_on_the_session_is_private_and_varies_on_cookie,
+    a_foreign_origin_with_a_matching_forwarded_host_is_refused_while_trust_proxy_is_off,
+    hsts_is_not_sent_while_the_public_url_is_plain_http,
+    head_answers_like_get_without_a_body_and_404_for_a_missing_page,
 );
-
-/// Like `on_both_backends!`, for tests that configure their own `Site`: each named
-/// `async fn(Backend)` runs as `name::on_sqlite` and `name::on_postgres`.
-macro_rules! with_each_backend {
-    ($($name:ident),+ $(,)?) => {$(
-        mod $name {
-            use $crate::common::Backend;
-
-            #[actix_web::test]
-            async fn on_sqlite() {
-                super::$name(Backend::Sqlite).await;
-            }
-
-            #[actix_web::test]
-            async fn on_postgres() {
-                super::$name(Backend::Postgres).await;
-            }
-        }
-    )+};
-}
 
 with_each_backend!(
     guest_checkout_allows_ten_orders_an_hour_per_client_address_and_keeps_the_typed_fields,
+    behind_a_trusted_proxy_the_forwarded_host_is_this_site,
+    hsts_is_sent_when_the_public_url_is_https,
 );
 
 // Helpers.
 
-/// One visitor: a browser, and a client with its cookies (and headers) that does not follow
-/// redirects, for looking at what a POST answers.
-struct Shopper {
-    browser: Browser,
-    manual: reqwest::Client,
-}
-
 impl Shopper {
-    fn new(app: &TestApp) -> Shopper {
-        let browser = app.new_browser();
-        Shopper {
-            manual: browser.no_redirects(),
-            browser,
-        }
-    }
-
     /// A visitor whose every request says it comes from `address` (through the proxy).
     fn from_address(app: &TestApp, address: &str) -> Shopper {
         let (_, jar) = browser_with_jar();
@@ -86,10 +61,6 @@ impl Shopper {
                 jar: jar.clone(),
             },
         }
-    }
-
-    async fn page(&self, path: &str) -> (StatusCode, String) {
-        self.browser.page(path).await
     }
 }
 
@@ -200,6 +171,16 @@ fn location(response: &reqwest::Response) -> String {
         .to_str()
         .expect("an ASCII Location")
         .to_owned()
+}
+
+/// All values of a header, joined (a header may come several times).
+fn header_values(headers: &HeaderMap, name: &str) -> String {
+    headers
+        .get_all(name)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 // 6. The order total is the one the shopper saw.
@@ -352,4 +333,260 @@ async fn guest_checkout_allows_ten_orders_an_hour_per_client_address_and_keeps_t
     let placed = place_order_from(&mira, &checkout).await;
     assert!(location(&placed).starts_with("/orders/"));
     assert_eq!(order_count(&app), 12);
+}
+
+// 8. Personalised pages are private.
+
+async fn every_page_that_depends_on_the_session_is_private_and_varies_on_cookie(app: TestApp) {
+    // Anonymous, cookieless: public pages stay cacheable.
+    let anonymous = app.new_browser();
+    // The article's reply form carries a stamp signed with the reader's address: never
+    // kept by a shared cache.
+    let article = anonymous.get(ARTICLE).await;
+    let cache = header_values(article.headers(), "cache-control");
+    assert!(cache.contains("no-store"), "{cache}");
+    for path in ["/", "/category/treatments", "/feed.xml"] {
+        let response = app.new_browser().get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert!(response.headers().get("set-cookie").is_none(), "{path}");
+        let cache = header_values(response.headers(), "cache-control");
+        assert!(!cache.contains("private"), "{path}: {cache}");
+        assert!(!cache.contains("no-store"), "{path}: {cache}");
+    }
+    // The shop's add-to-cart forms start a session for their token: that answer is private.
+    let shop = app.new_browser().get("/shop").await;
+    assert!(shop.headers().get("set-cookie").is_some());
+    let cache = header_values(shop.headers(), "cache-control");
+    assert!(cache.contains("private"), "{cache}");
+
+    app.with_conn(|conn| {
+        insert_user(
+            conn,
+            "mira_lune",
+            "mira@example.com",
+            PASSWORD,
+            Role::Subscriber,
+        )
+    });
+    let reader = Shopper::new(&app);
+    reader.browser.log_in("mira_lune", PASSWORD).await;
+    for path in [
+        "/",
+        "/category/treatments",
+        "/search?q=a",
+        "/no-such-page",
+        ARTICLE,
+        "/shop",
+        "/feed.xml",
+    ] {
+        let response = reader.browser.get(path).await;
+        let html = response.headers().clone();
+        let body = response.text().await.expect("a body");
+        if path != "/feed.xml" && path != "/no-such-page" {
+            assert!(body.contains("Logged in as"), "{path}");
+        }
+        let cache = header_values(&html, "cache-control");
+        assert!(cache.contains("private"), "{path}: {cache:?}");
+        assert!(
+            cache.contains("no-cache") || cache.contains("no-store"),
+            "{path}: {cache:?}"
+        );
+        let vary = header_values(&html, "vary").to_ascii_lowercase();
+        assert!(vary.contains("cookie"), "{path}: {vary:?}");
+    }
+
+    // A guest with a cart (and a notice) is personalised too.
+    let guest = Shopper::new(&app);
+    let token = token(&guest).await;
+    add_to_cart(&guest, &token, product_id(&app, "sheet-mask"), "1").await;
+    let response = guest.browser.get("/shop").await;
+    let cache = header_values(response.headers(), "cache-control");
+    assert!(cache.contains("private"), "{cache:?}");
+
+    // Static files keep their long public lifetime, whoever asks.
+    let response = reader.browser.get("/favicon.ico").await;
+    let cache = header_values(response.headers(), "cache-control");
+    assert!(cache.starts_with("public"), "{cache:?}");
+}
+
+// 11 (a). The Origin check.
+
+async fn a_foreign_origin_with_a_matching_forwarded_host_is_refused_while_trust_proxy_is_off(
+    app: TestApp,
+) {
+    let shopper = Shopper::new(&app);
+    let token = token(&shopper).await;
+    let id = product_id(&app, "sheet-mask").to_string();
+    let send = |origin: &str, forwarded: Option<&str>| {
+        let mut request = shopper
+            .manual
+            .post(shopper.browser.url("/cart/items"))
+            .header("origin", origin)
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("product_id", id.as_str()),
+                ("quantity", "1"),
+            ]);
+        if let Some(host) = forwarded {
+            request = request
+                .header("x-forwarded-host", host)
+                .header("x-forwarded-proto", "https");
+        }
+        request.send()
+    };
+    let refused = send("https://evil.example", Some("evil.example"))
+        .await
+        .expect("an answer");
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let refused = send("https://evil.example", None).await.expect("an answer");
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    // The site's own origin (its public URL) is accepted, forwarded headers or not.
+    let accepted = send(&app.base, Some("evil.example"))
+        .await
+        .expect("an answer");
+    assert_eq!(accepted.status(), StatusCode::SEE_OTHER);
+}
+
+async fn behind_a_trusted_proxy_the_forwarded_host_is_this_site(backend: Backend) {
+    let Some(mut site) = Site::new(backend) else {
+        return skip("the forwarded Origin check on PostgreSQL");
+    };
+    site.config.trust_proxy = true;
+    site.config.public_url = Some("http://glow.example".to_owned());
+    let app = site.start().await;
+    let shopper = Shopper::new(&app);
+    let token = token(&shopper).await;
+    let id = product_id(&app, "sheet-mask").to_string();
+    let response = shopper
+        .manual
+        .post(shopper.browser.url("/cart/items"))
+        .header("origin", "https://shop.example")
+        .header("x-forwarded-host", "shop.example")
+        .header("x-forwarded-proto", "https")
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("product_id", id.as_str()),
+            ("quantity", "1"),
+        ])
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    // The public URL is this site too.
+    let response = shopper
+        .manual
+        .post(shopper.browser.url("/cart/items"))
+        .header("origin", "http://glow.example")
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("product_id", id.as_str()),
+            ("quantity", "1"),
+        ])
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+}
+
+// 11 (b). HSTS.
+
+const HSTS: &str = "max-age=31536000; includeSubDomains";
+
+async fn hsts_is_sent_when_the_public_url_is_https(backend: Backend) {
+    let Some(mut site) = Site::new(backend) else {
+        return skip("HSTS on PostgreSQL");
+    };
+    site.config.public_url = Some("https://glow.example".to_owned());
+    let app = site.start().await;
+    for path in ["/", "/no-such-page", "/healthz"] {
+        let response = app.new_browser().get(path).await;
+        assert_eq!(
+            header_values(response.headers(), "strict-transport-security"),
+            HSTS,
+            "{path}"
+        );
+    }
+}
+
+async fn hsts_is_not_sent_while_the_public_url_is_plain_http(app: TestApp) {
+    let response = app.get("/").await;
+    assert!(
+        response
+            .headers()
+            .get("strict-transport-security")
+            .is_none()
+    );
+}
+
+// 11 (c). HEAD.
+
+/// A HEAD request on a raw connection: the status, the headers and every byte after them
+/// (reqwest would hide a body sent in error).
+async fn raw_head(app: &TestApp, path: &str) -> (u16, HeaderMap, Vec<u8>) {
+    let address = app.base.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&address)
+        .await
+        .expect("connect");
+    let request = format!("HEAD {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .expect("send HEAD");
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.expect("read");
+    let end = answer
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("the end of the headers");
+    let head = String::from_utf8_lossy(&answer[..end]).into_owned();
+    let body = answer[end + 4..].to_vec();
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|line| line.split(' ').nth(1))
+        .and_then(|code| code.parse().ok())
+        .expect("a status line");
+    let mut headers = HeaderMap::new();
+    for line in lines {
+        let (name, value) = line.split_once(':').expect("a header line");
+        headers.append(
+            reqwest::header::HeaderName::from_bytes(name.trim().as_bytes()).expect("a name"),
+            HeaderValue::from_str(value.trim()).expect("a value"),
+        );
+    }
+    (status, headers, body)
+}
+
+async fn head_answers_like_get_without_a_body_and_404_for_a_missing_page(app: TestApp) {
+    for path in ["/", ARTICLE, "/shop", "/feed.xml"] {
+        let get = app.new_browser().get(path).await;
+        assert_eq!(get.status(), StatusCode::OK, "GET {path}");
+        let get_headers = get.headers().clone();
+        let get_body = get.bytes().await.expect("a body");
+        let (status, headers, body) = raw_head(&app, path).await;
+        assert_eq!(status, 200, "HEAD {path}");
+        assert!(body.is_empty(), "HEAD {path} sent a body");
+        for name in [
+            "content-type",
+            "content-length",
+            "cache-control",
+            "content-security-policy",
+            "x-frame-options",
+            "vary",
+        ] {
+            assert_eq!(
+                header_values(&headers, name),
+                header_values(&get_headers, name),
+                "HEAD {path}: {name}"
+            );
+        }
+        assert_eq!(
+            header_values(&headers, "content-length"),
+            get_body.len().to_string(),
+            "HEAD {path}"
+        );
+    }
+    let (status, _, body) = raw_head(&app, "/no-such-page").await;
+    assert_eq!(status, 404);
+    assert!(body.is_empty());
 }

@@ -7,32 +7,13 @@ use diesel::prelude::*;
 use glowpress::db::schema::{cart_items, carts, coupons, orders, products};
 use reqwest::StatusCode;
 
-use crate::common::{Browser, TestApp, input_value as field_value, insert_admin, read_outbox};
+use crate::common::{Shopper, TestApp, input_value as field_value, insert_admin, read_outbox};
 use crate::on_both_backends;
 
 const ARTICLE: &str = "/posts/exosome-therapy-skin-rejuvenation";
 const PASSWORD: &str = "correct horse battery 42";
 
-/// One shopper: a browser, and a client with its cookies that does not follow redirects,
-/// so a test can check where a 303 leads.
-struct Shopper {
-    browser: Browser,
-    manual: reqwest::Client,
-}
-
 impl Shopper {
-    fn new(app: &TestApp) -> Shopper {
-        let browser = app.new_browser();
-        Shopper {
-            manual: browser.no_redirects(),
-            browser,
-        }
-    }
-
-    async fn page(&self, path: &str) -> (StatusCode, String) {
-        self.browser.page(path).await
-    }
-
     /// The session's CSRF token, read from a form like a browser would.
     async fn token(&self) -> String {
         let (_, html) = self.page("/login").await;
