@@ -1,7 +1,6 @@
 //! `/account`: the reader's own details. Three small forms, each re-rendering the page with
 //! its message when it is refused.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -15,7 +14,7 @@ use crate::error::AppError;
 use crate::shop::orders::{self, OrderView};
 use crate::web::client::ClientAddr;
 use crate::web::dates;
-use crate::web::forms::{FieldErrors, private_page, see_other, too_long};
+use crate::web::forms::{FieldErrors, Refusal, private_page, see_other, too_long};
 use crate::web::layout::{HeaderInfo, Layout};
 
 #[derive(Deserialize, Default)]
@@ -64,14 +63,14 @@ struct Typed {
 }
 
 pub async fn show(db: web::Data<Db>, me: SignedIn) -> Result<HttpResponse, AppError> {
-    render(&db, &me, Typed::default(), FieldErrors::default()).await
+    render(&db, &me, Typed::default(), Refusal::default()).await
 }
 
 async fn render(
     db: &Db,
     me: &SignedIn,
     typed: Typed,
-    errors: FieldErrors,
+    refusal: Refusal,
 ) -> Result<HttpResponse, AppError> {
     let header = HeaderInfo::of(&me.visitor);
     let user_id = me.user.id;
@@ -81,14 +80,9 @@ async fn render(
             Ok((layout, orders::of_user(conn, user_id)?))
         })
         .await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
     let user = &me.user;
     private_page(
-        status,
+        refusal.status,
         &AccountPage {
             layout,
             csrf_token: me.visitor.session.csrf_token(),
@@ -99,7 +93,7 @@ async fn render(
                 .display_name
                 .unwrap_or_else(|| user.display_name.clone()),
             email: typed.email.unwrap_or_else(|| user.email.clone()),
-            errors,
+            errors: refusal.fields,
             orders: orders.iter().map(OrderView::new).collect(),
         },
     )
@@ -112,16 +106,14 @@ pub async fn update_profile(
 ) -> Result<HttpResponse, AppError> {
     let name = form.into_inner().display_name;
     if let Err(message) = validate::display_name(&name) {
-        let mut errors = FieldErrors::default();
-        errors.add("display_name", message);
         let typed = Typed {
             display_name: Some(name),
             ..Typed::default()
         };
-        return render(&db, &me, typed, errors).await;
+        return render(&db, &me, typed, Refusal::field("display_name", message)).await;
     }
     let id = me.user.id;
-    db.run(move |conn| Ok(users::set_display_name(conn, id, &name)?))
+    db.write(move |conn| Ok(users::set_display_name(conn, id, &name)?))
         .await?;
     me.visitor.session.flash("Your name has been updated.");
     Ok(see_other("/account"))
@@ -149,7 +141,7 @@ async fn current_password_is_right(
     let budgets = throttle::subjects(Some(me.user.id), "", &client.0);
     let subject = budgets[0].subject.clone();
     let attempt = db
-        .run(move |conn| {
+        .write(move |conn| {
             let now = dates::now();
             Ok(throttle::begin_attempt(conn, &budgets, now)?
                 .map_err(|until| throttle::wait_phrase(now, until)))
@@ -168,7 +160,7 @@ async fn current_password_is_right(
         // The attempt rows stay: they are the failure.
         return Ok(false);
     }
-    db.run(move |conn| {
+    db.write(move |conn| {
         throttle::forget(conn, &attempt_rows)?;
         throttle::clear(conn, &subject)?;
         Ok(())
@@ -197,7 +189,7 @@ pub async fn update_email(
     let (id, email) = (me.user.id, form.email.clone());
     if errors.is_empty() {
         let changed = db
-            .run(move |conn| {
+            .write(move |conn| {
                 if users::email_taken(conn, &email, Some(id))? {
                     return Ok(false);
                 }
@@ -220,7 +212,7 @@ pub async fn update_email(
         email: Some(form.email),
         ..Typed::default()
     };
-    render(&db, &me, typed, errors).await
+    render(&db, &me, typed, Refusal::fields(errors)).await
 }
 
 pub async fn update_password(
@@ -242,13 +234,13 @@ pub async fn update_password(
         errors.add("new_password_again", "The two new passwords do not match.");
     }
     if !errors.is_empty() {
-        return render(&db, &me, Typed::default(), errors).await;
+        return render(&db, &me, Typed::default(), Refusal::fields(errors)).await;
     }
     let plain = form.new_password;
     let hash = password::hash_off_thread(plain).await?;
     let (id, stored) = (me.user.id, hash.clone());
     let keep = me.visitor.session.grant();
-    db.run(move |conn| {
+    db.write(move |conn| {
         users::set_password_hash(conn, id, &stored)?;
         remember::forget_all(conn, id)?;
         grants::revoke_others(conn, id, keep.as_deref())?;

@@ -73,7 +73,7 @@ pub async fn sign_in(db: &Db, session: &AppSession, user: &User) -> Result<(), A
     let user_id = user.id;
     let previous = session.grant();
     let grant = db
-        .run(move |conn| {
+        .write(move |conn| {
             if let Some(previous) = &previous {
                 revoke(conn, previous)?;
             }
@@ -87,7 +87,7 @@ pub async fn sign_in(db: &Db, session: &AppSession, user: &User) -> Result<(), A
 /// Ends the session here and on the server.
 pub async fn sign_out(db: &Db, session: &AppSession) -> Result<(), AppError> {
     if let Some(grant) = session.grant() {
-        db.run(move |conn| Ok(revoke(conn, &grant)?)).await?;
+        db.write(move |conn| Ok(revoke(conn, &grant)?)).await?;
     }
     session.log_out();
     Ok(())

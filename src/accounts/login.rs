@@ -12,7 +12,7 @@ use crate::accounts::{remember, throttle};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::web::client::ClientAddr;
-use crate::web::forms::{FieldErrors, private_page, see_other, too_long};
+use crate::web::forms::{FieldErrors, Refusal, private_page, see_other, too_long};
 use crate::web::layout::Layout;
 use crate::web::{SiteInfo, dates, local_path};
 
@@ -64,24 +64,14 @@ pub async fn show(
         redirect_to,
         ..LoginForm::default()
     };
-    render(
-        &db,
-        &visitor,
-        form,
-        None,
-        FieldErrors::default(),
-        StatusCode::OK,
-    )
-    .await
+    render(&db, &visitor, form, Refusal::default()).await
 }
 
 async fn render(
     db: &Db,
     visitor: &Visitor,
     form: LoginForm,
-    error: Option<String>,
-    errors: FieldErrors,
-    status: StatusCode,
+    refusal: Refusal,
 ) -> Result<HttpResponse, AppError> {
     let csrf_token = visitor.session.csrf_token();
     let layout = Layout::for_visitor(db, visitor, "Log in").await?;
@@ -91,10 +81,10 @@ async fn render(
         login: form.login,
         remember: form.remember.is_some(),
         redirect_to: form.redirect_to,
-        error,
-        errors,
+        error: refusal.message,
+        errors: refusal.fields,
     };
-    private_page(status, &page)
+    private_page(refusal.status, &page)
 }
 
 pub async fn submit(
@@ -124,12 +114,12 @@ pub async fn submit(
         );
     }
     if !errors.is_empty() {
-        return render(&db, &visitor, form, None, errors, StatusCode::BAD_REQUEST).await;
+        return render(&db, &visitor, form, Refusal::fields(errors)).await;
     }
 
     let (login, address) = (form.login.clone(), client.0.clone());
     let (user, subjects, attempt) = db
-        .run(move |conn| {
+        .write(move |conn| {
             let now = dates::now();
             let user = users::find_by_login(conn, &login)?;
             let subjects = throttle::subjects(user.as_ref().map(|u| u.id), &login, &address);
@@ -156,16 +146,8 @@ pub async fn submit(
         (Some(user), (Verified::Yes | Verified::YesButRehash, rehash)) => (user, rehash),
         _ => {
             // The attempt rows stay: they are the failure.
-            let error = Some(BAD_CREDENTIALS.to_owned());
-            return render(
-                &db,
-                &visitor,
-                form,
-                error,
-                FieldErrors::default(),
-                StatusCode::UNAUTHORIZED,
-            )
-            .await;
+            let refusal = Refusal::new(StatusCode::UNAUTHORIZED, BAD_CREDENTIALS);
+            return render(&db, &visitor, form, refusal).await;
         }
     };
     let remember_me = form.remember.is_some();
@@ -204,7 +186,7 @@ async fn finish_login(
     let (id, subject) = (user.id, account_subject.to_owned());
     let new_hash = rehash.clone();
     let token = db
-        .run(move |conn| {
+        .write(move |conn| {
             if let Some(hash) = &new_hash {
                 users::set_password_hash(conn, id, hash)?;
             }
@@ -236,7 +218,7 @@ pub async fn logout(
 ) -> Result<HttpResponse, AppError> {
     if let Some(cookie) = req.cookie(remember::COOKIE) {
         let token = cookie.value().to_owned();
-        db.run(move |conn| Ok(remember::forget(conn, &token)?))
+        db.write(move |conn| Ok(remember::forget(conn, &token)?))
             .await?;
     }
     crate::accounts::grants::sign_out(&db, &visitor.session).await?;

@@ -12,7 +12,7 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::settings::Settings;
 use crate::web::client::ClientAddr;
-use crate::web::forms::{FieldErrors, private_page, see_other, too_long};
+use crate::web::forms::{FieldErrors, Refusal, private_page, see_other, too_long};
 use crate::web::layout::Layout;
 use crate::web::{dates, local_path};
 
@@ -42,35 +42,17 @@ struct RegisterPage {
 }
 
 pub async fn show(db: web::Data<Db>, visitor: Visitor) -> Result<HttpResponse, AppError> {
-    render(
-        &db,
-        &visitor,
-        RegisterForm::default(),
-        FieldErrors::default(),
-        StatusCode::OK,
-    )
-    .await
+    render(&db, &visitor, RegisterForm::default(), Refusal::default()).await
 }
 
 /// The form, or, with registration off, a page that says so (403 for a POST).
 async fn render(
     db: &Db,
     visitor: &Visitor,
-    form: RegisterForm,
-    errors: FieldErrors,
-    status: StatusCode,
-) -> Result<HttpResponse, AppError> {
-    render_with(db, visitor, form, None, errors, status).await
-}
-
-async fn render_with(
-    db: &Db,
-    visitor: &Visitor,
     mut form: RegisterForm,
-    error: Option<String>,
-    errors: FieldErrors,
-    status: StatusCode,
+    refusal: Refusal,
 ) -> Result<HttpResponse, AppError> {
+    let status = refusal.status;
     let csrf_token = visitor.session.csrf_token();
     let layout = Layout::for_visitor(db, visitor, "Register").await?;
     let status = if layout.settings.users_can_register {
@@ -88,8 +70,8 @@ async fn render_with(
             layout,
             csrf_token,
             form,
-            error,
-            errors,
+            error: refusal.message,
+            errors: refusal.fields,
         },
     )
 }
@@ -113,14 +95,8 @@ pub async fn submit(
         .await?;
     let (settings, username_taken, email_taken) = settings_and_taken;
     if !settings.users_can_register {
-        return render(
-            &db,
-            &visitor,
-            form,
-            FieldErrors::default(),
-            StatusCode::FORBIDDEN,
-        )
-        .await;
+        let refusal = Refusal::default().with_status(StatusCode::FORBIDDEN);
+        return render(&db, &visitor, form, refusal).await;
     }
     if username_taken {
         errors.add("username", "That username is taken; please choose another.");
@@ -132,13 +108,13 @@ pub async fn submit(
         );
     }
     if !errors.is_empty() {
-        return render(&db, &visitor, form, errors, StatusCode::BAD_REQUEST).await;
+        return render(&db, &visitor, form, Refusal::fields(errors)).await;
     }
 
     // Counted only for a form that would create an account; a refusal does not lengthen it.
     let budget = [throttle::registrations(&client.0)];
     let attempt = db
-        .run(move |conn| {
+        .write(move |conn| {
             let now = dates::now();
             Ok(throttle::begin_attempt(conn, &budget, now)?
                 .map_err(|until| throttle::wait_phrase(now, until)))
@@ -151,15 +127,8 @@ pub async fn submit(
                 "Too many accounts were registered from your network in the last hour; \
                  please try again {wait}."
             );
-            return render_with(
-                &db,
-                &visitor,
-                form,
-                Some(error),
-                FieldErrors::default(),
-                StatusCode::TOO_MANY_REQUESTS,
-            )
-            .await;
+            let refusal = Refusal::new(StatusCode::TOO_MANY_REQUESTS, error);
+            return render(&db, &visitor, form, refusal).await;
         }
     };
 
@@ -168,7 +137,7 @@ pub async fn submit(
     let role = settings.default_role;
     let (username, email) = (form.username.clone(), form.email.clone());
     let created = db
-        .run(move |conn| {
+        .write(move |conn| {
             let new = NewUser {
                 username: &username,
                 email: &email,
@@ -191,7 +160,8 @@ pub async fn submit(
         // Taken between the check and the insert.
         let mut errors = FieldErrors::default();
         errors.add("username", "That username or email address was just taken.");
-        return render(&db, &visitor, form, errors, StatusCode::CONFLICT).await;
+        let refusal = Refusal::fields(errors).with_status(StatusCode::CONFLICT);
+        return render(&db, &visitor, form, refusal).await;
     };
     crate::shop::adopt_guest_cart(&db, &visitor.session, user.id).await?;
     crate::accounts::grants::sign_in(&db, &visitor.session, &user).await?;

@@ -16,7 +16,7 @@ use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::mail::{Email, Mailer};
 use crate::web::client::ClientAddr;
-use crate::web::forms::{FieldErrors, private_page, see_other, too_long};
+use crate::web::forms::{FieldErrors, Refusal, private_page, see_other, too_long};
 use crate::web::layout::Layout;
 use crate::web::tokens::{looks_like_token, new_token, token_hash};
 use crate::web::{SiteInfo, dates};
@@ -101,7 +101,7 @@ pub async fn submit_request(
         ]
         .map(|subject| throttle::Budget::new(subject, throttle::MAX_FAILURES, throttle::WINDOW));
         let found = db
-            .run(move |conn| {
+            .write(move |conn| {
                 // The same budget as logins, so nobody floods an inbox with links.
                 let now = dates::now();
                 if let Err(until) = throttle::begin_attempt(conn, &subjects, now)? {
@@ -124,19 +124,17 @@ pub async fn submit_request(
             mailer.send_in_background(email, "password reset");
         }
     }
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
+    let refused = Refusal::unless_any(errors).err();
+    let sent = refused.is_none();
+    let refusal = refused.unwrap_or_default();
     let page = RequestPage {
         layout: Layout::for_visitor(&db, &visitor, "Lost your password?").await?,
         csrf_token: visitor.session.csrf_token(),
-        sent: errors.is_empty(),
+        sent,
         login,
-        errors,
+        errors: refusal.fields,
     };
-    private_page(status, &page)
+    private_page(refusal.status, &page)
 }
 
 fn reset_email(user: &User, public_url: &str, token: &str) -> Email {
@@ -196,7 +194,7 @@ pub async fn show_reset(
     let valid = db
         .run(move |conn| Ok(live_token_user(conn, &lookup, dates::now())?.is_some()))
         .await?;
-    render_reset(&db, &visitor, token, valid, FieldErrors::default()).await
+    render_reset(&db, &visitor, token, valid, Refusal::default()).await
 }
 
 async fn render_reset(
@@ -204,19 +202,19 @@ async fn render_reset(
     visitor: &Visitor,
     token: String,
     valid: bool,
-    errors: FieldErrors,
+    refusal: Refusal,
 ) -> Result<HttpResponse, AppError> {
-    let status = match (valid, errors.is_empty()) {
-        (false, _) => StatusCode::GONE,
-        (true, true) => StatusCode::OK,
-        (true, false) => StatusCode::BAD_REQUEST,
+    let status = if valid {
+        refusal.status
+    } else {
+        StatusCode::GONE
     };
     let page = ResetPage {
         layout: Layout::for_visitor(db, visitor, "Choose a new password").await?,
         csrf_token: visitor.session.csrf_token(),
         token: if valid { token } else { String::new() },
         valid,
-        errors,
+        errors: refusal.fields,
     };
     private_page(status, &page)
 }
@@ -237,7 +235,7 @@ pub async fn submit_reset(
         })
         .await?;
     let Some(user) = user else {
-        return render_reset(&db, &visitor, form.token, false, FieldErrors::default()).await;
+        return render_reset(&db, &visitor, form.token, false, Refusal::default()).await;
     };
     let mut errors = FieldErrors::default();
     if let Err(problem) = password_policy::check(&form.password, &user.username, &user.email) {
@@ -246,13 +244,13 @@ pub async fn submit_reset(
         errors.add("password_again", "The two passwords do not match.");
     }
     if !errors.is_empty() {
-        return render_reset(&db, &visitor, form.token, true, errors).await;
+        return render_reset(&db, &visitor, form.token, true, Refusal::fields(errors)).await;
     }
     let plain = form.password;
     let hash = password::hash_off_thread(plain).await?;
     let (token, id) = (form.token, user.id);
     let used = db
-        .run(move |conn| {
+        .write(move |conn| {
             conn.transaction(|conn| {
                 let now = dates::now();
                 // Claims the token; a second submission of the same link finds it used.
@@ -282,7 +280,7 @@ pub async fn submit_reset(
         })
         .await?;
     if !used {
-        return render_reset(&db, &visitor, String::new(), false, FieldErrors::default()).await;
+        return render_reset(&db, &visitor, String::new(), false, Refusal::default()).await;
     }
     visitor
         .session

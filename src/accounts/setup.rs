@@ -209,7 +209,7 @@ pub async fn submit(
         return render(&db, &visitor, form, Refusal::fields(errors)).await;
     }
     let user = db
-        .run(move |conn| {
+        .write(move |conn| {
             let id = insert_admin(conn, &fields)?;
             Ok(users::find(conn, id)?)
         })
