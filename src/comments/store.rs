@@ -247,7 +247,7 @@ pub fn latest_public(
     let mut query = comments::table
         .inner_join(posts::table)
         .filter(comments::status.eq(Status::Approved.as_str()))
-        .filter(posts::status.eq(crate::posts::queries::PUBLISHED))
+        .filter(posts::status.eq(crate::posts::queries::Status::Published.as_str()))
         .select((Comment::as_select(), posts::slug, posts::title))
         .order((comments::created_at.desc(), comments::id.desc()))
         .limit(limit)

@@ -95,7 +95,7 @@ fn load(conn: &mut DbConn) -> anyhow::Result<()> {
                 posts_table::excerpt.eq(post.excerpt),
                 posts_table::body.eq(post.body),
                 posts_table::body_html.eq(to_safe_html(post.body)),
-                posts_table::status.eq(crate::posts::queries::PUBLISHED),
+                posts_table::status.eq(crate::posts::queries::Status::Published.as_str()),
                 posts_table::published_at.eq(published_at),
                 posts_table::author_id.eq(author_id),
                 posts_table::category_id.eq(category_ids.get(post.category).copied()),

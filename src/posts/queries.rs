@@ -8,7 +8,21 @@ use time::PrimitiveDateTime;
 use crate::db::schema::{categories, comments, post_tags, posts, tags, users};
 use crate::db::{DbConn, lower};
 
-pub const PUBLISHED: &str = "published";
+/// Where a post stands; stored as its `as_str` text. Only published posts are shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Draft,
+    Published,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Published => "published",
+        }
+    }
+}
 
 /// Which posts a listing shows.
 #[derive(Clone, Debug)]
@@ -62,7 +76,7 @@ fn visible_posts(
     listing: &Listing,
 ) -> posts::BoxedQuery<'static, crate::db::Backend> {
     let query = posts::table
-        .filter(posts::status.eq(PUBLISHED))
+        .filter(posts::status.eq(Status::Published.as_str()))
         .filter(posts::published_at.le(now))
         .into_boxed();
     match listing {
@@ -133,7 +147,7 @@ pub fn find_published(
         .inner_join(users::table)
         .left_join(categories::table)
         .filter(posts::slug.eq(slug))
-        .filter(posts::status.eq(PUBLISHED))
+        .filter(posts::status.eq(Status::Published.as_str()))
         .filter(posts::published_at.le(now))
         .select((
             posts::id,
@@ -161,7 +175,7 @@ pub fn find_published_by_id(
 ) -> QueryResult<(i32, String)> {
     posts::table
         .find(id)
-        .filter(posts::status.eq(PUBLISHED))
+        .filter(posts::status.eq(Status::Published.as_str()))
         .filter(posts::published_at.le(now))
         .select((posts::id, posts::slug))
         .first(conn)
@@ -231,7 +245,7 @@ pub fn latest_for_feed(
 ) -> QueryResult<Vec<FeedPost>> {
     posts::table
         .inner_join(users::table)
-        .filter(posts::status.eq(PUBLISHED))
+        .filter(posts::status.eq(Status::Published.as_str()))
         .filter(posts::published_at.le(now))
         .order((posts::published_at.desc(), posts::id.desc()))
         .limit(limit)
