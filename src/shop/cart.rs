@@ -12,7 +12,7 @@ use crate::accounts::visitor::Visitor;
 use crate::db::schema::{cart_items, carts, products};
 use crate::db::{Backend, DbConn};
 use crate::shop::money::Cents;
-use crate::shop::products::current_price;
+use crate::shop::products::{ProductId, current_price};
 use crate::shop::quantity::MAX_QUANTITY;
 use crate::web::tokens::token_hash;
 
@@ -49,6 +49,11 @@ impl CartOwner {
         }
     }
 }
+
+/// A cart's id, only made in this module (by `lock` and `lock_or_create` for everyone
+/// else): whatever changes a cart's lines does so in the transaction that locked it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CartId(i32);
 
 /// One line with what the cart page and the mini-cart need of its product, read in the
 /// same query: prices are always the current ones.
@@ -171,8 +176,8 @@ pub fn coupon_code(
         .map(Option::flatten)
 }
 
-pub fn set_coupon_code(conn: &mut DbConn, cart_id: i32, code: Option<&str>) -> QueryResult<()> {
-    diesel::update(carts::table.find(cart_id))
+pub fn set_coupon_code(conn: &mut DbConn, cart_id: CartId, code: Option<&str>) -> QueryResult<()> {
+    diesel::update(carts::table.find(cart_id.0))
         .set(carts::coupon_code.eq(code))
         .execute(conn)
         .map(drop)
@@ -182,11 +187,12 @@ fn find_id(
     conn: &mut DbConn,
     owner: &CartOwner,
     now: PrimitiveDateTime,
-) -> QueryResult<Option<i32>> {
-    owned_cart(owner, now)
+) -> QueryResult<Option<CartId>> {
+    Ok(owned_cart(owner, now)
         .select(carts::id)
         .first(conn)
-        .optional()
+        .optional()?
+        .map(CartId))
 }
 
 /// The owner's cart id, for a transaction that is about to change it; `None` when there
@@ -198,13 +204,13 @@ pub fn lock(
     conn: &mut DbConn,
     owner: &CartOwner,
     now: PrimitiveDateTime,
-) -> QueryResult<Option<i32>> {
-    match owner {
+) -> QueryResult<Option<CartId>> {
+    let locked: Option<i32> = match owner {
         CartOwner::User(id) => diesel::update(carts::table.filter(carts::user_id.eq(*id)))
             .set(carts::updated_at.eq(now))
             .returning(carts::id)
             .get_result(conn)
-            .optional(),
+            .optional()?,
         CartOwner::Guest { token_hash } => diesel::update(
             carts::table
                 .filter(carts::token_hash.eq(token_hash))
@@ -213,8 +219,9 @@ pub fn lock(
         .set(carts::updated_at.eq(now))
         .returning(carts::id)
         .get_result(conn)
-        .optional(),
-    }
+        .optional()?,
+    };
+    Ok(locked.map(CartId))
 }
 
 /// Like `lock`, creating the cart if there is none (the first add).
@@ -222,7 +229,7 @@ pub fn lock_or_create(
     conn: &mut DbConn,
     owner: &CartOwner,
     now: PrimitiveDateTime,
-) -> QueryResult<i32> {
+) -> QueryResult<CartId> {
     if let Some(id) = lock(conn, owner, now)? {
         return Ok(id);
     }
@@ -254,17 +261,17 @@ pub fn lock_or_create(
     match inserted {
         // The same shopper's other request created it a moment ago.
         Err(e) if is_unique_violation(&e) => find_id(conn, owner, now)?.ok_or(e),
-        other => other,
+        other => other.map(CartId),
     }
 }
 
 pub fn quantity_in_cart(
     conn: &mut DbConn,
-    cart_id: i32,
-    product_id: i32,
+    cart_id: CartId,
+    product_id: ProductId,
 ) -> QueryResult<Option<i32>> {
     cart_items::table
-        .find((cart_id, product_id))
+        .find((cart_id.0, product_id.0))
         .select(cart_items::quantity)
         .first(conn)
         .optional()
@@ -274,8 +281,8 @@ pub fn quantity_in_cart(
 /// just seen that the line is not there (saves a statement).
 pub fn put_line(
     conn: &mut DbConn,
-    cart_id: i32,
-    product_id: i32,
+    cart_id: CartId,
+    product_id: ProductId,
     quantity: i32,
     known_new: bool,
     now: PrimitiveDateTime,
@@ -283,15 +290,15 @@ pub fn put_line(
     let updated = if known_new {
         0
     } else {
-        diesel::update(cart_items::table.find((cart_id, product_id)))
+        diesel::update(cart_items::table.find((cart_id.0, product_id.0)))
             .set(cart_items::quantity.eq(quantity))
             .execute(conn)?
     };
     if updated == 0 {
         diesel::insert_into(cart_items::table)
             .values((
-                cart_items::cart_id.eq(cart_id),
-                cart_items::product_id.eq(product_id),
+                cart_items::cart_id.eq(cart_id.0),
+                cart_items::product_id.eq(product_id.0),
                 cart_items::quantity.eq(quantity),
                 cart_items::added_at.eq(now),
             ))
@@ -301,12 +308,12 @@ pub fn put_line(
 }
 
 /// Whether a line was there to delete.
-pub fn delete_line(conn: &mut DbConn, cart_id: i32, product_id: i32) -> QueryResult<bool> {
-    Ok(diesel::delete(cart_items::table.find((cart_id, product_id))).execute(conn)? > 0)
+pub fn delete_line(conn: &mut DbConn, cart_id: CartId, product_id: ProductId) -> QueryResult<bool> {
+    Ok(diesel::delete(cart_items::table.find((cart_id.0, product_id.0))).execute(conn)? > 0)
 }
 
-pub fn empty(conn: &mut DbConn, cart_id: i32) -> QueryResult<()> {
-    diesel::delete(cart_items::table.filter(cart_items::cart_id.eq(cart_id))).execute(conn)?;
+pub fn empty(conn: &mut DbConn, cart_id: CartId) -> QueryResult<()> {
+    diesel::delete(cart_items::table.filter(cart_items::cart_id.eq(cart_id.0))).execute(conn)?;
     set_coupon_code(conn, cart_id, None)
 }
 
@@ -355,7 +362,7 @@ pub fn merge_guest_cart(
         };
         let Some(saved_cart) = find_id(conn, &CartOwner::User(user_id), now)? else {
             // No saved cart yet: the guest cart becomes it.
-            diesel::update(carts::table.find(guest_cart))
+            diesel::update(carts::table.find(guest_cart.0))
                 .set((
                     carts::user_id.eq(Some(user_id)),
                     carts::token_hash.eq(None::<String>),
@@ -365,7 +372,7 @@ pub fn merge_guest_cart(
         };
         let guest_lines: Vec<(i32, i32, Option<i32>)> = cart_items::table
             .inner_join(products::table)
-            .filter(cart_items::cart_id.eq(guest_cart))
+            .filter(cart_items::cart_id.eq(guest_cart.0))
             .select((
                 cart_items::product_id,
                 cart_items::quantity,
@@ -373,7 +380,7 @@ pub fn merge_guest_cart(
             ))
             .load(conn)?;
         let saved: HashMap<i32, i32> = cart_items::table
-            .filter(cart_items::cart_id.eq(saved_cart))
+            .filter(cart_items::cart_id.eq(saved_cart.0))
             .select((cart_items::product_id, cart_items::quantity))
             .load::<(i32, i32)>(conn)?
             .into_iter()
@@ -384,7 +391,7 @@ pub fn merge_guest_cart(
             put_line(
                 conn,
                 saved_cart,
-                *product_id,
+                ProductId(*product_id),
                 merged,
                 already.is_none(),
                 now,
@@ -396,15 +403,18 @@ pub fn merge_guest_cart(
         }
         delete_carts(
             conn,
-            carts::table.find(guest_cart).select(carts::id).into_boxed(),
+            carts::table
+                .find(guest_cart.0)
+                .select(carts::id)
+                .into_boxed(),
         )?;
         Ok(guest_lines.len())
     })
 }
 
-fn line_count(conn: &mut DbConn, cart_id: i32) -> QueryResult<usize> {
+fn line_count(conn: &mut DbConn, cart_id: CartId) -> QueryResult<usize> {
     let count: i64 = cart_items::table
-        .filter(cart_items::cart_id.eq(cart_id))
+        .filter(cart_items::cart_id.eq(cart_id.0))
         .count()
         .get_result(conn)?;
     Ok(usize::try_from(count).unwrap_or(0))

@@ -17,7 +17,7 @@ use crate::shop::back_to;
 use crate::shop::cart::{self, CartOwner};
 use crate::shop::cart_page::{Typed, render};
 use crate::shop::catalogue::{self, Which};
-use crate::shop::products;
+use crate::shop::products::{self, ProductId};
 use crate::shop::quantity::{self, Zero};
 use crate::shop::views::AddFormError;
 use crate::web::dates;
@@ -49,11 +49,12 @@ pub struct ReturnForm {
     return_to: String,
 }
 
-fn parse_product_id(text: &str) -> Result<i32, AppError> {
+fn parse_product_id(text: &str) -> Result<ProductId, AppError> {
     text.trim()
         .parse::<i32>()
         .ok()
         .filter(|id| *id > 0)
+        .map(ProductId)
         .ok_or_else(|| AppError::BadRequest(UNKNOWN_PRODUCT.to_owned()))
 }
 
@@ -70,7 +71,7 @@ pub async fn add(
         Ok(quantity) => quantity,
         Err(message) => {
             let error = AddFormError {
-                product_id,
+                product_id: product_id.0,
                 quantity: form.quantity,
                 message,
             };
@@ -104,7 +105,7 @@ pub async fn add(
         Err(refused) => {
             let refusal = refused.into_refusal()?;
             let error = AddFormError {
-                product_id,
+                product_id: product_id.0,
                 quantity: form.quantity,
                 message: refusal.summary(),
             };
@@ -137,7 +138,7 @@ async fn refuse_add(
 fn add_to_cart(
     conn: &mut DbConn,
     owner: &CartOwner,
-    product_id: i32,
+    product_id: ProductId,
     quantity: i32,
     now: PrimitiveDateTime,
 ) -> Result<String, Refused> {
@@ -193,11 +194,11 @@ pub async fn set_quantity(
     // A message about the line goes next to its quantity; one about the cart, above it.
     let refusal = refused.into_refusal()?;
     let typed = Typed {
-        quantities: HashMap::from([(product_id, form.quantity)]),
+        quantities: HashMap::from([(product_id.0, form.quantity)]),
         line_errors: refusal
             .fields
             .get("quantity")
-            .map(|m| HashMap::from([(product_id, m.to_owned())]))
+            .map(|m| HashMap::from([(product_id.0, m.to_owned())]))
             .unwrap_or_default(),
         form_error: refusal.message,
         ..Typed::default()
@@ -209,7 +210,7 @@ pub async fn set_quantity(
 fn set_line(
     conn: &mut DbConn,
     owner: Option<&CartOwner>,
-    product_id: i32,
+    product_id: ProductId,
     quantity: i32,
     now: PrimitiveDateTime,
 ) -> Result<String, Refused> {
@@ -238,11 +239,11 @@ fn set_line(
     })
 }
 
-fn product_name(conn: &mut DbConn, product_id: i32) -> diesel::QueryResult<String> {
+fn product_name(conn: &mut DbConn, product_id: ProductId) -> diesel::QueryResult<String> {
     use crate::db::schema::products as table;
     use diesel::prelude::*;
     table::table
-        .find(product_id)
+        .find(product_id.0)
         .select(table::name)
         .first(conn)
 }

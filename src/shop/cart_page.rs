@@ -18,6 +18,7 @@ use crate::shop::cart::{self, CartOwner, LineState};
 use crate::shop::coupons;
 use crate::shop::layout_and_cart;
 use crate::shop::pricing::free_shipping_hint;
+use crate::shop::products::ProductId;
 use crate::shop::quantity::{self, Zero};
 use crate::shop::views::{LineView, TotalsView};
 use crate::web::dates;
@@ -167,7 +168,7 @@ fn apply_quantities(
                 continue;
             };
             if quantity == 0 {
-                cart::delete_line(conn, cart_id, line.product_id)?;
+                cart::delete_line(conn, cart_id, ProductId(line.product_id))?;
                 continue;
             }
             if line.state() == LineState::Unavailable {
@@ -179,7 +180,10 @@ fn apply_quantities(
                 Some(message) => {
                     refusals.insert(line.product_id, message);
                 }
-                None => cart::put_line(conn, cart_id, line.product_id, quantity, false, now)?,
+                None => {
+                    let product = ProductId(line.product_id);
+                    cart::put_line(conn, cart_id, product, quantity, false, now)?
+                }
             }
         }
         if refusals.is_empty() {

@@ -97,7 +97,8 @@ pub async fn render_product(
         .run(move |conn| {
             let product: Product = match which {
                 Which::Slug(slug) => products::find_published_by_slug(conn, &slug)?,
-                Which::Id(id) => products::find_published(conn, id)?.ok_or(AppError::NotFound)?,
+                Which::Id(id) => products::find_published(conn, products::ProductId(id))?
+                    .ok_or(AppError::NotFound)?,
             };
             let layout = Layout::load(conn, header, Some(&product.name))?
                 .with_description(&product.short_description);

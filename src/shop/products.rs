@@ -6,6 +6,10 @@ use crate::db::DbConn;
 use crate::db::schema::products;
 use crate::shop::money::Cents;
 
+/// A product's id, where a bare number could be a cart's, a quantity or a stock count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ProductId(pub i32);
+
 /// At or below this many units a product page says "Only N left".
 pub const LOW_STOCK: i32 = 5;
 
@@ -106,9 +110,9 @@ pub fn find_published_by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Prod
         .first(conn)
 }
 
-pub fn find_published(conn: &mut DbConn, id: i32) -> QueryResult<Option<Product>> {
+pub fn find_published(conn: &mut DbConn, id: ProductId) -> QueryResult<Option<Product>> {
     products::table
-        .find(id)
+        .find(id.0)
         .filter(products::published.eq(true))
         .select(Product::as_select())
         .first(conn)
