@@ -11,8 +11,8 @@ use reqwest::header::{COOKIE, LOCATION, ORIGIN, REFERER, SET_COOKIE};
 
 use crate::common::{
     Backend, Browser, Page, Site, TestApp, count, csrf_token, field_error, header_site_title,
-    header_user, input_value, insert_admin, insert_user, read_outbox, redis_url,
-    skip_without_redis, unescape_html,
+    header_user, input_value, insert_admin, insert_user, mails, redis_url, reset_token,
+    skip_without_redis, unescape_html, wait_for_mails,
 };
 use crate::on_both_backends;
 
@@ -792,34 +792,6 @@ async fn with_registration_off_an_admin_is_offered_to_turn_it_on(app: TestApp) {
 // 9. Password reset.
 
 const RESET_SENT: &str = "If an account uses that username or email address";
-
-async fn mails(app: &TestApp) -> Vec<(String, String)> {
-    read_outbox(&app.site().config.outbox_dir())
-}
-
-/// Waits up to 5 s for the outbox to hold `n` mails (they are sent in the background).
-async fn wait_for_mails(app: &TestApp, n: usize) -> Vec<(String, String)> {
-    for _ in 0..50 {
-        let found = mails(app).await;
-        if found.len() >= n {
-            return found;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the outbox never held {n} mails: {:?}", mails(app).await);
-}
-
-/// The reset link's token in a mail.
-fn reset_token(mail: &str) -> String {
-    let marker = "/reset-password?token=";
-    let start = mail.find(marker).expect("a reset link") + marker.len();
-    let token: String = mail[start..]
-        .chars()
-        .take_while(char::is_ascii_hexdigit)
-        .collect();
-    assert_eq!(token.len(), 64, "{mail}");
-    token
-}
 
 async fn ask_for_reset(app: &TestApp, login: &str) -> Page {
     let (status, form) = app.page("/forgot-password").await;

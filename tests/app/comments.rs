@@ -14,7 +14,7 @@ use reqwest::header::{CONTENT_TYPE, LOCATION, SET_COOKIE};
 
 use crate::common::{
     Backend, Browser, Site, TestApp, count, csrf_token, field_error, input_value, insert_admin,
-    insert_user, read_outbox, skip, unescape_html,
+    insert_user, mails, skip, unescape_html,
 };
 use crate::{on_both_backends, with_each_backend};
 
@@ -299,10 +299,6 @@ async fn trusted_guest(app: &TestApp, name: &str, email: &str) -> Browser {
     let first = post_comment(&browser, &guest(name, email, "My very first comment here.")).await;
     set_status(app, first.id(), store::Status::Approved);
     browser
-}
-
-async fn mails(app: &TestApp) -> Vec<(String, String)> {
-    read_outbox(&app.site().config.outbox_dir())
 }
 
 /// Waits up to 5 s for a mail matching `wanted` (mails are sent in the background).

@@ -690,3 +690,32 @@ fn read_outbox_decodes_headers_and_bodies_and_skips_other_files() {
         "Subject: b64\nContent-Transfer-Encoding: base64\n\nCrème\n"
     );
 }
+
+/// The mails in the site's outbox, oldest first.
+pub async fn mails(app: &TestApp) -> Vec<(String, String)> {
+    read_outbox(&app.site().config.outbox_dir())
+}
+
+/// Waits up to 5 s for the outbox to hold `n` mails (they are sent in the background).
+pub async fn wait_for_mails(app: &TestApp, n: usize) -> Vec<(String, String)> {
+    for _ in 0..50 {
+        let found = mails(app).await;
+        if found.len() >= n {
+            return found;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the outbox never held {n} mails: {:?}", mails(app).await);
+}
+
+/// The reset link's token in a mail.
+pub fn reset_token(mail: &str) -> String {
+    let marker = "/reset-password?token=";
+    let start = mail.find(marker).expect("a reset link") + marker.len();
+    let token: String = mail[start..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    assert_eq!(token.len(), 64, "{mail}");
+    token
+}

@@ -5,8 +5,6 @@
 //! The sites here trust `X-Forwarded-For`, so each browser can come from an address of its
 //! own.
 
-use std::time::Duration;
-
 use diesel::prelude::*;
 use glowpress::accounts::users::Role;
 use glowpress::db::schema::users;
@@ -15,7 +13,7 @@ use reqwest::header::{COOKIE, LOCATION};
 
 use crate::common::{
     Backend, Browser, Page, Site, TestApp, browser_with_jar, csrf_token, field_error, header_user,
-    input_value, insert_user,
+    input_value, insert_user, reset_token, wait_for_mails,
 };
 
 const PASSWORD: &str = "velvet lantern orbit";
@@ -95,31 +93,6 @@ fn user_count(app: &TestApp) -> i64 {
 
 fn is_paused(page: &Page) -> bool {
     page.status == StatusCode::TOO_MANY_REQUESTS && page.html.contains("please try again in")
-}
-
-async fn mails(app: &TestApp) -> Vec<(String, String)> {
-    crate::common::read_outbox(&app.site().config.outbox_dir())
-}
-
-/// Waits up to 5 s for the outbox to hold `n` mails (they are sent in the background).
-async fn wait_for_mails(app: &TestApp, n: usize) -> Vec<(String, String)> {
-    for _ in 0..50 {
-        let found = mails(app).await;
-        if found.len() >= n {
-            return found;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the outbox never held {n} mails: {:?}", mails(app).await);
-}
-
-fn reset_token(mail: &str) -> String {
-    let marker = "/reset-password?token=";
-    let start = mail.find(marker).expect("a reset link") + marker.len();
-    mail[start..]
-        .chars()
-        .take_while(char::is_ascii_hexdigit)
-        .collect()
 }
 
 async fn ask_for_reset(browser: &Browser, login: &str) -> Page {
