@@ -417,34 +417,36 @@ async fn a_foreign_origin_with_a_matching_forwarded_host_is_refused_while_trust_
     let shopper = Shopper::new(&app);
     let token = token(&shopper).await;
     let id = product_id(&app, "sheet-mask").to_string();
-    let send = |origin: &str, forwarded: Option<&str>| {
-        let mut request = shopper
-            .manual
-            .post(shopper.browser.url("/cart/items"))
-            .header("origin", origin)
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("product_id", id.as_str()),
-                ("quantity", "1"),
-            ]);
-        if let Some(host) = forwarded {
-            request = request
-                .header("x-forwarded-host", host)
-                .header("x-forwarded-proto", "https");
-        }
-        request.send()
-    };
-    let refused = send("https://evil.example", Some("evil.example"))
-        .await
-        .expect("an answer");
+    let evil = "https://evil.example";
+    let refused = add_from_origin(&shopper, &token, &id, evil, Some("evil.example")).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
-    let refused = send("https://evil.example", None).await.expect("an answer");
+    let refused = add_from_origin(&shopper, &token, &id, evil, None).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     // The site's own origin (its public URL) is accepted, forwarded headers or not.
-    let accepted = send(&app.base, Some("evil.example"))
-        .await
-        .expect("an answer");
+    let accepted = add_from_origin(&shopper, &token, &id, &app.base, Some("evil.example")).await;
     assert_eq!(accepted.status(), StatusCode::SEE_OTHER);
+}
+
+/// Adds product `id` to the cart, saying it comes from `origin` and, if given, through a
+/// proxy that forwarded it for `forwarded_host` over https.
+async fn add_from_origin(
+    shopper: &Shopper,
+    token: &str,
+    id: &str,
+    origin: &str,
+    forwarded_host: Option<&str>,
+) -> reqwest::Response {
+    let mut request = shopper
+        .manual
+        .post(shopper.browser.url("/cart/items"))
+        .header("origin", origin)
+        .form(&[("csrf_token", token), ("product_id", id), ("quantity", "1")]);
+    if let Some(host) = forwarded_host {
+        request = request
+            .header("x-forwarded-host", host)
+            .header("x-forwarded-proto", "https");
+    }
+    request.send().await.expect("an answer")
 }
 
 async fn behind_a_trusted_proxy_the_forwarded_host_is_this_site(backend: Backend) {
@@ -457,34 +459,17 @@ async fn behind_a_trusted_proxy_the_forwarded_host_is_this_site(backend: Backend
     let shopper = Shopper::new(&app);
     let token = token(&shopper).await;
     let id = product_id(&app, "sheet-mask").to_string();
-    let response = shopper
-        .manual
-        .post(shopper.browser.url("/cart/items"))
-        .header("origin", "https://shop.example")
-        .header("x-forwarded-host", "shop.example")
-        .header("x-forwarded-proto", "https")
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("product_id", id.as_str()),
-            ("quantity", "1"),
-        ])
-        .send()
-        .await
-        .expect("an answer");
+    let response = add_from_origin(
+        &shopper,
+        &token,
+        &id,
+        "https://shop.example",
+        Some("shop.example"),
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     // The public URL is this site too.
-    let response = shopper
-        .manual
-        .post(shopper.browser.url("/cart/items"))
-        .header("origin", "http://glow.example")
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("product_id", id.as_str()),
-            ("quantity", "1"),
-        ])
-        .send()
-        .await
-        .expect("an answer");
+    let response = add_from_origin(&shopper, &token, &id, "http://glow.example", None).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 }
 
