@@ -11,6 +11,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod mail;
+pub mod media;
 pub mod posts;
 pub mod settings;
 pub mod shop;

@@ -88,6 +88,11 @@ impl MinimumRole for AnyRole {
     const ROLE: Role = Role::Subscriber;
 }
 
+pub struct AuthorRole;
+impl MinimumRole for AuthorRole {
+    const ROLE: Role = Role::Author;
+}
+
 pub struct EditorRole;
 impl MinimumRole for EditorRole {
     const ROLE: Role = Role::Editor;
@@ -107,6 +112,7 @@ pub struct RequireRole<R: MinimumRole> {
 }
 
 pub type SignedIn = RequireRole<AnyRole>;
+pub type RequireAuthor = RequireRole<AuthorRole>;
 pub type RequireEditor = RequireRole<EditorRole>;
 pub type RequireAdmin = RequireRole<AdminRole>;
 

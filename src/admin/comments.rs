@@ -9,6 +9,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::accounts::visitor::RequireEditor;
+use crate::admin::menu::AdminMenu;
 use crate::comments::store::{self, NewComment, Status};
 use crate::comments::{text, tree};
 use crate::db::Db;
@@ -55,6 +56,7 @@ pub struct QueueItem {
 #[template(path = "admin/comments.html")]
 struct QueuePage {
     layout: Layout,
+    menu: AdminMenu,
     csrf_token: String,
     tabs: Vec<Tab>,
     items: Vec<QueueItem>,
@@ -125,6 +127,7 @@ pub async fn queue(
         StatusCode::OK,
         &QueuePage {
             layout,
+            menu: AdminMenu::new(editor.user.role(), "/admin/comments"),
             csrf_token: editor.visitor.session.csrf_token(),
             tabs,
             items,

@@ -8,6 +8,7 @@ use askama::Template;
 
 use crate::accounts::users::Role;
 use crate::accounts::visitor::RequireAdmin;
+use crate::admin::menu::AdminMenu;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::settings;
@@ -26,6 +27,7 @@ const FIELDS: [&str; 5] = [
 #[template(path = "admin/settings.html")]
 struct SettingsPage {
     layout: Layout,
+    menu: AdminMenu,
     csrf_token: String,
     site_title: String,
     tagline: String,
@@ -34,10 +36,6 @@ struct SettingsPage {
     default_role: String,
     roles: Vec<(&'static str, &'static str)>,
     errors: FieldErrors,
-}
-
-pub async fn dashboard(_admin: RequireAdmin) -> HttpResponse {
-    see_other("/admin/settings")
 }
 
 pub async fn show(db: web::Data<Db>, admin: RequireAdmin) -> Result<HttpResponse, AppError> {
@@ -75,6 +73,7 @@ fn render(
             .map(|r| (r.as_str(), r.label()))
             .collect(),
         layout,
+        menu: AdminMenu::new(admin.user.role(), "/admin/settings"),
         errors: refusal.fields,
     };
     private_page(refusal.status, &page)

@@ -1,18 +1,27 @@
 //! The editor's back office.
 
 mod comments;
+mod dashboard;
 mod general_settings;
+pub mod menu;
 mod orders;
 mod shop_settings;
 
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/admin", web::get().to(general_settings::dashboard))
+    cfg.route("/admin", web::get().to(dashboard::show))
         .route("/admin/settings", web::get().to(general_settings::show))
         .route("/admin/settings", web::post().to(general_settings::submit))
-        .route("/admin/shop", web::get().to(shop_settings::show))
-        .route("/admin/shop", web::post().to(shop_settings::submit))
+        .route("/admin/settings/shop", web::get().to(shop_settings::show))
+        .route(
+            "/admin/settings/shop",
+            web::post().to(shop_settings::submit),
+        )
+        .route(
+            "/admin/shop",
+            web::get().to(|| async { crate::web::forms::see_other("/admin/settings/shop") }),
+        )
         .route("/admin/orders", web::get().to(orders::list))
         .route(
             "/admin/orders/{id}/status",

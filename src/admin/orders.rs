@@ -10,6 +10,7 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use crate::accounts::visitor::RequireEditor;
+use crate::admin::menu::AdminMenu;
 use crate::db::Db;
 use crate::db::schema::order_items;
 use crate::error::AppError;
@@ -32,6 +33,7 @@ pub struct OrderRow {
 #[template(path = "admin/orders.html")]
 struct OrdersPage {
     layout: Layout,
+    menu: AdminMenu,
     csrf_token: String,
     rows: Vec<OrderRow>,
     statuses: Vec<(&'static str, &'static str)>,
@@ -82,6 +84,7 @@ pub async fn list(db: web::Data<Db>, editor: RequireEditor) -> Result<HttpRespon
         .await?;
     let page = OrdersPage {
         layout,
+        menu: AdminMenu::new(editor.user.role(), "/admin/orders"),
         csrf_token: editor.visitor.session.csrf_token(),
         rows,
         statuses: Status::ALL

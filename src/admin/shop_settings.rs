@@ -6,6 +6,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::accounts::visitor::RequireAdmin;
+use crate::admin::menu::AdminMenu;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::settings;
@@ -26,6 +27,7 @@ pub struct ShopForm {
 #[template(path = "admin/shop_settings.html")]
 struct ShopSettingsPage {
     layout: Layout,
+    menu: AdminMenu,
     csrf_token: String,
     form: ShopForm,
     errors: FieldErrors,
@@ -46,6 +48,7 @@ async fn render(
     });
     let page = ShopSettingsPage {
         layout,
+        menu: AdminMenu::new(admin.user.role(), "/admin/settings/shop"),
         csrf_token: admin.visitor.session.csrf_token(),
         form,
         errors: refusal.fields,
@@ -101,5 +104,5 @@ pub async fn submit(
     })
     .await?;
     admin.visitor.session.flash("Shop settings saved.");
-    Ok(see_other("/admin/shop"))
+    Ok(see_other("/admin/settings/shop"))
 }

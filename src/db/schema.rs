@@ -11,6 +11,7 @@ diesel::table! {
         role -> Text,
         created_at -> Timestamp,
         email_normalized -> Text,
+        disabled_at -> Nullable<Timestamp>,
     }
 }
 
@@ -56,6 +57,10 @@ diesel::table! {
         credit -> Text,
         comments_open -> Bool,
         updated_at -> Timestamp,
+        kind -> Text,
+        version -> Integer,
+        render_version -> Integer,
+        featured_media_id -> Nullable<Integer>,
     }
 }
 
@@ -81,6 +86,8 @@ diesel::table! {
         depth -> Integer,
         ip_hash -> Text,
         user_agent -> Text,
+        body_html -> Text,
+        render_version -> Integer,
     }
 }
 
@@ -126,6 +133,7 @@ diesel::table! {
         image_alt -> Text,
         published -> Bool,
         created_at -> Timestamp,
+        image_media_id -> Nullable<Integer>,
     }
 }
 
@@ -201,7 +209,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    post_revisions (id) {
+        id -> Integer,
+        post_id -> Integer,
+        author_id -> Nullable<Integer>,
+        created_at -> Timestamp,
+        title -> Text,
+        slug -> Text,
+        excerpt -> Text,
+        body -> Text,
+    }
+}
+
+diesel::table! {
+    media (id) {
+        id -> Integer,
+        stem -> Text,
+        extension -> Text,
+        mime -> Text,
+        original_name -> Text,
+        width -> Integer,
+        height -> Integer,
+        byte_size -> BigInt,
+        variant_widths -> Text,
+        alt -> Text,
+        uploaded_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(posts -> users (author_id));
+diesel::joinable!(post_revisions -> posts (post_id));
+diesel::joinable!(post_revisions -> users (author_id));
+diesel::joinable!(posts -> media (featured_media_id));
+diesel::joinable!(products -> media (image_media_id));
 diesel::joinable!(session_grants -> users (user_id));
 diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(remember_tokens -> users (user_id));
@@ -235,4 +277,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     orders,
     order_items,
     coupons,
+    post_revisions,
+    media,
 );

@@ -140,12 +140,22 @@ settings! {
         "Anyone can register";
     default_role: Role = Choice(&["subscriber", "author", "editor"]), "subscriber",
         "New user default role";
+    timezone: String = Text { max_len: 64 }, "UTC",
+        "Time zone dates and times are shown in";
+    date_format: String = Choice(&["F j, Y", "Y-m-d", "m/d/Y", "d/m/Y"]), "F j, Y",
+        "How dates are written";
+    feed_length: i64 = Int { min: 1, max: 100 }, "10",
+        "Syndication feeds show the most recent this many items";
     shipping_flat_rate_cents: i64 = Int { min: 0, max: 100_000 }, "495",
         "Shop: flat shipping rate per order, in cents";
     free_shipping_threshold_cents: i64 = Int { min: 0, max: 10_000_000 }, "5000",
         "Shop: orders with a subtotal of at least this many cents ship free (0: never)";
     guest_checkout: bool = Bool, "1",
         "Shop: shoppers can check out without an account";
+    currency: String = Choice(&["USD", "EUR", "GBP", "CAD", "AUD"]), "USD",
+        "Shop: the currency prices are in";
+    low_stock_threshold: i64 = Int { min: 0, max: 100_000 }, "5",
+        "Shop: stock at or below this many is low (0: never warn)";
     comments_require_name_email: bool = Bool, "1",
         "Comment author must fill out name and email";
     comment_moderation: bool = Bool, "0",

@@ -107,8 +107,8 @@ pub struct Layout {
     /// "Logged in as …"
     pub user_name: Option<String>,
     pub is_admin: bool,
-    /// Editors and administrators: the header links the moderation queue.
-    pub is_moderator: bool,
+    /// Authors and above: the header links the back office.
+    pub is_author: bool,
     pub notice: Option<String>,
     pub notice_link: Option<NoticeLink>,
     pub csrf_token: String,
@@ -166,10 +166,10 @@ impl Layout {
                 .user
                 .as_ref()
                 .is_some_and(|(_, role)| *role == Role::Admin),
-            is_moderator: header
+            is_author: header
                 .user
                 .as_ref()
-                .is_some_and(|(_, role)| role.at_least(Role::Editor)),
+                .is_some_and(|(_, role)| role.at_least(Role::Author)),
             user_name: header.user.map(|(name, _)| name),
             notice: header.notice,
             notice_link: header.notice_link,

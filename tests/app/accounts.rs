@@ -1134,7 +1134,14 @@ async fn only_administrators_reach_the_general_settings(app: TestApp) {
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.path, "/admin/settings");
     assert!(page.html.contains("<h1>General</h1>"));
-    assert_eq!(guest.visit("/admin").await.path, "/admin/settings");
+    let dashboard = guest.visit("/admin").await;
+    assert_eq!(dashboard.path, "/admin");
+    assert!(dashboard.html.contains("<h1>Dashboard</h1>"));
+    assert!(
+        dashboard
+            .html
+            .contains(r#"href="/admin/settings/discussion""#)
+    );
 
     for (username, role) in [("sub_reader", "subscriber"), ("an_editor", "editor")] {
         let reader = app.new_browser();

@@ -147,7 +147,7 @@ async fn shopping_pages(app: &TestApp) -> Vec<(&'static str, String)> {
         .unwrap();
     let (_, admin_orders) = app.page("/admin/orders").await;
     assert!(admin_orders.contains("<h1>Orders</h1>"));
-    let (_, shop_settings) = app.page("/admin/shop").await;
+    let (_, shop_settings) = app.page("/admin/settings/shop").await;
     let (_, account) = app.page("/account").await;
     vec![
         ("admin-orders", admin_orders),

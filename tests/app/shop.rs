@@ -974,7 +974,7 @@ async fn admins_change_order_status_and_cancelling_returns_the_stock(app: TestAp
     // Shop settings, in dollars.
     let (status, html) = admin
         .post_refused(
-            "/admin/shop",
+            "/admin/settings/shop",
             &[
                 ("shipping_flat_rate", "abc"),
                 ("free_shipping_threshold", "75"),
@@ -986,7 +986,7 @@ async fn admins_change_order_status_and_cancelling_returns_the_stock(app: TestAp
     assert!(html.contains("value=\"75\""), "the other field is kept");
     let (_, html) = admin
         .post_ok(
-            "/admin/shop",
+            "/admin/settings/shop",
             &[
                 ("shipping_flat_rate", "$5.50"),
                 ("free_shipping_threshold", "0"),
@@ -999,7 +999,7 @@ async fn admins_change_order_status_and_cancelling_returns_the_stock(app: TestAp
     assert_eq!(settings.shipping_flat_rate_cents, 550);
     assert_eq!(settings.free_shipping_threshold_cents, 0);
     assert!(!settings.guest_checkout, "an unticked box turns it off");
-    let (status, _) = customer.page("/admin/shop").await;
+    let (status, _) = customer.page("/admin/settings/shop").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 

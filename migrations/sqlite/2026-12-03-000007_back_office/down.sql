@@ -1,0 +1,14 @@
+DROP INDEX orders_status_created;
+ALTER TABLE users DROP COLUMN disabled_at;
+ALTER TABLE comments DROP COLUMN render_version;
+ALTER TABLE comments DROP COLUMN body_html;
+DROP INDEX products_image_media;
+ALTER TABLE products DROP COLUMN image_media_id;
+DROP INDEX posts_featured_media;
+DROP INDEX posts_kind_status_published;
+ALTER TABLE posts DROP COLUMN featured_media_id;
+ALTER TABLE posts DROP COLUMN render_version;
+ALTER TABLE posts DROP COLUMN version;
+ALTER TABLE posts DROP COLUMN kind;
+DROP TABLE media;
+DROP TABLE post_revisions;
