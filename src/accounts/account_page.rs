@@ -81,6 +81,7 @@ async fn render(
         })
         .await?;
     let user = &me.user;
+    let style = dates::DateStyle::of(&layout.settings);
     private_page(
         refusal.status,
         &AccountPage {
@@ -88,13 +89,19 @@ async fn render(
             csrf_token: me.visitor.session.csrf_token(),
             username: user.username.clone(),
             role: user.role().label(),
-            member_since: dates::human(user.created_at),
+            member_since: style.date(user.created_at),
             display_name: typed
                 .display_name
                 .unwrap_or_else(|| user.display_name.clone()),
             email: typed.email.unwrap_or_else(|| user.email.clone()),
             errors: refusal.fields,
-            orders: orders.iter().map(OrderView::new).collect(),
+            orders: orders
+                .iter()
+                .map(|order| OrderView {
+                    date: style.date(order.created_at),
+                    ..OrderView::new(order)
+                })
+                .collect(),
         },
     )
 }

@@ -43,6 +43,8 @@ pub fn user_for(
         .inner_join(users::table)
         .filter(session_grants::token_hash.eq(token_hash(grant)))
         .filter(session_grants::expires_at.gt(now))
+        // A disabled account has no sessions, even if a grant were left behind.
+        .filter(users::disabled_at.is_null())
         .select(User::as_select())
         .first(conn)
         .optional()
@@ -52,6 +54,14 @@ pub fn revoke(conn: &mut DbConn, grant: &str) -> QueryResult<()> {
     diesel::delete(session_grants::table.filter(session_grants::token_hash.eq(token_hash(grant))))
         .execute(conn)
         .map(drop)
+}
+
+/// Every session of the user, and every remember-me token: the account is logged out
+/// everywhere on its next request (disabling an account).
+pub fn revoke_all(conn: &mut DbConn, user_id: i32) -> QueryResult<()> {
+    diesel::delete(session_grants::table.filter(session_grants::user_id.eq(user_id)))
+        .execute(conn)?;
+    crate::accounts::remember::forget_all(conn, user_id)
 }
 
 /// Every session of the user but `keep` (after a password change).

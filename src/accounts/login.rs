@@ -18,6 +18,8 @@ use crate::web::{SiteInfo, dates, local_path};
 
 const BAD_CREDENTIALS: &str =
     "The username, email address or password is not right. Check them and try again.";
+/// Said only to someone who typed the account's right password.
+const DISABLED: &str = "This account is disabled.";
 
 #[derive(Deserialize, Default)]
 pub struct LoginForm {
@@ -150,6 +152,11 @@ pub async fn submit(
             return render(&db, &visitor, form, refusal).await;
         }
     };
+    if user.is_disabled() {
+        // Only the right password learns this; the attempt still counts as a failure.
+        let refusal = Refusal::new(StatusCode::FORBIDDEN, DISABLED);
+        return render(&db, &visitor, form, refusal).await;
+    }
     let remember_me = form.remember.is_some();
     let token = finish_login(
         &db,

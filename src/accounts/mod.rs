@@ -9,7 +9,7 @@ pub mod password;
 pub mod password_policy;
 mod register;
 pub mod remember;
-mod reset;
+pub mod reset;
 pub mod session;
 pub mod setup;
 pub mod throttle;

@@ -40,6 +40,7 @@ pub fn user_for(
         .inner_join(users::table)
         .filter(remember_tokens::token_hash.eq(token_hash(token)))
         .filter(remember_tokens::expires_at.gt(now))
+        .filter(users::disabled_at.is_null())
         .select(User::as_select())
         .first(conn)
         .optional()

@@ -111,7 +111,9 @@ pub async fn submit_request(
                         throttle::wait_phrase(now, until)
                     )));
                 }
-                let Some(user) = users::find_by_login(conn, &lookup)? else {
+                // A disabled account gets no link; the page says the same as for any other.
+                let Some(user) = users::find_by_login(conn, &lookup)?.filter(|u| !u.is_disabled())
+                else {
                     return Ok(None);
                 };
                 let token = create(conn, user.id, dates::now())?;
@@ -135,6 +137,29 @@ pub async fn submit_request(
         errors: refusal.fields,
     };
     private_page(refusal.status, &page)
+}
+
+/// A reset link for `user`, as "Lost your password?" sends it (the administrator's "Send
+/// password reset link"): the token is stored, the mail is for the caller to send.
+pub fn link_email(
+    conn: &mut DbConn,
+    user: &User,
+    public_url: &str,
+    now: PrimitiveDateTime,
+) -> QueryResult<Email> {
+    let token = create(conn, user.id, now)?;
+    Ok(reset_email(user, public_url, &token))
+}
+
+/// Unused reset links of the account stop working (the account was disabled).
+pub fn cancel_links(conn: &mut DbConn, user_id: i32) -> QueryResult<()> {
+    diesel::delete(
+        password_resets::table
+            .filter(password_resets::user_id.eq(user_id))
+            .filter(password_resets::used_at.is_null()),
+    )
+    .execute(conn)
+    .map(drop)
 }
 
 fn reset_email(user: &User, public_url: &str, token: &str) -> Email {
@@ -231,7 +256,7 @@ pub async fn submit_reset(
             let Some(id) = live_token_user(conn, &lookup, dates::now())? else {
                 return Ok(None);
             };
-            Ok(users::find(conn, id)?)
+            Ok(users::find(conn, id)?.filter(|u| !u.is_disabled()))
         })
         .await?;
     let Some(user) = user else {

@@ -61,11 +61,17 @@ pub struct User {
     pub password_hash: Option<String>,
     pub role: String,
     pub created_at: PrimitiveDateTime,
+    /// Set by an administrator: the account cannot log in and has no sessions.
+    pub disabled_at: Option<PrimitiveDateTime>,
 }
 
 impl User {
     pub fn role(&self) -> Role {
         Role::parse(&self.role)
+    }
+
+    pub fn is_disabled(&self) -> bool {
+        self.disabled_at.is_some()
     }
 }
 

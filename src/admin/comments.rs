@@ -1,5 +1,5 @@
-//! The moderation queue: comments by status, with one POST per action. Editors and
-//! administrators only.
+//! The moderation queue: comments by status, with one POST per action and one for bulk
+//! actions on the ticked comments. Editors and administrators only.
 
 use std::collections::HashMap;
 
@@ -11,15 +11,18 @@ use serde::Deserialize;
 use crate::accounts::visitor::RequireEditor;
 use crate::admin::menu::AdminMenu;
 use crate::comments::store::{self, NewComment, Status};
-use crate::comments::{text, tree};
-use crate::db::Db;
+use crate::comments::tree;
+use crate::db::schema::comments;
+use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::settings::Settings;
-use crate::web::dates;
+use crate::web::dates::{self, DateStyle};
 use crate::web::forms::{private_page, see_other, too_long};
 use crate::web::layout::{HeaderInfo, Layout};
 
 const QUEUE_SIZE: i64 = 100;
+/// The most comments one bulk action takes (the queue shows `QUEUE_SIZE`).
+pub const BULK_MAX: usize = 200;
 
 #[derive(Deserialize)]
 pub struct QueueQuery {
@@ -49,6 +52,8 @@ pub struct QueueItem {
     pub date: String,
     pub post_title: String,
     pub post_href: String,
+    /// "In reply to <author>": the answered comment's author and where it is.
+    pub in_reply_to: Option<(String, String)>,
     pub actions: Vec<(&'static str, &'static str)>,
 }
 
@@ -60,6 +65,26 @@ struct QueuePage {
     csrf_token: String,
     tabs: Vec<Tab>,
     items: Vec<QueueItem>,
+    status: Status,
+    bulk_actions: Vec<(&'static str, &'static str)>,
+}
+
+/// (value, label) of the bulk actions offered in the tab of `status`.
+fn bulk_actions_for(status: Status) -> Vec<(&'static str, &'static str)> {
+    let mut actions: Vec<_> = [
+        ("approve", "Approve", Status::Approved),
+        ("unapprove", "Unapprove", Status::Pending),
+        ("spam", "Mark as spam", Status::Spam),
+        ("trash", "Move to Trash", Status::Trash),
+    ]
+    .into_iter()
+    .filter(|(_, _, to)| *to != status)
+    .map(|(value, label, _)| (value, label))
+    .collect();
+    if matches!(status, Status::Spam | Status::Trash) {
+        actions.push(("delete", "Delete permanently"));
+    }
+    actions
 }
 
 /// (action path, button label) for a comment in `status`.
@@ -95,10 +120,12 @@ pub async fn queue(
             let layout = Layout::load(conn, header, Some("Comments"))?;
             let counts: HashMap<Status, i64> = store::counts_by_status(conn)?.into_iter().collect();
             let rows = store::list_with_posts(conn, Some(status), None, QUEUE_SIZE)?;
-            Ok((layout, counts, rows))
+            let parents = parents_of(conn, &rows)?;
+            Ok((layout, counts, rows, parents))
         })
         .await?;
-    let (layout, counts, rows) = page;
+    let (layout, counts, rows, parents) = page;
+    let style = DateStyle::of(&layout.settings);
     let tabs = Status::ALL
         .into_iter()
         .map(|s| Tab {
@@ -110,17 +137,29 @@ pub async fn queue(
         .collect();
     let items = rows
         .into_iter()
-        .map(|row| QueueItem {
-            id: row.comment.id,
-            body_html: text::to_html(&row.comment.body),
-            actions: actions_for(row.comment.status),
-            author: row.comment.author_name,
-            email: row.comment.author_email,
-            url: row.comment.author_url,
-            status: row.comment.status,
-            date: dates::human_with_time(row.comment.created_at),
-            post_title: row.post_title,
-            post_href: format!("/posts/{}", row.post_slug),
+        .map(|row| {
+            let in_reply_to = row.comment.parent_id.and_then(|parent_id| {
+                let (author, parent_status) = parents.get(&parent_id)?;
+                let href = match parent_status {
+                    // The permalink leads to the page of the article that shows it.
+                    Status::Approved => format!("/comments/{parent_id}"),
+                    other => format!("/admin/comments?status={other}#comment-{parent_id}"),
+                };
+                Some((author.clone(), href))
+            });
+            QueueItem {
+                id: row.comment.id,
+                body_html: row.comment.body_html,
+                actions: actions_for(row.comment.status),
+                author: row.comment.author_name,
+                email: row.comment.author_email,
+                url: row.comment.author_url,
+                status: row.comment.status,
+                date: style.date_time(row.comment.created_at),
+                post_title: row.post_title,
+                post_href: format!("/posts/{}", row.post_slug),
+                in_reply_to,
+            }
         })
         .collect();
     private_page(
@@ -131,8 +170,111 @@ pub async fn queue(
             csrf_token: editor.visitor.session.csrf_token(),
             tabs,
             items,
+            status,
+            bulk_actions: bulk_actions_for(status),
         },
     )
+}
+
+/// The author and status of each comment the rows answer: one query.
+fn parents_of(
+    conn: &mut DbConn,
+    rows: &[store::CommentOnPost],
+) -> diesel::QueryResult<HashMap<i32, (String, Status)>> {
+    use diesel::prelude::*;
+    let ids: Vec<i32> = rows.iter().filter_map(|r| r.comment.parent_id).collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let found: Vec<(i32, String, String)> = comments::table
+        .filter(comments::id.eq_any(&ids))
+        .select((comments::id, comments::author_name, comments::status))
+        .load(conn)?;
+    Ok(found
+        .into_iter()
+        .map(|(id, author, status)| (id, (author, Status::from(status))))
+        .collect())
+}
+
+/// POST /admin/comments/bulk: `action` on every ticked `ids` (unknown ids are ignored);
+/// back to the tab it was sent from (`status`).
+pub async fn bulk(
+    db: web::Data<Db>,
+    editor: RequireEditor,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let fields = form.into_inner();
+    let value = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    };
+    let back = match Status::parse(value("status")) {
+        Some(status) => format!("/admin/comments?status={status}"),
+        None => "/admin/comments".to_owned(),
+    };
+    let action = value("action").to_owned();
+    let mut ids: Vec<i32> = fields
+        .iter()
+        .filter(|(k, _)| k == "ids")
+        .filter_map(|(_, v)| v.trim().parse().ok())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.len() > BULK_MAX {
+        return Err(AppError::BadRequest(format!(
+            "At most {BULK_MAX} comments can be changed at once; tick fewer and apply again."
+        )));
+    }
+    let target = match action.as_str() {
+        "approve" => Some(Status::Approved),
+        "unapprove" => Some(Status::Pending),
+        "spam" => Some(Status::Spam),
+        "trash" => Some(Status::Trash),
+        "delete" => None,
+        "" => {
+            editor
+                .visitor
+                .session
+                .flash("Choose an action to apply to the ticked comments.");
+            return Ok(see_other(&back));
+        }
+        _ => {
+            return Err(AppError::BadRequest(
+                "That bulk action does not exist.".to_owned(),
+            ));
+        }
+    };
+    if ids.is_empty() {
+        editor
+            .visitor
+            .session
+            .flash("Tick the comments to apply the action to.");
+        return Ok(see_other(&back));
+    }
+    let changed = db
+        .write(move |conn| {
+            Ok(match target {
+                Some(status) => store::set_status_of_many(conn, &ids, status)?,
+                None => store::delete_from_spam_and_trash(conn, &ids)?,
+            })
+        })
+        .await?;
+    let what = match changed {
+        1 => "1 comment".to_owned(),
+        n => format!("{n} comments"),
+    };
+    let message = match target {
+        Some(Status::Approved) => format!("{what} approved."),
+        Some(Status::Pending) => format!("{what} unapproved."),
+        Some(Status::Spam) => format!("{what} marked as spam."),
+        Some(Status::Trash) => format!("{what} moved to the Trash."),
+        None => format!("{what} deleted permanently."),
+    };
+    editor.visitor.session.flash(&message);
+    Ok(see_other(&back))
 }
 
 /// POST /admin/comments/{id}/{action}: approve, unapprove, spam or trash.
@@ -180,7 +322,7 @@ pub async fn reply(
         ));
     }
     let user = editor.user.clone();
-    db.write(move |conn| {
+    let reply_id = db.write(move |conn| {
         let parent = store::find(conn, id)?.ok_or(AppError::NotFound)?;
         let settings = Settings::load(conn)?;
         let (sibling, depth) =
@@ -206,13 +348,14 @@ pub async fn reply(
                 user_agent: "",
             },
             dates::now(),
-        )?;
-        Ok(())
+        )
+        .map_err(AppError::from)
     })
     .await?;
-    editor
-        .visitor
-        .session
-        .flash("Your reply is published, and the comment you answered is approved.");
+    editor.visitor.session.flash_with_link(
+        "Reply posted and comment approved.",
+        &format!("/comments/{reply_id}"),
+        "View reply",
+    );
     Ok(see_other("/admin/comments?status=pending"))
 }

@@ -2,22 +2,17 @@
 
 mod comments;
 mod dashboard;
-mod general_settings;
 pub mod menu;
 mod orders;
-mod shop_settings;
+mod settings;
+mod users;
 
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin", web::get().to(dashboard::show))
-        .route("/admin/settings", web::get().to(general_settings::show))
-        .route("/admin/settings", web::post().to(general_settings::submit))
-        .route("/admin/settings/shop", web::get().to(shop_settings::show))
-        .route(
-            "/admin/settings/shop",
-            web::post().to(shop_settings::submit),
-        )
+        .configure(settings::routes)
+        .configure(users::routes)
         .route(
             "/admin/shop",
             web::get().to(|| async { crate::web::forms::see_other("/admin/settings/shop") }),
@@ -28,6 +23,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(orders::change_status),
         )
         .route("/admin/comments", web::get().to(comments::queue))
+        .route("/admin/comments/bulk", web::post().to(comments::bulk))
         .route(
             "/admin/comments/{id}/reply",
             web::post().to(comments::reply),

@@ -6,14 +6,11 @@ use atom_syndication::{Content, Entry, Feed, Person, Text};
 use crate::web::atom::{link, timestamp};
 
 use crate::comments::store::{self, CommentOnPost};
-use crate::comments::text;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::posts::queries;
 use crate::settings::Settings;
 use crate::web::{SiteInfo, dates};
-
-const FEED_SIZE: i64 = 30;
 
 pub async fn site_feed(
     db: web::Data<Db>,
@@ -21,10 +18,10 @@ pub async fn site_feed(
 ) -> Result<HttpResponse, AppError> {
     let (settings, comments) = db
         .run(|conn| {
-            Ok((
-                Settings::load(conn)?,
-                store::latest_public(conn, None, FEED_SIZE)?,
-            ))
+            // Settings → Reading: "Syndication feeds show the most recent".
+            let settings = Settings::load(conn)?;
+            let comments = store::latest_public(conn, None, settings.feed_length)?;
+            Ok((settings, comments))
         })
         .await?;
     let title = format!("Comments for {}", settings.site_title);
@@ -47,7 +44,8 @@ pub async fn post_feed(
     let (article, comments) = db
         .run(move |conn| {
             let article = queries::find_published(conn, dates::now(), &slug)?;
-            let comments = store::latest_public(conn, Some(article.id), FEED_SIZE)?;
+            let length = Settings::load(conn)?.feed_length;
+            let comments = store::latest_public(conn, Some(article.id), length)?;
             Ok((article, comments))
         })
         .await?;
@@ -92,7 +90,7 @@ fn entry(site_url: &str, item: &CommentOnPost) -> Entry {
     author.set_name(comment.author_name.clone());
     let mut content = Content::default();
     content.set_content_type("html".to_owned());
-    content.set_value(text::to_html(&comment.body));
+    content.set_value(comment.body_html.clone());
     let mut entry = Entry::default();
     entry.set_title(Text::plain(format!(
         "By: {} on {}",

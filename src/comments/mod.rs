@@ -20,6 +20,7 @@ use crate::error::AppError;
 use crate::posts::queries::Article;
 use crate::settings::Settings;
 use section::ReplyForm;
+pub use store::rerender_outdated;
 pub use submit::{CommentForm, Reply, TEXT_MAX, submit};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -4,7 +4,7 @@ use diesel::QueryResult;
 use time::PrimitiveDateTime;
 
 use crate::comments::store::{self, Comment, Status};
-use crate::comments::{stamp, text, tree};
+use crate::comments::{stamp, tree};
 use crate::db::DbConn;
 use crate::settings::Settings;
 use crate::web::dates;
@@ -98,12 +98,13 @@ pub fn load(
     let current = request.page.unwrap_or(1).clamp(1, last_page);
     let threads = tree::page(&pairs, per_page, current);
     let page_link = |n: usize| comments_page_href(request.post_path, n);
+    let style = dates::DateStyle::of(settings);
     let items = threads
         .placed
         .iter()
         .map(|placed| {
             let comment = &comments[placed.index];
-            item(comment, placed, request.post_path, &page_link(current))
+            item(comment, placed, request.post_path, &page_link(current), &style)
         })
         .collect();
     let mut form = typed;
@@ -155,7 +156,13 @@ pub fn comments_page_href(post_path: &str, page: usize) -> String {
     }
 }
 
-fn item(comment: &Comment, placed: &tree::Placed, post_path: &str, page_href: &str) -> CommentItem {
+fn item(
+    comment: &Comment,
+    placed: &tree::Placed,
+    post_path: &str,
+    page_href: &str,
+    style: &dates::DateStyle,
+) -> CommentItem {
     let author_url = web_url(&comment.author_url);
     CommentItem {
         id: comment.id,
@@ -163,10 +170,10 @@ fn item(comment: &Comment, placed: &tree::Placed, post_path: &str, page_href: &s
         avatar_class: format!("avatar--{}", palette_index(&comment.author_name)),
         author: comment.author_name.clone(),
         author_url,
-        date: dates::human_with_time(comment.created_at),
+        date: style.date_time(comment.created_at),
         date_iso: dates::iso(comment.created_at),
         permalink: format!("{page_href}#comment-{}", comment.id),
-        body_html: text::to_html(&comment.body),
+        body_html: comment.body_html.clone(),
         pending: comment.status == Status::Pending,
         reply_href: format!("{post_path}?replytocom={}#respond", comment.id),
         depth: placed.depth,

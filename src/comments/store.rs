@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
 use crate::accounts::email::normalize;
+use crate::comments::text;
 use crate::db::DbConn;
 use crate::db::schema::{comments, posts};
 
@@ -77,6 +78,8 @@ pub struct Comment {
     pub author_email: String,
     pub author_url: String,
     pub body: String,
+    /// `body` rendered and sanitized when stored (`text::to_html`).
+    pub body_html: String,
     #[diesel(deserialize_as = String)]
     pub status: Status,
     pub created_at: PrimitiveDateTime,
@@ -97,7 +100,9 @@ pub struct NewComment<'a> {
     pub user_agent: &'a str,
 }
 
+/// Stores a comment with its HTML, rendered and sanitized here, once.
 pub fn insert(conn: &mut DbConn, new: &NewComment, now: PrimitiveDateTime) -> QueryResult<i32> {
+    let body_html = text::to_html(new.body);
     diesel::insert_into(comments::table)
         .values((
             comments::post_id.eq(new.post_id),
@@ -107,6 +112,8 @@ pub fn insert(conn: &mut DbConn, new: &NewComment, now: PrimitiveDateTime) -> Qu
             comments::author_email.eq(new.author_email),
             comments::author_url.eq(new.author_url),
             comments::body.eq(new.body),
+            comments::body_html.eq(&body_html),
+            comments::render_version.eq(text::RENDER_VERSION),
             comments::status.eq(new.status.as_str()),
             comments::created_at.eq(now),
             comments::depth.eq(new.depth),
@@ -212,10 +219,78 @@ pub fn is_duplicate(
     }
 }
 
+/// Renders again the comments whose HTML was made by older rules (`render_version` below
+/// `text::RENDER_VERSION`; rows from before the column have 0 and no HTML). In batches, so a
+/// large site does not hold every comment in memory. Returns how many were rendered.
+pub fn rerender_outdated(conn: &mut DbConn) -> QueryResult<usize> {
+    const BATCH: i64 = 500;
+    let mut done = 0;
+    loop {
+        let rows: Vec<(i32, String)> = comments::table
+            .filter(comments::render_version.lt(text::RENDER_VERSION))
+            .order(comments::id)
+            .select((comments::id, comments::body))
+            .limit(BATCH)
+            .load(conn)?;
+        if rows.is_empty() {
+            return Ok(done);
+        }
+        for (id, body) in &rows {
+            diesel::update(comments::table.find(id))
+                .set((
+                    comments::body_html.eq(text::to_html(body)),
+                    comments::render_version.eq(text::RENDER_VERSION),
+                ))
+                .execute(conn)?;
+        }
+        done += rows.len();
+    }
+}
+
 pub fn set_status(conn: &mut DbConn, id: i32, status: Status) -> QueryResult<usize> {
     diesel::update(comments::table.find(id))
         .set(comments::status.eq(status.as_str()))
         .execute(conn)
+}
+
+/// Moves the comments of `ids` that exist to `status`, in one UPDATE. Returns how many.
+pub fn set_status_of_many(conn: &mut DbConn, ids: &[i32], status: Status) -> QueryResult<usize> {
+    diesel::update(comments::table.filter(comments::id.eq_any(ids)))
+        .set(comments::status.eq(status.as_str()))
+        .execute(conn)
+}
+
+/// Deletes for good the comments of `ids` that are spam or in the trash. Their replies are
+/// kept, answering the nearest comment that stays (or the post). Returns how many.
+pub fn delete_from_spam_and_trash(conn: &mut DbConn, ids: &[i32]) -> QueryResult<usize> {
+    conn.transaction(|conn| {
+        let doomed: Vec<(i32, Option<i32>)> = comments::table
+            .filter(comments::id.eq_any(ids))
+            .filter(comments::status.eq_any([Status::Spam.as_str(), Status::Trash.as_str()]))
+            .select((comments::id, comments::parent_id))
+            .load(conn)?;
+        let parent_of: std::collections::HashMap<i32, Option<i32>> =
+            doomed.iter().copied().collect();
+        let doomed_ids: Vec<i32> = doomed.iter().map(|(id, _)| *id).collect();
+        for (id, parent) in &doomed {
+            // The nearest ancestor that is not deleted too.
+            let mut heir = *parent;
+            for _ in 0..parent_of.len() {
+                match heir.and_then(|h| parent_of.get(&h).copied()) {
+                    Some(up) => heir = up,
+                    None => break,
+                }
+            }
+            diesel::update(
+                comments::table
+                    .filter(comments::parent_id.eq(id))
+                    .filter(comments::id.ne_all(&doomed_ids)),
+            )
+            .set(comments::parent_id.eq(heir))
+            .execute(conn)?;
+        }
+        diesel::delete(comments::table.filter(comments::id.eq_any(&doomed_ids))).execute(conn)
+    })
 }
 
 /// (status, count) for the moderation queue's tabs.

@@ -7,6 +7,10 @@ use std::sync::LazyLock;
 use ammonia::{Builder, UrlRelative};
 use linkify::{LinkFinder, LinkKind};
 
+/// The version of the rules below. Stored with each comment's HTML: raise it when the rules
+/// change, and `store::rerender_outdated` renders the stored comments again.
+pub const RENDER_VERSION: i32 = 1;
+
 /// The tags a commenter may use; everything else is escaped and shown as typed.
 pub const ALLOWED_TAGS: [&str; 11] = [
     "a",

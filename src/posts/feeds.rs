@@ -12,13 +12,13 @@ use crate::posts::queries;
 use crate::settings::Settings;
 use crate::web::{SiteInfo, dates};
 
-const FEED_SIZE: i64 = 20;
-
 pub async fn feed(db: web::Data<Db>, site: web::Data<SiteInfo>) -> Result<HttpResponse, AppError> {
     let (settings, posts) = db
         .run(|conn| {
-            let posts = queries::latest_for_feed(conn, dates::now(), FEED_SIZE)?;
-            Ok((Settings::load(conn)?, posts))
+            // Settings → Reading: "Syndication feeds show the most recent".
+            let settings = Settings::load(conn)?;
+            let posts = queries::latest_for_feed(conn, dates::now(), settings.feed_length)?;
+            Ok((settings, posts))
         })
         .await?;
     let url = &site.public_url;

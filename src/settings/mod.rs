@@ -25,20 +25,24 @@ pub enum Kind {
     Lines {
         max_len: usize,
     },
+    /// An IANA time zone name the bundled database knows ("Europe/Paris", "UTC").
+    TimeZone,
 }
 
 pub struct Definition {
     pub key: &'static str,
     pub kind: Kind,
     pub default: &'static str,
+    /// What people call it, in messages ("Posts per page").
+    pub label: &'static str,
     pub help: &'static str,
 }
 
-/// The one table of settings: each row `field: Type = Kind, "default", "help";` becomes a
+/// The one table of settings: each row `field: Type = Kind, "default", "Label", "help";` becomes a
 /// typed field of [`Settings`], an entry of [`DEFINITIONS`] (key = the field's name) and the
 /// lookup that fills the field, so adding a setting is adding a row.
 macro_rules! settings {
-    ($($field:ident: $ty:ty = $kind:expr, $default:literal, $help:literal;)*) => {
+    ($($field:ident: $ty:ty = $kind:expr, $default:literal, $label:literal, $help:literal;)*) => {
         pub const DEFINITIONS: &[Definition] = &[$(
             Definition {
                 key: stringify!($field),
@@ -47,6 +51,7 @@ macro_rules! settings {
                     $kind
                 },
                 default: $default,
+                label: $label,
                 help: $help,
             },
         )*];
@@ -91,7 +96,7 @@ impl SettingValue for String {
     fn fits(kind: Kind) -> bool {
         matches!(
             kind,
-            Kind::Text { .. } | Kind::Lines { .. } | Kind::Choice(_)
+            Kind::Text { .. } | Kind::Lines { .. } | Kind::Choice(_) | Kind::TimeZone
         )
     }
 }
@@ -130,58 +135,64 @@ impl SettingValue for Role {
 }
 
 settings! {
-    site_title: String = Text { max_len: 120 }, "glowpress",
+    site_title: String = Text { max_len: 120 }, "glowpress", "Site title",
         "Site title, shown in the header and the browser tab";
-    tagline: String = Text { max_len: 200 }, "Just another glowpress site",
+    tagline: String = Text { max_len: 200 }, "Just another glowpress site", "Tagline",
         "A few words on what the site is about";
-    posts_per_page: i64 = Int { min: 1, max: 100 }, "10",
+    posts_per_page: i64 = Int { min: 1, max: 100 }, "10", "Posts per page",
         "Blog pages show at most this many posts";
-    users_can_register: bool = Bool, "0",
+    users_can_register: bool = Bool, "0", "Registration",
         "Anyone can register";
-    default_role: Role = Choice(&["subscriber", "author", "editor"]), "subscriber",
+    default_role: Role = Choice(&["subscriber", "author", "editor"]), "subscriber", "New user default role",
         "New user default role";
-    timezone: String = Text { max_len: 64 }, "UTC",
+    timezone: String = TimeZone, "UTC", "Time zone",
         "Time zone dates and times are shown in";
-    date_format: String = Choice(&["F j, Y", "Y-m-d", "m/d/Y", "d/m/Y"]), "F j, Y",
+    date_format: String = Choice(&["F j, Y", "Y-m-d", "m/d/Y", "d/m/Y"]), "F j, Y", "Date format",
         "How dates are written";
-    feed_length: i64 = Int { min: 1, max: 100 }, "10",
+    feed_length: i64 = Int { min: 1, max: 100 }, "10", "Feed length",
         "Syndication feeds show the most recent this many items";
-    shipping_flat_rate_cents: i64 = Int { min: 0, max: 100_000 }, "495",
+    shipping_flat_rate_cents: i64 = Int { min: 0, max: 100_000 }, "495", "Flat shipping rate",
         "Shop: flat shipping rate per order, in cents";
-    free_shipping_threshold_cents: i64 = Int { min: 0, max: 10_000_000 }, "5000",
+    free_shipping_threshold_cents: i64 = Int { min: 0, max: 10_000_000 }, "5000", "Free shipping threshold",
         "Shop: orders with a subtotal of at least this many cents ship free (0: never)";
-    guest_checkout: bool = Bool, "1",
+    guest_checkout: bool = Bool, "1", "Guest checkout",
         "Shop: shoppers can check out without an account";
-    currency: String = Choice(&["USD", "EUR", "GBP", "CAD", "AUD"]), "USD",
+    currency: String = Choice(&["USD", "EUR", "GBP", "CAD", "AUD"]), "USD", "Currency",
         "Shop: the currency prices are in";
-    low_stock_threshold: i64 = Int { min: 0, max: 100_000 }, "5",
+    low_stock_threshold: i64 = Int { min: 0, max: 100_000 }, "5", "Low-stock threshold",
         "Shop: stock at or below this many is low (0: never warn)";
-    comments_require_name_email: bool = Bool, "1",
+    comments_require_name_email: bool = Bool, "1", "Name and email required",
         "Comment author must fill out name and email";
-    comment_moderation: bool = Bool, "0",
+    comment_moderation: bool = Bool, "0", "Manual approval",
         "Comment must be manually approved";
-    comment_previously_approved: bool = Bool, "1",
+    comment_previously_approved: bool = Bool, "1", "Previously approved author",
         "Comment author must have a previously approved comment";
-    comment_max_links: i64 = Int { min: 0, max: 100 }, "2",
+    comment_max_links: i64 = Int { min: 0, max: 100 }, "2", "Links that hold a comment",
         "Hold a comment if it contains this many links or more (0: never)";
-    moderation_keys: String = Lines { max_len: 20_000 }, "",
+    moderation_keys: String = Lines { max_len: 20_000 }, "", "Comment moderation words",
         "Hold comments containing any of these words (one a line)";
-    disallowed_keys: String = Lines { max_len: 20_000 }, "",
+    disallowed_keys: String = Lines { max_len: 20_000 }, "", "Disallowed comment words",
         "Mark as spam comments containing any of these words (one a line)";
-    thread_comments_depth: i64 = Int { min: 1, max: 10 }, "5",
+    thread_comments_depth: i64 = Int { min: 1, max: 10 }, "5", "Thread depth",
         "Threaded comments this many levels deep";
-    comments_per_page: i64 = Int { min: 1, max: 500 }, "50",
+    comments_per_page: i64 = Int { min: 1, max: 500 }, "50", "Comments per page",
         "Top-level comments per page";
-    close_comments_days_old: i64 = Int { min: 0, max: 3650 }, "0",
+    close_comments_days_old: i64 = Int { min: 0, max: 3650 }, "0", "Days before comments close",
         "Close comments on posts older than this many days (0: never)";
 }
 
+/// Why a value was refused. Its text is for people ("Posts per page must be a whole number
+/// from 1 to 100."); `key` is there for the command line.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SettingError {
     #[error("unknown setting `{0}`")]
     Unknown(String),
-    #[error("`{key}` must be {expected}")]
-    Invalid { key: &'static str, expected: String },
+    #[error("{label} must be {expected}.")]
+    Invalid {
+        key: &'static str,
+        label: &'static str,
+        expected: String,
+    },
 }
 
 impl Default for Settings {
@@ -227,19 +238,20 @@ pub fn validate(key: &str, value: &str) -> Result<String, SettingError> {
     let def = definition(key).ok_or_else(|| SettingError::Unknown(key.to_owned()))?;
     let invalid = |expected: String| SettingError::Invalid {
         key: def.key,
+        label: def.label,
         expected,
     };
     match def.kind {
         Kind::Text { max_len } => {
             let value = value.trim();
             if value.is_empty() || value.chars().count() > max_len {
-                return Err(invalid(format!("between 1 and {max_len} characters")));
+                return Err(invalid(format!("between 1 and {max_len} characters long")));
             }
             Ok(value.to_owned())
         }
         Kind::Bool => parse_bool(value)
             .map(|b| if b { "1" } else { "0" }.to_owned())
-            .ok_or_else(|| invalid("on or off (1/0, true/false, yes/no)".to_owned())),
+            .ok_or_else(|| invalid("on or off".to_owned())),
         Kind::Int { min, max } => match value.trim().parse::<i64>() {
             Ok(n) if (min..=max).contains(&n) => Ok(n.to_string()),
             _ => Err(invalid(format!("a whole number from {min} to {max}"))),
@@ -260,7 +272,52 @@ pub fn validate(key: &str, value: &str) -> Result<String, SettingError> {
             .find(|c| **c == value.trim())
             .map(|c| (*c).to_owned())
             .ok_or_else(|| invalid(format!("one of: {}", choices.join(", ")))),
+        Kind::TimeZone => canonical_zone(value.trim())
+            .ok_or_else(|| invalid("a time zone from the list, such as Europe/Paris".to_owned())),
     }
+}
+
+/// The time zones a site may choose: "UTC" and the IANA names of places
+/// ("Europe/Paris"), sorted, from the bundled database.
+pub fn time_zones() -> &'static [String] {
+    static ZONES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+        const AREAS: [&str; 10] = [
+            "Africa/",
+            "America/",
+            "Antarctica/",
+            "Arctic/",
+            "Asia/",
+            "Atlantic/",
+            "Australia/",
+            "Europe/",
+            "Indian/",
+            "Pacific/",
+        ];
+        let mut zones: Vec<String> = jiff::tz::db()
+            .available()
+            .map(|name| name.as_str().to_owned())
+            .filter(|name| AREAS.iter().any(|area| name.starts_with(area)))
+            .collect();
+        zones.push("UTC".to_owned());
+        zones.sort();
+        zones.dedup();
+        zones
+    });
+    &ZONES
+}
+
+/// `name` as the list of zones spells it, if it is a zone the site can use.
+fn canonical_zone(name: &str) -> Option<String> {
+    if name.is_empty() || !crate::web::dates::DateStyle::zone_exists(name) {
+        return None;
+    }
+    Some(
+        time_zones()
+            .iter()
+            .find(|zone| zone.eq_ignore_ascii_case(name))
+            .cloned()
+            .unwrap_or_else(|| name.to_owned()),
+    )
 }
 
 /// Validates and stores one setting (insert or update).
@@ -292,6 +349,7 @@ pub fn current_values(conn: &mut DbConn) -> QueryResult<Vec<(&'static Definition
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::web::dates::DateStyle;
 
     #[test]
     fn defaults_apply_when_no_rows_exist() {
@@ -320,6 +378,41 @@ mod tests {
         assert!(validate("site_title", "   ").is_err());
         assert_eq!(validate("default_role", "author").unwrap(), "author");
         assert!(validate("default_role", "admin").is_err());
+    }
+
+    #[test]
+    fn refusals_name_the_setting_as_people_do() {
+        let error = validate("posts_per_page", "abc").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "Posts per page must be a whole number from 1 to 100."
+        );
+        for def in DEFINITIONS {
+            let wrong = match def.kind {
+                Kind::Text { .. } => "   ".to_owned(),
+                Kind::Bool => "maybe".to_owned(),
+                Kind::Int { .. } => "lots".to_owned(),
+                Kind::Lines { max_len } => "x".repeat(max_len + 1),
+                Kind::Choice(_) => "none of them".to_owned(),
+                Kind::TimeZone => "Mars/Olympus".to_owned(),
+            };
+            let text = validate(def.key, &wrong).unwrap_err().to_string();
+            assert!(text.starts_with(def.label), "{text}");
+            assert!(!text.contains(def.key) && !text.contains('`'), "{text}");
+        }
+    }
+
+    #[test]
+    fn time_zones_must_be_known() {
+        assert_eq!(validate("timezone", " Europe/Paris ").unwrap(), "Europe/Paris");
+        assert_eq!(validate("timezone", "europe/paris").unwrap(), "Europe/Paris");
+        assert_eq!(validate("timezone", "UTC").unwrap(), "UTC");
+        assert!(validate("timezone", "Mars/Olympus").is_err());
+        assert!(validate("timezone", "").is_err());
+        let zones = time_zones();
+        assert!(zones.iter().any(|z| z == "America/New_York"));
+        assert!(zones.iter().all(|z| DateStyle::zone_exists(z)), "every listed zone loads");
+        assert!(zones.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]
