@@ -322,36 +322,37 @@ pub async fn reply(
         ));
     }
     let user = editor.user.clone();
-    let reply_id = db.write(move |conn| {
-        let parent = store::find(conn, id)?.ok_or(AppError::NotFound)?;
-        let settings = Settings::load(conn)?;
-        let (sibling, depth) =
-            tree::attach_depth(Some(parent.depth), settings.thread_comments_depth as i32);
-        store::set_status(conn, parent.id, Status::Approved)?;
-        store::insert(
-            conn,
-            &NewComment {
-                post_id: parent.post_id,
-                parent_id: if sibling {
-                    parent.parent_id
-                } else {
-                    Some(parent.id)
+    let reply_id = db
+        .write(move |conn| {
+            let parent = store::find(conn, id)?.ok_or(AppError::NotFound)?;
+            let settings = Settings::load(conn)?;
+            let (sibling, depth) =
+                tree::attach_depth(Some(parent.depth), settings.thread_comments_depth as i32);
+            store::set_status(conn, parent.id, Status::Approved)?;
+            store::insert(
+                conn,
+                &NewComment {
+                    post_id: parent.post_id,
+                    parent_id: if sibling {
+                        parent.parent_id
+                    } else {
+                        Some(parent.id)
+                    },
+                    user_id: Some(user.id),
+                    author_name: &user.display_name,
+                    author_email: &user.email,
+                    author_url: "",
+                    body: &body,
+                    status: Status::Approved,
+                    depth,
+                    ip_hash: "",
+                    user_agent: "",
                 },
-                user_id: Some(user.id),
-                author_name: &user.display_name,
-                author_email: &user.email,
-                author_url: "",
-                body: &body,
-                status: Status::Approved,
-                depth,
-                ip_hash: "",
-                user_agent: "",
-            },
-            dates::now(),
-        )
-        .map_err(AppError::from)
-    })
-    .await?;
+                dates::now(),
+            )
+            .map_err(AppError::from)
+        })
+        .await?;
     editor.visitor.session.flash_with_link(
         "Reply posted and comment approved.",
         &format!("/comments/{reply_id}"),

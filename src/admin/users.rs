@@ -161,13 +161,16 @@ pub async fn list(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
+    // No control characters: PostgreSQL refuses NUL in text, and no name holds one.
     let search: String = query
         .q
         .unwrap_or_default()
-        .trim()
         .chars()
+        .filter(|c| !c.is_control())
         .take(SEARCH_MAX)
-        .collect();
+        .collect::<String>()
+        .trim()
+        .to_owned();
     let role = query.role.as_deref().and_then(strict_role);
     let page = query
         .page
@@ -191,15 +194,17 @@ pub async fn list(
         count: counts.iter().map(|(_, n)| n).sum(),
         current: role.is_none(),
     }];
-    filters.extend(Role::ALL.into_iter().map(|r| RoleFilter {
-        href: list_href(&search, Some(r), 1),
-        label: r.label(),
-        count: counts
-            .iter()
-            .filter(|(stored, _)| Role::parse(stored) == r)
-            .map(|(_, n)| n)
-            .sum(),
-        current: role == Some(r),
+    filters.extend(Role::ALL.into_iter().map(|r| {
+        RoleFilter {
+            href: list_href(&search, Some(r), 1),
+            label: r.label(),
+            count: counts
+                .iter()
+                .filter(|(stored, _)| Role::parse(stored) == r)
+                .map(|(_, n)| n)
+                .sum(),
+            current: role == Some(r),
+        }
     }));
     let rows = users
         .into_iter()
@@ -278,7 +283,10 @@ async fn render(
         disabled_since: user.disabled_at.map(|at| style.date_time(at)),
         is_self: user.id == admin.user.id,
         role: typed_role.unwrap_or_else(|| user.role().as_str().to_owned()),
-        roles: Role::ALL.into_iter().map(|r| (r.as_str(), r.label())).collect(),
+        roles: Role::ALL
+            .into_iter()
+            .map(|r| (r.as_str(), r.label()))
+            .collect(),
         username: user.username,
         display_name: user.display_name,
         email: user.email,

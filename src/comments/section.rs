@@ -104,7 +104,13 @@ pub fn load(
         .iter()
         .map(|placed| {
             let comment = &comments[placed.index];
-            item(comment, placed, request.post_path, &page_link(current), &style)
+            item(
+                comment,
+                placed,
+                request.post_path,
+                &page_link(current),
+                &style,
+            )
         })
         .collect();
     let mut form = typed;

@@ -236,6 +236,9 @@ fn parse_bool(value: &str) -> Option<bool> {
 /// Checks `value` against the setting's kind and returns the form it is stored in.
 pub fn validate(key: &str, value: &str) -> Result<String, SettingError> {
     let def = definition(key).ok_or_else(|| SettingError::Unknown(key.to_owned()))?;
+    // What XML forbids (NUL, most control characters) never reaches the pages or feeds;
+    // PostgreSQL would refuse NUL anyway.
+    let value = &*crate::web::text::strip_xml_disallowed(value);
     let invalid = |expected: String| SettingError::Invalid {
         key: def.key,
         label: def.label,
@@ -378,6 +381,7 @@ mod tests {
         assert!(validate("site_title", "   ").is_err());
         assert_eq!(validate("default_role", "author").unwrap(), "author");
         assert!(validate("default_role", "admin").is_err());
+        assert_eq!(validate("site_title", "Nul\u{0}Title").unwrap(), "NulTitle");
     }
 
     #[test]
@@ -404,14 +408,23 @@ mod tests {
 
     #[test]
     fn time_zones_must_be_known() {
-        assert_eq!(validate("timezone", " Europe/Paris ").unwrap(), "Europe/Paris");
-        assert_eq!(validate("timezone", "europe/paris").unwrap(), "Europe/Paris");
+        assert_eq!(
+            validate("timezone", " Europe/Paris ").unwrap(),
+            "Europe/Paris"
+        );
+        assert_eq!(
+            validate("timezone", "europe/paris").unwrap(),
+            "Europe/Paris"
+        );
         assert_eq!(validate("timezone", "UTC").unwrap(), "UTC");
         assert!(validate("timezone", "Mars/Olympus").is_err());
         assert!(validate("timezone", "").is_err());
         let zones = time_zones();
         assert!(zones.iter().any(|z| z == "America/New_York"));
-        assert!(zones.iter().all(|z| DateStyle::zone_exists(z)), "every listed zone loads");
+        assert!(
+            zones.iter().all(|z| DateStyle::zone_exists(z)),
+            "every listed zone loads"
+        );
         assert!(zones.windows(2).all(|w| w[0] < w[1]));
     }
 

@@ -1059,7 +1059,7 @@ async fn the_session_cookie_is_http_only_same_site_lax_and_ends_with_the_browser
 /// The settings form as a browser would send it, with `changes` applied.
 fn settings_fields(html: &str, changes: &[(&str, &str)]) -> Vec<(String, String)> {
     let mut fields = vec![("csrf_token".to_owned(), csrf_token(html))];
-    for name in ["site_title", "tagline", "posts_per_page"] {
+    for name in ["site_title", "tagline"] {
         fields.push((name.to_owned(), input_value(html, name).unwrap()));
     }
     if html.contains("name=\"users_can_register\" value=\"1\" checked") {
@@ -1209,28 +1209,29 @@ async fn an_administrator_changes_the_site_title_and_the_home_page_shows_it(app:
 async fn invalid_settings_are_refused_with_the_message_and_the_typed_values_kept(app: TestApp) {
     app.with_conn(|conn| insert_admin(conn, "chief", "chief@example.com", PASSWORD));
     app.log_in("chief", PASSWORD).await;
+    let long_tagline = "x".repeat(201);
     let refused = submit_settings(
         &app,
         &[
             ("site_title", "Never Saved Title"),
-            ("posts_per_page", "abc"),
+            ("tagline", &long_tagline),
         ],
     )
     .await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert_eq!(refused.path, "/admin/settings");
-    let message = field_error(&refused.html, "posts_per_page").expect("a message at the field");
-    assert!(
-        message.contains("a whole number from 1 to 100"),
-        "{message}"
+    let message = field_error(&refused.html, "tagline").expect("a message at the field");
+    assert_eq!(
+        message,
+        "Tagline must be between 1 and 200 characters long."
     );
     assert_eq!(
         input_value(&refused.html, "site_title").as_deref(),
         Some("Never Saved Title")
     );
     assert_eq!(
-        input_value(&refused.html, "posts_per_page").as_deref(),
-        Some("abc")
+        input_value(&refused.html, "tagline").as_deref(),
+        Some(long_tagline.as_str())
     );
     assert!(
         refused

@@ -148,6 +148,7 @@ async fn shopping_pages(app: &TestApp) -> Vec<(&'static str, String)> {
     let (_, admin_orders) = app.page("/admin/orders").await;
     assert!(admin_orders.contains("<h1>Orders</h1>"));
     let (_, shop_settings) = app.page("/admin/settings/shop").await;
+    let people = people_pages(app).await;
     let (_, account) = app.page("/account").await;
     vec![
         ("admin-orders", admin_orders),
@@ -158,5 +159,62 @@ async fn shopping_pages(app: &TestApp) -> Vec<(&'static str, String)> {
         ("checkout", checkout),
         ("checkout-refused", refused),
         ("order", order),
+    ]
+    .into_iter()
+    .chain(people)
+    .collect()
+}
+
+/// Settings, users and the comments queue, for the administrator logged in on `app`.
+async fn people_pages(app: &TestApp) -> Vec<(&'static str, String)> {
+    let (_, general) = app.page("/admin/settings").await;
+    let (_, reading) = app.page("/admin/settings/reading").await;
+    let (_, discussion) = app.page("/admin/settings/discussion").await;
+    let token = field_value(&reading, "csrf_token").unwrap();
+    let refused = app
+        .client
+        .post(app.url("/admin/settings/reading"))
+        .form(&[("csrf_token", token.as_str()), ("posts_per_page", "lots")])
+        .send()
+        .await;
+    let refused = refused.unwrap().text().await.unwrap();
+    let (_, users) = app.page("/admin/users").await;
+    let (_, user) = app.page("/admin/users/1").await;
+    app.with_conn(|conn| {
+        use diesel::prelude::*;
+        use glowpress::comments::store::{self, NewComment, Status};
+        let post_id: i32 = glowpress::db::schema::posts::table
+            .select(glowpress::db::schema::posts::id)
+            .first(conn)
+            .unwrap();
+        let mut parent = None;
+        for status in [Status::Approved, Status::Pending] {
+            let comment = NewComment {
+                post_id,
+                parent_id: parent,
+                user_id: None,
+                author_name: "Ada <Reader>",
+                author_email: "ada@example.com",
+                author_url: "https://ada.example",
+                body: "A *kind* word & https://glow.example",
+                status,
+                depth: i32::from(parent.is_some()),
+                ip_hash: "",
+                user_agent: "",
+            };
+            let id = store::insert(conn, &comment, glowpress::web::dates::now()).unwrap();
+            parent = Some(id);
+        }
+    });
+    let (_, comments) = app.page("/admin/comments").await;
+    assert!(comments.contains("In reply to"), "{comments}");
+    vec![
+        ("admin-general", general),
+        ("admin-reading", reading),
+        ("admin-reading-refused", refused),
+        ("admin-discussion", discussion),
+        ("admin-users", users),
+        ("admin-user", user),
+        ("admin-comments", comments),
     ]
 }

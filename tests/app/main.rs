@@ -3,6 +3,9 @@
 mod common;
 
 mod accounts;
+mod admin_comments;
+mod admin_settings;
+mod admin_users;
 mod comments;
 mod demo;
 mod health;

@@ -99,8 +99,6 @@ pub struct FieldView {
     pub control: &'static str,
     pub value: String,
     pub checked: bool,
-    pub min: String,
-    pub max: String,
     /// (value, text, selected)
     pub options: Vec<(String, String, bool)>,
     pub error: Option<String>,
@@ -148,13 +146,11 @@ fn views(page: &SettingsPage, mut values: Values, errors: &FieldErrors) -> Vec<F
         .filter_map(|field| {
             let def = field.definition()?;
             let value = values.remove(field.name()).unwrap_or_default();
-            let (mut min, mut max, mut options) = (String::new(), String::new(), Vec::new());
+            let mut options = Vec::new();
             let control = match (field.input, def.kind) {
                 (Input::Money, _) | (_, Kind::Text { .. }) => "text",
-                (_, Kind::Int { min: lo, max: hi }) => {
-                    (min, max) = (lo.to_string(), hi.to_string());
-                    "number"
-                }
+                // A text field, so a refused "abc" can be shown as typed (valid HTML).
+                (_, Kind::Int { .. }) => "number",
                 (_, Kind::Bool) => "checkbox",
                 (_, Kind::Lines { .. }) => "textarea",
                 (_, Kind::Choice(choices)) => {
@@ -179,8 +175,6 @@ fn views(page: &SettingsPage, mut values: Values, errors: &FieldErrors) -> Vec<F
                 control,
                 checked: !value.is_empty(),
                 value,
-                min,
-                max,
                 options,
                 error: errors.get(field.name()).map(str::to_owned),
             })
@@ -230,11 +224,9 @@ fn check(field: &Field, def: &Definition, typed: &str) -> Result<String, String>
         Input::Money => {
             let cents = money::parse(typed).map_err(|e| format!("{e}."))?;
             settings::validate(def.key, &cents.0.to_string()).map_err(|_| match def.kind {
-                Kind::Int { max, .. } => format!(
-                    "{} can be at most {}.",
-                    def.label,
-                    Cents(max).to_string()
-                ),
+                Kind::Int { max, .. } => {
+                    format!("{} can be at most {}.", def.label, Cents(max).to_string())
+                }
                 _ => format!("{} is not an amount this shop can use.", def.label),
             })
         }

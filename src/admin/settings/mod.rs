@@ -14,7 +14,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/settings", web::post().to(general::submit))
         .route("/admin/settings/reading", web::get().to(reading::show))
         .route("/admin/settings/reading", web::post().to(reading::submit))
-        .route("/admin/settings/discussion", web::get().to(discussion::show))
+        .route(
+            "/admin/settings/discussion",
+            web::get().to(discussion::show),
+        )
         .route(
             "/admin/settings/discussion",
             web::post().to(discussion::submit),
