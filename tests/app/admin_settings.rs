@@ -250,10 +250,19 @@ async fn each_settings_page_saves_and_the_next_request_shows_it(app: TestApp) {
     assert!(now.guest_checkout, "the ticked box stayed on");
 }
 
+/// (page, changes, the wrong field, its message, another field that must be shown).
+type Refused<'a> = (
+    &'a str,
+    Vec<(&'a str, Option<&'a str>)>,
+    &'a str,
+    &'a str,
+    &'a str,
+);
+
 async fn each_settings_page_refuses_in_words_for_people_and_keeps_everything_typed(app: TestApp) {
     let chief = admin(&app).await;
     let before = settings(&app);
-    let cases: [(&str, Vec<(&str, Option<&str>)>, &str, &str, &str); 4] = [
+    let cases: [Refused; 4] = [
         (
             "/admin/settings",
             vec![

@@ -89,7 +89,7 @@ async fn the_users_list_searches_filters_by_role_and_pages(app: TestApp) {
     });
     // The demo content's authors are accounts too.
     let total: i64 = app.with_conn(|conn| users::table.count().get_result(conn).expect("count"));
-    assert!(total >= 26 && total < 40, "{total}");
+    assert!((26..40).contains(&total), "{total}");
     let (status, list) = chief.page("/admin/users").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(rows(&list), 20, "one page of 20");
