@@ -33,6 +33,9 @@ pub struct QueueQuery {
 pub struct ReplyForm {
     #[serde(default)]
     comment: String,
+    /// The tab the form was on, to show again if the reply is refused.
+    #[serde(default)]
+    status: String,
 }
 
 pub struct Tab {
@@ -54,6 +57,9 @@ pub struct QueueItem {
     pub post_href: String,
     /// "In reply to <author>": the answered comment's author and where it is.
     pub in_reply_to: Option<(String, String)>,
+    /// What a refused reply to this comment had, and why it was refused.
+    pub reply_text: String,
+    pub reply_error: Option<String>,
     pub actions: Vec<(&'static str, &'static str)>,
 }
 
@@ -114,6 +120,23 @@ pub async fn queue(
         Some(s) => Status::parse(s)
             .ok_or_else(|| AppError::BadRequest(format!("Unknown comment status “{s}”.")))?,
     };
+    render_queue(&db, &editor, status, None).await
+}
+
+/// A reply the queue refused: shown again in its comment's form, with why.
+struct RefusedReply {
+    comment_id: i32,
+    text: String,
+    message: String,
+}
+
+/// The tab of `status`; a refused reply is shown in its form (400).
+async fn render_queue(
+    db: &Db,
+    editor: &RequireEditor,
+    status: Status,
+    refused: Option<RefusedReply>,
+) -> Result<HttpResponse, AppError> {
     let header = HeaderInfo::of(&editor.visitor);
     let page = db
         .run(move |conn| {
@@ -147,7 +170,10 @@ pub async fn queue(
                 };
                 Some((author.clone(), href))
             });
+            let refused_here = refused.as_ref().filter(|r| r.comment_id == row.comment.id);
             QueueItem {
+                reply_text: refused_here.map(|r| r.text.clone()).unwrap_or_default(),
+                reply_error: refused_here.map(|r| r.message.clone()),
                 id: row.comment.id,
                 body_html: row.comment.body_html,
                 actions: actions_for(row.comment.status),
@@ -162,8 +188,12 @@ pub async fn queue(
             }
         })
         .collect();
+    let code = match refused {
+        Some(_) => StatusCode::BAD_REQUEST,
+        None => StatusCode::OK,
+    };
     private_page(
-        StatusCode::OK,
+        code,
         &QueuePage {
             layout,
             menu: AdminMenu::new(editor.user.role(), "/admin/comments"),
@@ -313,13 +343,21 @@ pub async fn reply(
     form: web::Form<ReplyForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let body = form.into_inner().comment.trim().to_owned();
+    let form = form.into_inner();
+    let mut typed = form.comment;
+    crate::web::text::strip_in_place(&mut typed);
+    let body = typed.trim().to_owned();
     if body.is_empty() || too_long(&body, crate::comments::TEXT_MAX) {
-        return Err(AppError::BadRequest(
-            "A reply needs between 1 and 5,000 characters. Go back: your text is still in the \
-             form."
-                .to_owned(),
-        ));
+        let tab = Status::parse(&form.status).unwrap_or(Status::Pending);
+        let refused = RefusedReply {
+            comment_id: id,
+            text: typed,
+            message: format!(
+                "A reply needs between 1 and {} characters.",
+                crate::comments::TEXT_MAX
+            ),
+        };
+        return render_queue(&db, &editor, tab, Some(refused)).await;
     }
     let user = editor.user.clone();
     let reply_id = db

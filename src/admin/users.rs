@@ -334,19 +334,36 @@ pub async fn change_role(
         let refusal = Refusal::field("role", KEEP_AN_ADMIN);
         return render(&db, &admin, id, Some(typed), refusal).await;
     }
-    let name = db
-        .write(move |conn| {
+    let name = change_user(&db, id, move |conn, _| {
+        diesel::update(users_table::table.find(id))
+            .set(users_table::role.eq(role.as_str()))
+            .execute(conn)
+            .map(drop)
+    })
+    .await?;
+    changed(&admin, id, &format!("{name} is now: {}.", role.label()))
+}
+
+/// Runs `change` on the account `id` in one transaction; returns its username (404 when
+/// there is no such account).
+async fn change_user(
+    db: &Db,
+    id: i32,
+    change: impl FnOnce(&mut DbConn, &User) -> QueryResult<()> + Send + 'static,
+) -> Result<String, AppError> {
+    db.write(move |conn| {
+        conn.transaction(|conn| {
             let user = users::find(conn, id)?.ok_or(AppError::NotFound)?;
-            diesel::update(users_table::table.find(id))
-                .set(users_table::role.eq(role.as_str()))
-                .execute(conn)?;
-            Ok(user.username)
+            change(conn, &user)?;
+            Ok::<_, AppError>(user.username)
         })
-        .await?;
-    admin
-        .visitor
-        .session
-        .flash(&format!("{name} is now: {}.", role.label()));
+    })
+    .await
+}
+
+/// Back to the account's page, saying what changed.
+fn changed(admin: &RequireAdmin, id: i32, message: &str) -> Result<HttpResponse, AppError> {
+    admin.visitor.session.flash(message);
     Ok(see_other(&format!("/admin/users/{id}")))
 }
 
@@ -360,26 +377,19 @@ pub async fn disable(
         let refusal = Refusal::bad_input(KEEP_YOURSELF);
         return render(&db, &admin, id, None, refusal).await;
     }
-    let name = db
-        .write(move |conn| {
-            conn.transaction(|conn| {
-                let user = users::find(conn, id)?.ok_or(AppError::NotFound)?;
-                if !user.is_disabled() {
-                    diesel::update(users_table::table.find(id))
-                        .set(users_table::disabled_at.eq(Some(dates::now())))
-                        .execute(conn)?;
-                }
-                // Its sessions end: the next request of any of them is logged out.
-                grants::revoke_all(conn, id)?;
-                reset::cancel_links(conn, id)?;
-                Ok::<_, AppError>(user.username)
-            })
-        })
-        .await?;
-    admin.visitor.session.flash(&format!(
-        "{name}'s account is disabled: it is logged out and cannot log in."
-    ));
-    Ok(see_other(&format!("/admin/users/{id}")))
+    let name = change_user(&db, id, move |conn, user| {
+        if !user.is_disabled() {
+            diesel::update(users_table::table.find(id))
+                .set(users_table::disabled_at.eq(Some(dates::now())))
+                .execute(conn)?;
+        }
+        // Its sessions end: the next request of any of them is logged out.
+        grants::revoke_all(conn, id)?;
+        reset::cancel_links(conn, id)
+    })
+    .await?;
+    let message = format!("{name}'s account is disabled: it is logged out and cannot log in.");
+    changed(&admin, id, &message)
 }
 
 pub async fn enable(
@@ -388,20 +398,14 @@ pub async fn enable(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = user_id(&path)?;
-    let name = db
-        .write(move |conn| {
-            let user = users::find(conn, id)?.ok_or(AppError::NotFound)?;
-            diesel::update(users_table::table.find(id))
-                .set(users_table::disabled_at.eq(None::<time::PrimitiveDateTime>))
-                .execute(conn)?;
-            Ok(user.username)
-        })
-        .await?;
-    admin
-        .visitor
-        .session
-        .flash(&format!("{name}'s account is enabled again."));
-    Ok(see_other(&format!("/admin/users/{id}")))
+    let name = change_user(&db, id, move |conn, _| {
+        diesel::update(users_table::table.find(id))
+            .set(users_table::disabled_at.eq(None::<time::PrimitiveDateTime>))
+            .execute(conn)
+            .map(drop)
+    })
+    .await?;
+    changed(&admin, id, &format!("{name}'s account is enabled again."))
 }
 
 pub async fn send_reset(
@@ -430,12 +434,12 @@ pub async fn send_reset(
         );
         return render(&db, &admin, id, None, refusal).await;
     };
-    let to = email.to.clone();
+    let message = format!(
+        "A password reset link was sent to {}. It works for one hour.",
+        email.to
+    );
     mailer.send_in_background(email, "password reset");
-    admin.visitor.session.flash(&format!(
-        "A password reset link was sent to {to}. It works for one hour."
-    ));
-    Ok(see_other(&format!("/admin/users/{id}")))
+    changed(&admin, id, &message)
 }
 
 #[cfg(test)]

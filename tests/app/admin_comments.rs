@@ -239,6 +239,33 @@ async fn the_queue_says_which_comment_a_reply_answers_and_reply_and_approve_conf
     assert_eq!(link.path, ARTICLE);
     assert!(shows(&link.html, parent));
 
+    // A refused reply comes back in its form, typed text kept, nothing changed.
+    let too_long = "x".repeat(5001);
+    let refused = moderator
+        .submit(
+            &format!("/admin/comments/{reply}/reply"),
+            &[
+                ("csrf_token", &csrf_token(&queue)),
+                ("status", "pending"),
+                ("comment", &too_long),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.html.contains(&format!(
+        "<p class=\"field__error\" id=\"reply-{reply}-error\" role=\"alert\">A reply needs between 1 and 5000 characters.</p>"
+    )));
+    assert!(refused.html.contains(&format!("{too_long}</textarea>")));
+    assert_eq!(status_of(&app, reply), Some(Status::Pending));
+    let blank = moderator
+        .submit(
+            &format!("/admin/comments/{reply}/reply"),
+            &[("csrf_token", &csrf_token(&queue)), ("comment", "  \u{0} ")],
+        )
+        .await;
+    assert_eq!(blank.status, StatusCode::BAD_REQUEST);
+    assert_eq!(status_of(&app, reply), Some(Status::Pending));
+
     let answered = moderator
         .submit(
             &format!("/admin/comments/{reply}/reply"),

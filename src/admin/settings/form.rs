@@ -201,12 +201,12 @@ fn render(
     private_page(refusal.status, &form)
 }
 
-/// GET: the form with the values in effect.
-pub async fn show(
+/// The page's layout and the values in effect, as typed.
+async fn load(
     page: &'static SettingsPage,
     db: &Db,
     admin: &RequireAdmin,
-) -> Result<HttpResponse, AppError> {
+) -> Result<(Layout, Values), AppError> {
     let header = HeaderInfo::of(&admin.visitor);
     let (layout, stored) = db
         .run(move |conn| {
@@ -214,7 +214,16 @@ pub async fn show(
             Ok((layout, settings::current_values(conn)?))
         })
         .await?;
-    let values = current(page, &stored);
+    Ok((layout, current(page, &stored)))
+}
+
+/// GET: the form with the values in effect.
+pub async fn show(
+    page: &'static SettingsPage,
+    db: &Db,
+    admin: &RequireAdmin,
+) -> Result<HttpResponse, AppError> {
+    let (layout, values) = load(page, db, admin).await?;
     render(page, admin, layout, values, Refusal::default())
 }
 
@@ -241,14 +250,7 @@ pub async fn submit(
     admin: &RequireAdmin,
     form: HashMap<String, String>,
 ) -> Result<HttpResponse, AppError> {
-    let header = HeaderInfo::of(&admin.visitor);
-    let (layout, stored) = db
-        .run(move |conn| {
-            let layout = Layout::load(conn, header, Some(page.title))?;
-            Ok((layout, settings::current_values(conn)?))
-        })
-        .await?;
-    let mut values = current(page, &stored);
+    let (layout, mut values) = load(page, db, admin).await?;
     let mut errors = FieldErrors::default();
     let mut valid = Vec::new();
     for field in page.fields {
