@@ -122,6 +122,37 @@ fn textarea(html: &str, name: &str) -> Option<String> {
     Some(unescape_html(&body[..body.find("</textarea>")?]))
 }
 
+/// `n` approved comments on the seed article.
+fn approved_comments(app: &TestApp, n: usize) {
+    use diesel::prelude::*;
+    use glowpress::comments::store::{self, NewComment, Status};
+    use glowpress::db::schema::posts;
+    app.with_conn(|conn| {
+        let post_id: i32 = posts::table
+            .filter(posts::slug.eq("exosome-therapy-skin-rejuvenation"))
+            .select(posts::id)
+            .first(conn)
+            .expect("the seed post");
+        for i in 0..n {
+            let body = format!("Comment number {i}");
+            let comment = NewComment {
+                post_id,
+                parent_id: None,
+                user_id: None,
+                author_name: "Reader",
+                author_email: "reader@example.com",
+                author_url: "",
+                body: &body,
+                status: Status::Approved,
+                depth: 0,
+                ip_hash: "",
+                user_agent: "",
+            };
+            store::insert(conn, &comment, glowpress::web::dates::now()).expect("a comment");
+        }
+    });
+}
+
 async fn each_settings_page_saves_and_the_next_request_shows_it(app: TestApp) {
     let chief = admin(&app).await;
     let visitor = app.new_browser();
@@ -182,6 +213,14 @@ async fn each_settings_page_saves_and_the_next_request_shows_it(app: TestApp) {
     assert_eq!(count(&home, "<article class=\"card\">"), 2);
     let (_, feed) = visitor.page("/feed.xml").await;
     assert_eq!(count(&feed, "<entry>"), 3, "{feed}");
+    approved_comments(&app, 5);
+    for path in [
+        "/comments/feed.xml",
+        "/posts/exosome-therapy-skin-rejuvenation/comments/feed.xml",
+    ] {
+        let (_, feed) = visitor.page(path).await;
+        assert_eq!(count(&feed, "<entry>"), 3, "{path}: {feed}");
+    }
 
     // Discussion.
     let saved = submit_page(
