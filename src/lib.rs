@@ -178,7 +178,8 @@ where
             .configure(accounts::routes)
             .configure(shop::routes)
             .configure(admin::routes)
-            .default_service(actix::to(web::layout::not_found))
+            // Last: pages at `/{slug}` take only what no route took.
+            .default_service(actix::to(posts::pages::page_or_not_found))
     })
     .listen(listener)?;
     if let Some(workers) = workers {

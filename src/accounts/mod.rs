@@ -4,7 +4,7 @@
 mod account_page;
 pub mod email;
 pub mod grants;
-mod login;
+pub mod login;
 pub mod password;
 pub mod password_policy;
 mod register;

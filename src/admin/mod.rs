@@ -5,11 +5,13 @@ mod dashboard;
 mod general_settings;
 pub mod menu;
 mod orders;
+pub mod posts;
 mod shop_settings;
 
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    posts::routes(cfg);
     cfg.route("/admin", web::get().to(dashboard::show))
         .route("/admin/settings", web::get().to(general_settings::show))
         .route("/admin/settings", web::post().to(general_settings::submit))
