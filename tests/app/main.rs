@@ -3,6 +3,7 @@
 mod common;
 
 mod accounts;
+mod admin_posts;
 mod comments;
 mod demo;
 mod health;
