@@ -3,7 +3,7 @@
 //! their diff, and the draft that survives an expired session. One code for both kinds.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, guard, web};
 use askama::Template;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
@@ -20,9 +20,9 @@ use crate::posts::diff::{self, FieldDiff};
 use crate::posts::editor::{self, Action, EditorForm, Writer};
 use crate::posts::markdown::to_safe_html;
 use crate::posts::queries::{Kind, Status, escape_like};
-use crate::web::csrf::UnverifiedEditorPost;
+use crate::web::csrf::{EDITOR_FORM_BYTES, UnverifiedEditorPost};
 use crate::web::dates::{self, DateStyle};
-use crate::web::forms::{FieldErrors, Refusal, Refused, private_page, see_other};
+use crate::web::forms::{FieldErrors, Refusal, Refused, form_config, private_page, see_other};
 use crate::web::layout::{HeaderInfo, Layout};
 
 const PER_PAGE: i64 = 20;
@@ -41,19 +41,23 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             &format!("{base}/new"),
             web::get().to(move |db, author| new_form(db, author, kind)),
         )
-        .route(
-            &format!("{base}/new"),
-            web::post().to(move |req, db, form| submit(req, db, form, kind, None)),
+        .service(
+            web::resource(format!("{base}/new"))
+                .guard(guard::Post())
+                .app_data(form_config(EDITOR_FORM_BYTES))
+                .to(move |req, db, form| submit(req, db, form, kind, None)),
         )
         .route(
             &format!("{base}/{{id}}"),
             web::get().to(move |db, author, id| edit_form(db, author, id, kind)),
         )
-        .route(
-            &format!("{base}/{{id}}"),
-            web::post().to(move |req, db, form, id: web::Path<String>| {
-                submit(req, db, form, kind, Some(id.into_inner()))
-            }),
+        .service(
+            web::resource(format!("{base}/{{id}}"))
+                .guard(guard::Post())
+                .app_data(form_config(EDITOR_FORM_BYTES))
+                .to(move |req, db, form, id: web::Path<String>| {
+                    submit(req, db, form, kind, Some(id.into_inner()))
+                }),
         )
         .route(
             &format!("{base}/{{id}}/trash"),
@@ -229,10 +233,7 @@ struct ListRow {
     author: String,
 }
 
-fn owned_posts(
-    writer: Writer,
-    kind: Kind,
-) -> posts::BoxedQuery<'static, crate::db::Backend> {
+fn owned_posts(writer: Writer, kind: Kind) -> posts::BoxedQuery<'static, crate::db::Backend> {
     let query = posts::table
         .filter(posts::kind.eq(kind.as_str()))
         .into_boxed();
@@ -699,8 +700,7 @@ async fn submit(
     let user = match (&visitor.user, unverified) {
         (Some(user), false) => user.clone(),
         _ => {
-            return crate::accounts::login::session_expired(&db, &visitor, req.path(), &form)
-                .await;
+            return crate::accounts::login::session_expired(&db, &visitor, req.path(), &form).await;
         }
     };
     let writer = writer(&user, kind)?;
@@ -711,16 +711,15 @@ async fn submit(
                 .to_owned(),
         ));
     };
-    let again = |typed: EditorForm, preview: bool, refusal: Refusal, refresh_version: bool| {
-        EditorRequest {
+    let again =
+        |typed: EditorForm, preview: bool, refusal: Refusal, refresh_version: bool| EditorRequest {
             kind,
             id,
             typed: Some(typed),
             preview,
             refusal,
             refresh_version,
-        }
-    };
+        };
     if action == Action::Preview {
         let request = again(form, true, Refusal::default(), false);
         return render_editor(&db, &visitor, &user, request).await;
@@ -739,11 +738,7 @@ async fn submit(
     };
     let schedule_at = checked.schedule_at;
     let saved = db
-        .write(move |conn| {
-            Ok(editor::save(
-                conn, writer, kind, id, action, &checked, now,
-            ))
-        })
+        .write(move |conn| Ok(editor::save(conn, writer, kind, id, action, &checked, now)))
         .await?;
     let post_id = match saved {
         Ok(post_id) => post_id,
@@ -759,7 +754,9 @@ async fn submit(
         Action::Publish => format!("{what} published."),
         Action::Schedule => format!(
             "{what} scheduled for {} ({}).",
-            schedule_at.map(|at| style.date_time(at)).unwrap_or_default(),
+            schedule_at
+                .map(|at| style.date_time(at))
+                .unwrap_or_default(),
             settings.timezone
         ),
         Action::Update => format!("{what} updated."),

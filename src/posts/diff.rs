@@ -61,7 +61,11 @@ mod tests {
     fn marks_removed_and_added_lines() {
         let diff = lines("Body", "One\nTwo\nThree\n", "One\n2\nThree\n");
         assert!(diff.changed);
-        let kinds: Vec<_> = diff.lines.iter().map(|l| (l.kind, l.text.as_str())).collect();
+        let kinds: Vec<_> = diff
+            .lines
+            .iter()
+            .map(|l| (l.kind, l.text.as_str()))
+            .collect();
         assert_eq!(
             kinds,
             [

@@ -113,7 +113,7 @@ pub const DRAFT_FIELDS: &[(&str, usize)] = &[
 const MAX_TITLE: usize = 200;
 const MAX_SLUG: usize = 100;
 const MAX_SLUG_TYPED: usize = 200;
-const MAX_BODY: usize = 60_000;
+const MAX_BODY: usize = 200_000;
 const MAX_EXCERPT: usize = 1_000;
 const MAX_TAGS_TEXT: usize = 1_000;
 const MAX_TAG: usize = 50;
@@ -328,9 +328,7 @@ pub fn check(
     if too_long(&form.body, MAX_BODY) {
         errors.add(
             "body",
-            format!(
-                "The text is longer than {MAX_BODY} characters; split it into two {noun}s."
-            ),
+            format!("The text is longer than {MAX_BODY} characters; split it into two {noun}s."),
         );
     }
     if too_long(form.excerpt.trim(), MAX_EXCERPT) {
@@ -522,10 +520,7 @@ pub fn save(
         }
         let mut errors = FieldErrors::default();
         if let Some(category) = checked.category_id {
-            let found: i64 = categories::table
-                .find(category)
-                .count()
-                .get_result(conn)?;
+            let found: i64 = categories::table.find(category).count().get_result(conn)?;
             if found == 0 {
                 errors.add(
                     "category_id",
@@ -776,10 +771,7 @@ pub fn load(
 /// The current version of a post (after a conflict, the form takes it so that the next
 /// save is a deliberate overwrite).
 pub fn current_version(conn: &mut DbConn, id: i32) -> QueryResult<i32> {
-    posts::table
-        .find(id)
-        .select(posts::version)
-        .first(conn)
+    posts::table.find(id).select(posts::version).first(conn)
 }
 
 /// Moves a post to the trash, or (`Status::Draft`) back out of it as a draft.
@@ -984,24 +976,58 @@ mod tests {
     #[test]
     fn the_slug_comes_from_the_title_when_left_empty() {
         let style = DateStyle::default();
-        let checked =
-            check(&form("Hello, World!", ""), Kind::Post, Action::SaveDraft, true, &style, now())
-                .expect("valid");
+        let checked = check(
+            &form("Hello, World!", ""),
+            Kind::Post,
+            Action::SaveDraft,
+            true,
+            &style,
+            now(),
+        )
+        .expect("valid");
         assert_eq!(checked.slug, "hello-world");
-        let checked =
-            check(&form("Hello", "My Own Slug"), Kind::Post, Action::SaveDraft, true, &style, now())
-                .expect("valid");
+        let checked = check(
+            &form("Hello", "My Own Slug"),
+            Kind::Post,
+            Action::SaveDraft,
+            true,
+            &style,
+            now(),
+        )
+        .expect("valid");
         assert_eq!(checked.slug, "my-own-slug");
     }
 
     #[test]
     fn pages_may_not_take_the_sites_own_addresses() {
         let style = DateStyle::default();
-        let refused = check(&form("Shop", ""), Kind::Page, Action::SaveDraft, true, &style, now())
-            .expect_err("reserved");
-        assert!(refused.fields.get("slug").is_some_and(|m| m.contains("/shop")));
+        let refused = check(
+            &form("Shop", ""),
+            Kind::Page,
+            Action::SaveDraft,
+            true,
+            &style,
+            now(),
+        )
+        .expect_err("reserved");
+        assert!(
+            refused
+                .fields
+                .get("slug")
+                .is_some_and(|m| m.contains("/shop"))
+        );
         // A post lives under /posts/, so it may.
-        assert!(check(&form("Shop", ""), Kind::Post, Action::SaveDraft, true, &style, now()).is_ok());
+        assert!(
+            check(
+                &form("Shop", ""),
+                Kind::Post,
+                Action::SaveDraft,
+                true,
+                &style,
+                now()
+            )
+            .is_ok()
+        );
     }
 
     #[test]
@@ -1077,8 +1103,10 @@ mod tests {
                 for marker in [".route(\"/", "resource(\"/"] {
                     for (at, _) in text.match_indices(marker) {
                         let rest = &text[at + marker.len()..];
-                        let segment: String =
-                            rest.chars().take_while(|c| !matches!(c, '/' | '"')).collect();
+                        let segment: String = rest
+                            .chars()
+                            .take_while(|c| !matches!(c, '/' | '"'))
+                            .collect();
                         seen += 1;
                         if !segment.is_empty()
                             && !segment.starts_with('{')

@@ -50,8 +50,8 @@ pub async fn page_or_not_found(
     let view = db
         .run(move |conn| {
             let page = queries::find_published_of(conn, Kind::Page, dates::now(), &slug)?;
-            let layout = Layout::load(conn, header, Some(&page.title))?
-                .with_description(&page.excerpt);
+            let layout =
+                Layout::load(conn, header, Some(&page.title))?.with_description(&page.excerpt);
             Ok(PageView {
                 layout,
                 figure: Figure::of(

@@ -23,6 +23,18 @@ pub const FIELD: &str = "csrf_token";
 const HEADER: &str = "x-csrf-token";
 /// The largest form body accepted anywhere (a 5,000-character comment fits many times).
 pub const MAX_FORM_BYTES: usize = 64 * 1024;
+/// The post and page editors' saves, and the login that may carry one of their drafts: a
+/// long article, percent-encoded, must fit.
+pub const EDITOR_FORM_BYTES: usize = 2 * 1024 * 1024;
+
+/// The largest form body accepted at `path`.
+pub fn form_limit(path: &str) -> usize {
+    if is_editor_save(path) || path == "/login" {
+        EDITOR_FORM_BYTES
+    } else {
+        MAX_FORM_BYTES
+    }
+}
 
 pub async fn protect(
     mut req: ServiceRequest,
@@ -104,7 +116,8 @@ pub fn is_editor_save(path: &str) -> bool {
     else {
         return false;
     };
-    rest == "new" || (!rest.is_empty() && rest.len() <= 10 && rest.bytes().all(|b| b.is_ascii_digit()))
+    rest == "new"
+        || (!rest.is_empty() && rest.len() <= 10 && rest.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// `/posts/{slug}/comments`: the one form shown with a sessionless token.
@@ -211,7 +224,8 @@ async fn read_body(req: &mut ServiceRequest) -> Result<Bytes, AppError> {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > MAX_FORM_BYTES) {
+    let limit = form_limit(req.path());
+    if declared.is_some_and(|n| n > limit) {
         return Err(AppError::PayloadTooLarge);
     }
     let mut payload = req.take_payload();
@@ -219,7 +233,7 @@ async fn read_body(req: &mut ServiceRequest) -> Result<Bytes, AppError> {
     while let Some(chunk) = payload.next().await {
         let chunk =
             chunk.map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?;
-        if body.len() + chunk.len() > MAX_FORM_BYTES {
+        if body.len() + chunk.len() > limit {
             return Err(AppError::PayloadTooLarge);
         }
         body.extend_from_slice(&chunk);

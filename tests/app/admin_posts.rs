@@ -15,15 +15,7 @@ use crate::on_both_backends;
 const PASSWORD: &str = "velvet kettle orbits lazily";
 
 fn add_user(app: &TestApp, name: &str, role: Role) -> i32 {
-    app.with_conn(|conn| {
-        insert_user(
-            conn,
-            name,
-            &format!("{name}@example.com"),
-            PASSWORD,
-            role,
-        )
-    })
+    app.with_conn(|conn| insert_user(conn, name, &format!("{name}@example.com"), PASSWORD, role))
 }
 
 /// A browser logged in as a new user of `role`.
@@ -82,12 +74,7 @@ pub fn form_fields(html: &str, action: &str) -> Vec<(String, String)> {
 }
 
 /// The editor's form as shown, with `changes` made and the button `action` pressed.
-async fn press(
-    browser: &Browser,
-    editor: &str,
-    changes: &[(&str, &str)],
-    action: &str,
-) -> Page {
+async fn press(browser: &Browser, editor: &str, changes: &[(&str, &str)], action: &str) -> Page {
     let (status, html) = browser.page(editor).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     let post_to = if editor.ends_with("/new") {
@@ -131,7 +118,12 @@ fn stored(app: &TestApp, id: i32) -> (String, String, String, Option<time::Primi
     app.with_conn(|conn| {
         posts::table
             .find(id)
-            .select((posts::body, posts::body_html, posts::status, posts::published_at))
+            .select((
+                posts::body,
+                posts::body_html,
+                posts::status,
+                posts::published_at,
+            ))
             .first(conn)
             .expect("the post")
     })
@@ -173,15 +165,26 @@ async fn an_author_previews_and_schedules_a_markdown_draft(app: TestApp) {
     let preview = press(
         &author,
         "/admin/posts/new",
-        &[("title", title), ("body", body), ("tags", "Retinol, Night care")],
+        &[
+            ("title", title),
+            ("body", body),
+            ("tags", "Retinol, Night care"),
+        ],
         "preview",
     )
     .await;
     assert_eq!(preview.status, StatusCode::OK, "{}", preview.html);
-    assert!(preview.html.contains("<strong>twice a week</strong>"), "{}", preview.html);
+    assert!(
+        preview.html.contains("<strong>twice a week</strong>"),
+        "{}",
+        preview.html
+    );
     assert_eq!(input_value(&preview.html, "title").as_deref(), Some(title));
     assert_eq!(textarea(&preview.html, "body").as_deref(), Some(body));
-    assert_eq!(input_value(&preview.html, "tags").as_deref(), Some("Retinol, Night care"));
+    assert_eq!(
+        input_value(&preview.html, "tags").as_deref(),
+        Some("Retinol, Night care")
+    );
     let count: i64 = app.with_conn(|conn| {
         posts::table
             .filter(posts::title.eq(title))
@@ -194,14 +197,21 @@ async fn an_author_previews_and_schedules_a_markdown_draft(app: TestApp) {
     let saved = press(
         &author,
         "/admin/posts/new",
-        &[("title", title), ("body", body), ("tags", "Retinol, Night care")],
+        &[
+            ("title", title),
+            ("body", body),
+            ("tags", "Retinol, Night care"),
+        ],
         "draft",
     )
     .await;
     assert_eq!(saved.status, StatusCode::OK);
     assert!(saved.html.contains("Draft saved."), "{}", saved.html);
     let id = id_in(&saved.path);
-    assert_eq!(input_value(&saved.html, "slug").as_deref(), Some("retinol-slowly"));
+    assert_eq!(
+        input_value(&saved.html, "slug").as_deref(),
+        Some("retinol-slowly")
+    );
 
     let (typed, utc) = local_time("Europe/Paris", 3);
     let scheduled = press(
@@ -212,14 +222,21 @@ async fn an_author_previews_and_schedules_a_markdown_draft(app: TestApp) {
     )
     .await;
     assert_eq!(scheduled.status, StatusCode::OK, "{}", scheduled.html);
-    assert!(scheduled.html.contains("scheduled for"), "{}", scheduled.html);
+    assert!(
+        scheduled.html.contains("scheduled for"),
+        "{}",
+        scheduled.html
+    );
     let (_, _, status, published_at) = stored(&app, id);
     assert_eq!(status, "published");
     // Typed in Paris time, stored in UTC.
     assert_eq!(published_at, Some(utc));
 
     let (_, home) = app.page("/").await;
-    assert!(!home.contains(title), "not on the home page before its time");
+    assert!(
+        !home.contains(title),
+        "not on the home page before its time"
+    );
     let (status, _) = app.page("/posts/retinol-slowly").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (_, list) = author.page("/admin/posts?status=scheduled").await;
@@ -231,11 +248,17 @@ async fn an_author_previews_and_schedules_a_markdown_draft(app: TestApp) {
     ))
     .await;
     let (_, home) = app.page("/").await;
-    assert!(home.contains(title), "on the home page once its time has come");
+    assert!(
+        home.contains(title),
+        "on the home page once its time has come"
+    );
     let (status, article) = app.page("/posts/retinol-slowly").await;
     assert_eq!(status, StatusCode::OK);
     assert!(article.contains("<strong>twice a week</strong>"));
-    assert!(article.contains("href=\"/tag/night-care\""), "new tags are slugged");
+    assert!(
+        article.contains("href=\"/tag/night-care\""),
+        "new tags are slugged"
+    );
 }
 
 async fn an_editor_publishes_another_authors_post(app: TestApp) {
@@ -250,12 +273,18 @@ async fn an_editor_publishes_another_authors_post(app: TestApp) {
     let id = id_in(&saved.path);
     let (editor, _) = writer(&app, "eve", Role::Editor).await;
     let (_, list) = editor.page("/admin/posts?status=draft").await;
-    assert!(list.contains("Ada's draft") || list.contains("Ada&#39;s draft"), "{list}");
+    assert!(
+        list.contains("Ada's draft") || list.contains("Ada&#39;s draft"),
+        "{list}"
+    );
     let published = press(&editor, &format!("/admin/posts/{id}"), &[], "publish").await;
     assert_eq!(published.status, StatusCode::OK, "{}", published.html);
     let (status, article) = app.page("/posts/adas-draft").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(article.contains("By <span class=\"byline__author\">ada</span>"), "{article}");
+    assert!(
+        article.contains("By <span class=\"byline__author\">ada</span>"),
+        "{article}"
+    );
 }
 
 async fn authors_reach_only_their_own_posts(app: TestApp) {
@@ -312,14 +341,21 @@ async fn refused_forms_keep_what_was_typed(app: TestApp) {
     let duplicate = press(
         &editor,
         "/admin/posts/new",
-        &[("title", "Again"), ("slug", "gentle-double-cleanse"), ("body", body)],
+        &[
+            ("title", "Again"),
+            ("slug", "gentle-double-cleanse"),
+            ("body", body),
+        ],
         "draft",
     )
     .await;
     assert_eq!(duplicate.status, StatusCode::BAD_REQUEST);
     assert!(field_error(&duplicate.html, "slug").is_some_and(|e| e.contains("already")));
     assert_eq!(textarea(&duplicate.html, "body").as_deref(), Some(body));
-    assert_eq!(input_value(&duplicate.html, "title").as_deref(), Some("Again"));
+    assert_eq!(
+        input_value(&duplicate.html, "title").as_deref(),
+        Some("Again")
+    );
 
     let untitled = press(&editor, "/admin/posts/new", &[("body", body)], "publish").await;
     assert_eq!(untitled.status, StatusCode::BAD_REQUEST);
@@ -329,13 +365,20 @@ async fn refused_forms_keep_what_was_typed(app: TestApp) {
     let past = press(
         &editor,
         "/admin/posts/new",
-        &[("title", "Yesterday"), ("body", body), ("publish_at", "2020-01-01T09:00")],
+        &[
+            ("title", "Yesterday"),
+            ("body", body),
+            ("publish_at", "2020-01-01T09:00"),
+        ],
         "schedule",
     )
     .await;
     assert_eq!(past.status, StatusCode::BAD_REQUEST);
     assert!(field_error(&past.html, "publish_at").is_some_and(|e| e.contains("passed")));
-    assert_eq!(input_value(&past.html, "publish_at").as_deref(), Some("2020-01-01T09:00"));
+    assert_eq!(
+        input_value(&past.html, "publish_at").as_deref(),
+        Some("2020-01-01T09:00")
+    );
     assert_eq!(textarea(&past.html, "body").as_deref(), Some(body));
 
     for reserved in ["shop", "admin"] {
@@ -354,7 +397,11 @@ async fn refused_forms_keep_what_was_typed(app: TestApp) {
     let nonsense = press(
         &editor,
         "/admin/posts/new",
-        &[("title", "x"), ("category_id", "abc"), ("featured_media_id", "999")],
+        &[
+            ("title", "x"),
+            ("category_id", "abc"),
+            ("featured_media_id", "999"),
+        ],
         "draft",
     )
     .await;
@@ -384,7 +431,13 @@ async fn a_stale_save_is_refused_and_keeps_the_second_text(app: TestApp) {
     let editor = format!("/admin/posts/{id}");
     // Both open the editor; the first saves, then the second.
     let (_, opened_by_second) = second.page(&editor).await;
-    let updated = press(&first, &editor, &[("body", "First editor's text.")], "draft").await;
+    let updated = press(
+        &first,
+        &editor,
+        &[("body", "First editor's text.")],
+        "draft",
+    )
+    .await;
     assert_eq!(updated.status, StatusCode::OK);
     let mut fields = form_fields(&opened_by_second, &editor);
     fields.retain(|(n, _)| n != "body" && n != "title");
@@ -394,8 +447,14 @@ async fn a_stale_save_is_refused_and_keeps_the_second_text(app: TestApp) {
     let conflict = send(&second, &editor, &fields).await;
     assert_eq!(conflict.status, StatusCode::CONFLICT, "{}", conflict.html);
     assert!(conflict.html.contains("Someone else changed this post"));
-    assert_eq!(textarea(&conflict.html, "body").as_deref(), Some("Second editor's text."));
-    assert_eq!(input_value(&conflict.html, "title").as_deref(), Some("Shared, retitled"));
+    assert_eq!(
+        textarea(&conflict.html, "body").as_deref(),
+        Some("Second editor's text.")
+    );
+    assert_eq!(
+        input_value(&conflict.html, "title").as_deref(),
+        Some("Shared, retitled")
+    );
     let (body, ..) = stored(&app, id);
     assert_eq!(body, "First editor's text.");
     // Saving again from the refused form is a deliberate overwrite.
@@ -412,7 +471,10 @@ async fn revisions_are_listed_compared_and_restored(app: TestApp) {
     let saved = press(
         &editor,
         "/admin/posts/new",
-        &[("title", "Layers"), ("body", "Cleanse.\nTone.\nMoisturise.")],
+        &[
+            ("title", "Layers"),
+            ("body", "Cleanse.\nTone.\nMoisturise."),
+        ],
         "draft",
     )
     .await;
@@ -441,7 +503,10 @@ async fn revisions_are_listed_compared_and_restored(app: TestApp) {
         .page(&format!("{path}/revisions?from={}&to={}", ids[0], ids[1]))
         .await;
     assert_eq!(status, StatusCode::OK, "{diff}");
-    assert!(diff.contains("<del class=\"admin-diff__del\">Tone.</del>"), "{diff}");
+    assert!(
+        diff.contains("<del class=\"admin-diff__del\">Tone.</del>"),
+        "{diff}"
+    );
     assert!(
         diff.contains("<ins class=\"admin-diff__ins\">&#60;script&#62;x&#60;/script&#62;</ins>")
             || diff.contains("<ins class=\"admin-diff__ins\">&lt;script&gt;x&lt;/script&gt;</ins>"),
@@ -564,7 +629,10 @@ async fn markdown_is_rendered_and_sanitized_when_saved(app: TestApp) {
     let id = id_in(&saved.path);
     let (_, html, ..) = stored(&app, id);
     assert!(html.contains("<strong>world</strong>"), "{html}");
-    assert!(!html.contains("<script") && !html.contains("javascript:"), "{html}");
+    assert!(
+        !html.contains("<script") && !html.contains("javascript:"),
+        "{html}"
+    );
     app.with_conn(|conn| {
         diesel::update(posts::table.find(id))
             .set(posts::body.eq("Changed **behind** the editor's back."))
@@ -572,7 +640,10 @@ async fn markdown_is_rendered_and_sanitized_when_saved(app: TestApp) {
             .expect("update")
     });
     let (_, article) = app.page("/posts/stored-once").await;
-    assert!(article.contains("<strong>world</strong>"), "the saved HTML is shown");
+    assert!(
+        article.contains("<strong>world</strong>"),
+        "the saved HTML is shown"
+    );
     assert!(!article.contains("behind"));
     // Older rules: rendered again.
     let rendered = app.with_conn(|conn| {
@@ -585,9 +656,8 @@ async fn markdown_is_rendered_and_sanitized_when_saved(app: TestApp) {
     assert!(rendered >= 1);
     let (_, article) = app.page("/posts/stored-once").await;
     assert!(article.contains("<strong>behind</strong>"));
-    let left = app.with_conn(|conn| {
-        glowpress::posts::editor::rerender_outdated(conn).expect("rerender")
-    });
+    let left =
+        app.with_conn(|conn| glowpress::posts::editor::rerender_outdated(conn).expect("rerender"));
     assert_eq!(left, 0);
 }
 
@@ -605,8 +675,15 @@ async fn an_expired_session_keeps_the_draft_through_the_login(app: TestApp) {
     let later = app.new_browser();
     let expired = send(&later, "/admin/posts/new", &fields).await;
     assert_eq!(expired.status, StatusCode::UNAUTHORIZED, "{}", expired.html);
-    assert!(expired.html.contains("Your session expired. Log in again to get your draft back"));
-    assert_eq!(input_value(&expired.html, "draft_body").as_deref(), Some(body));
+    assert!(
+        expired
+            .html
+            .contains("Your session expired. Log in again to get your draft back")
+    );
+    assert_eq!(
+        input_value(&expired.html, "draft_body").as_deref(),
+        Some(body)
+    );
     let count = |app: &TestApp| -> i64 {
         app.with_conn(|conn| {
             posts::table
@@ -624,7 +701,10 @@ async fn an_expired_session_keeps_the_draft_through_the_login(app: TestApp) {
     login.push(("password".into(), PASSWORD.into()));
     let back = send(&later, "/login", &login).await;
     assert_eq!(back.status, StatusCode::OK, "{}", back.html);
-    assert!(back.html.contains("Log-in done: your draft is back below. Save it to keep it."));
+    assert!(
+        back.html
+            .contains("Log-in done: your draft is back below. Save it to keep it.")
+    );
     assert_eq!(textarea(&back.html, "body").as_deref(), Some(body));
     assert_eq!(count(&app), 0, "the login saved nothing");
 
@@ -650,14 +730,22 @@ async fn an_expired_session_keeps_the_draft_through_the_login(app: TestApp) {
     assert_eq!(stored_body, body);
     // Every other stale POST is still refused as before.
     let other_form = later
-        .submit("/admin/settings", &[("csrf_token", "stale"), ("site_title", "x")])
+        .submit(
+            "/admin/settings",
+            &[("csrf_token", "stale"), ("site_title", "x")],
+        )
         .await;
     assert_eq!(other_form.status, StatusCode::FORBIDDEN);
 
     // A draft for someone else's post does not open it.
     let (ada, _) = writer(&app, "ada", Role::Author).await;
     let mut other = form_fields(&expired.html, "/login");
-    other.retain(|(n, _)| !matches!(n.as_str(), "login" | "password" | "draft_for" | "csrf_token"));
+    other.retain(|(n, _)| {
+        !matches!(
+            n.as_str(),
+            "login" | "password" | "draft_for" | "csrf_token"
+        )
+    });
     let (_, fresh) = ada.page("/login").await;
     other.push(("csrf_token".into(), csrf_token(&fresh)));
     other.push(("draft_for".into(), format!("/admin/posts/{id}")));
@@ -713,4 +801,101 @@ async fn a_featured_media_image_has_a_srcset(app: TestApp) {
     assert!(home.contains(srcset), "the card too");
     // The demo posts keep their plain images.
     assert!(home.contains("src=\"/static/img/exosome-glow.svg\""));
+}
+
+/// The lists, the editor (new, refused, previewed, saved), the revisions diff, a page, and
+/// the login page holding a draft pass the Nu checker.
+#[actix_web::test]
+async fn the_post_and_page_screens_pass_the_nu_html_checker() {
+    use crate::html_validity::{assert_valid_html, checker_available};
+    if !checker_available() {
+        return;
+    }
+    let app = TestApp::spawn(crate::common::Backend::Sqlite)
+        .await
+        .expect("an app");
+    let (editor, _) = writer(&app, "eve", Role::Editor).await;
+    let mut pages: Vec<(&str, String)> = Vec::new();
+    let refused = press(&editor, "/admin/posts/new", &[("body", "x")], "publish").await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    pages.push(("editor-refused", refused.html));
+    let preview = press(
+        &editor,
+        "/admin/posts/new",
+        &[("title", "Valid"), ("body", "# Hi\n\n**there**")],
+        "preview",
+    )
+    .await;
+    pages.push(("editor-preview", preview.html));
+    let saved = press(
+        &editor,
+        "/admin/posts/new",
+        &[("title", "Valid"), ("body", "One\nTwo"), ("tags", "a, b")],
+        "draft",
+    )
+    .await;
+    let id = id_in(&saved.path);
+    let changed = press(
+        &editor,
+        &format!("/admin/posts/{id}"),
+        &[("body", "One\nThree")],
+        "publish",
+    )
+    .await;
+    pages.push(("editor-published", changed.html));
+    pages.push(("editor-saved", saved.html));
+    for (name, path) in [
+        ("posts-list", "/admin/posts".to_owned()),
+        ("posts-trash", "/admin/posts?status=trash&q=x".to_owned()),
+        ("pages-list", "/admin/pages".to_owned()),
+        ("page-editor", "/admin/pages/new".to_owned()),
+        ("revisions", format!("/admin/posts/{id}/revisions")),
+    ] {
+        let (status, html) = editor.page(&path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        pages.push((name, html));
+    }
+    let page = press(
+        &editor,
+        "/admin/pages/new",
+        &[("title", "About"), ("body", "Us.")],
+        "publish",
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    pages.push(("public-page", app.page("/about").await.1));
+    let (_, form) = editor.page("/admin/posts/new").await;
+    let mut fields = form_fields(&form, "/admin/posts/new");
+    fields.push(("action".into(), "draft".into()));
+    let expired = send(&app.new_browser(), "/admin/posts/new", &fields).await;
+    assert_eq!(expired.status, StatusCode::UNAUTHORIZED);
+    pages.push(("login-with-draft", expired.html));
+    let named: Vec<(&str, &str)> = pages.iter().map(|(n, h)| (*n, h.as_str())).collect();
+    assert_valid_html(&named);
+}
+
+/// An article far longer than other forms accept (here 600 KB percent-encoded) is saved.
+#[actix_web::test]
+async fn a_long_article_fits_in_the_editor() {
+    let app = TestApp::spawn(crate::common::Backend::Sqlite)
+        .await
+        .expect("an app");
+    let (editor, _) = writer(&app, "eve", Role::Editor).await;
+    let body = "Crème légère. ".repeat(8_000);
+    let saved = press(
+        &editor,
+        "/admin/posts/new",
+        &[("title", "Long read"), ("body", &body)],
+        "draft",
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.html);
+    let (stored_body, ..) = stored(&app, id_in(&saved.path));
+    assert_eq!(stored_body, body);
+    // Other forms keep their limit.
+    let big = "x".repeat(100 * 1024);
+    let refused = editor
+        .submit("/cart/items", &[("csrf_token", "t"), ("note", &big)])
+        .await;
+    assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
 }
