@@ -704,13 +704,6 @@ async fn submit(
         }
     };
     let writer = writer(&user, kind)?;
-    let Some(action) = Action::parse(&form.action) else {
-        return Err(AppError::BadRequest(
-            "The form did not say which button was pressed. Press Save draft, Publish or \
-             Update."
-                .to_owned(),
-        ));
-    };
     let again =
         |typed: EditorForm, preview: bool, refusal: Refusal, refresh_version: bool| EditorRequest {
             kind,
@@ -720,6 +713,13 @@ async fn submit(
             refusal,
             refresh_version,
         };
+    let Some(action) = Action::parse(&form.action) else {
+        let refusal = Refusal::bad_input(
+            "Nothing was saved: the form did not say which button was pressed. Press Save \
+             draft, Publish or Update.",
+        );
+        return render_editor(&db, &visitor, &user, again(form, false, refusal, false)).await;
+    };
     if action == Action::Preview {
         let request = again(form, true, Refusal::default(), false);
         return render_editor(&db, &visitor, &user, request).await;

@@ -899,3 +899,69 @@ async fn a_long_article_fits_in_the_editor() {
         .await;
     assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+/// Nonsense in the editor's addresses and fields: a 4xx, never a 500, and typed text kept.
+#[actix_web::test]
+async fn bad_input_in_the_editor_is_refused_not_a_server_error() {
+    let app = TestApp::spawn(crate::common::Backend::Sqlite)
+        .await
+        .expect("an app");
+    let (editor, _) = writer(&app, "eve", Role::Editor).await;
+    let saved = press(
+        &editor,
+        "/admin/posts/new",
+        &[("title", "Target"), ("body", "Body.")],
+        "draft",
+    )
+    .await;
+    let id = id_in(&saved.path);
+    let path = format!("/admin/posts/{id}");
+    let no_button = press(&editor, &path, &[("body", "Kept text")], "").await;
+    assert_eq!(no_button.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        textarea(&no_button.html, "body").as_deref(),
+        Some("Kept text")
+    );
+    let bad_version = press(
+        &editor,
+        &path,
+        &[("version", "abc"), ("body", "Kept")],
+        "update",
+    )
+    .await;
+    assert_eq!(bad_version.status, StatusCode::BAD_REQUEST);
+    assert_eq!(textarea(&bad_version.html, "body").as_deref(), Some("Kept"));
+    let bad_tags = press(&editor, &path, &[("tags", "???, ok")], "draft").await;
+    assert_eq!(bad_tags.status, StatusCode::BAD_REQUEST);
+    assert!(field_error(&bad_tags.html, "tags").is_some());
+    let token = csrf_token(&saved.html);
+    for target in [
+        "/admin/posts/abc",
+        "/admin/posts/99999999",
+        "/admin/posts/0/trash",
+        "/admin/posts/abc/revisions/1/restore",
+        "/admin/pages/1",
+    ] {
+        let page = editor
+            .submit(
+                target,
+                &[("csrf_token", &token), ("title", "x"), ("action", "draft")],
+            )
+            .await;
+        assert!(page.status.is_client_error(), "{target}: {}", page.status);
+    }
+    for target in [
+        "/admin/posts?page=abc",
+        "/admin/posts?page=0",
+        "/admin/posts?status=nonsense&q=%25_%5C",
+        &format!("/admin/posts/{id}/revisions?from=x"),
+        &format!("/admin/posts/{id}/revisions?from=1&to=99999"),
+        "/admin/posts/99999999999",
+    ] {
+        let (status, _) = editor.page(target).await;
+        assert!(
+            status.is_client_error() || status == StatusCode::OK,
+            "{target}: {status}"
+        );
+    }
+}
