@@ -653,16 +653,7 @@ async fn new_form(
     author: RequireAuthor,
     kind: Kind,
 ) -> Result<HttpResponse, AppError> {
-    writer(&author.user, kind)?;
-    let request = EditorRequest {
-        kind,
-        id: None,
-        typed: None,
-        preview: false,
-        refusal: Refusal::default(),
-        refresh_version: false,
-    };
-    render_editor(&db, &author.visitor, &author.user, request).await
+    open_editor(&db, &author, kind, None).await
 }
 
 async fn edit_form(
@@ -671,16 +662,26 @@ async fn edit_form(
     id: web::Path<String>,
     kind: Kind,
 ) -> Result<HttpResponse, AppError> {
+    open_editor(&db, &author, kind, Some(parse_id(&id)?)).await
+}
+
+/// The editor as stored (or empty, for a new post).
+async fn open_editor(
+    db: &Db,
+    author: &RequireAuthor,
+    kind: Kind,
+    id: Option<i32>,
+) -> Result<HttpResponse, AppError> {
     writer(&author.user, kind)?;
     let request = EditorRequest {
         kind,
-        id: Some(parse_id(&id)?),
+        id,
         typed: None,
         preview: false,
         refusal: Refusal::default(),
         refresh_version: false,
     };
-    render_editor(&db, &author.visitor, &author.user, request).await
+    render_editor(db, &author.visitor, &author.user, request).await
 }
 
 /// Save draft, Preview, Publish, Schedule, Update: one form, one handler. A POST whose

@@ -540,6 +540,24 @@ pub fn save(
         Refusal::unless_any(errors)?;
         let (status, published_at) = publication(action, stored, checked, now);
         let body_html = to_safe_html(&checked.body);
+        // What every save writes, for an insert and an update alike.
+        let content = (
+            posts::title.eq(&checked.title),
+            posts::slug.eq(&checked.slug),
+            posts::excerpt.eq(&checked.excerpt),
+            posts::body.eq(&checked.body),
+            posts::body_html.eq(&body_html),
+            posts::render_version.eq(RENDER_VERSION),
+            posts::status.eq(status.as_str()),
+            posts::published_at.eq(published_at),
+            posts::category_id.eq(checked.category_id),
+            posts::featured_media_id.eq(checked.featured_media_id),
+            posts::image_alt.eq(&checked.image_alt),
+            posts::caption.eq(&checked.caption),
+            posts::credit.eq(&checked.credit),
+            posts::comments_open.eq(checked.comments_open),
+            posts::updated_at.eq(now),
+        );
         let written = match (id, checked.version) {
             (Some(id), Some(version)) => diesel::update(
                 posts::table
@@ -547,45 +565,14 @@ pub fn save(
                     .filter(posts::kind.eq(kind.as_str()))
                     .filter(posts::version.eq(version)),
             )
-            .set((
-                posts::title.eq(&checked.title),
-                posts::slug.eq(&checked.slug),
-                posts::excerpt.eq(&checked.excerpt),
-                posts::body.eq(&checked.body),
-                posts::body_html.eq(&body_html),
-                posts::render_version.eq(RENDER_VERSION),
-                posts::status.eq(status.as_str()),
-                posts::published_at.eq(published_at),
-                posts::category_id.eq(checked.category_id),
-                posts::featured_media_id.eq(checked.featured_media_id),
-                posts::image_alt.eq(&checked.image_alt),
-                posts::caption.eq(&checked.caption),
-                posts::credit.eq(&checked.credit),
-                posts::comments_open.eq(checked.comments_open),
-                posts::updated_at.eq(now),
-                posts::version.eq(posts::version + 1),
-            ))
+            .set((content, posts::version.eq(posts::version + 1)))
             .execute(conn)
             .map(|rows| (rows == 1).then_some(id)),
             _ => diesel::insert_into(posts::table)
                 .values((
                     posts::kind.eq(kind.as_str()),
                     posts::author_id.eq(writer.user_id),
-                    posts::title.eq(&checked.title),
-                    posts::slug.eq(&checked.slug),
-                    posts::excerpt.eq(&checked.excerpt),
-                    posts::body.eq(&checked.body),
-                    posts::body_html.eq(&body_html),
-                    posts::render_version.eq(RENDER_VERSION),
-                    posts::status.eq(status.as_str()),
-                    posts::published_at.eq(published_at),
-                    posts::category_id.eq(checked.category_id),
-                    posts::featured_media_id.eq(checked.featured_media_id),
-                    posts::image_alt.eq(&checked.image_alt),
-                    posts::caption.eq(&checked.caption),
-                    posts::credit.eq(&checked.credit),
-                    posts::comments_open.eq(checked.comments_open),
-                    posts::updated_at.eq(now),
+                    content,
                 ))
                 .returning(posts::id)
                 .get_result(conn)
