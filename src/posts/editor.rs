@@ -481,6 +481,36 @@ fn publication(
     }
 }
 
+/// What the writing functions need to know of a post they are about to change.
+#[derive(Queryable)]
+struct Editable {
+    author_id: i32,
+    title: String,
+    slug: String,
+    status: String,
+    published_at: Option<PrimitiveDateTime>,
+}
+
+/// The post `id` of `kind`, if `writer` may change it (`NotFound` otherwise).
+fn editable(conn: &mut DbConn, writer: Writer, kind: Kind, id: i32) -> QueryResult<Editable> {
+    let post: Editable = posts::table
+        .find(id)
+        .filter(posts::kind.eq(kind.as_str()))
+        .select((
+            posts::author_id,
+            posts::title,
+            posts::slug,
+            posts::status,
+            posts::published_at,
+        ))
+        .first(conn)?;
+    if writer.may_edit(post.author_id) {
+        Ok(post)
+    } else {
+        Err(diesel::result::Error::NotFound)
+    }
+}
+
 /// Saves a new post (`id` `None`) or a change: the slug must be free, the category and
 /// image must exist, and for a change the version must still be the one the form was
 /// opened at (else 409: someone saved meanwhile). Renders the Markdown, sets the tags,
@@ -497,16 +527,8 @@ pub fn save(
     conn.transaction(|conn| {
         let stored = match id {
             Some(id) => {
-                let (author_id, status, published_at): (i32, String, Option<PrimitiveDateTime>) =
-                    posts::table
-                        .find(id)
-                        .filter(posts::kind.eq(kind.as_str()))
-                        .select((posts::author_id, posts::status, posts::published_at))
-                        .first(conn)?;
-                if !writer.may_edit(author_id) {
-                    return Err(diesel::result::Error::NotFound.into());
-                }
-                Some((Status::parse(&status), published_at))
+                let post = editable(conn, writer, kind, id)?;
+                Some((Status::parse(&post.status), post.published_at))
             }
             None => None,
         };
@@ -771,14 +793,7 @@ pub fn set_trashed(
     now: PrimitiveDateTime,
 ) -> QueryResult<String> {
     conn.transaction(|conn| {
-        let (author_id, title): (i32, String) = posts::table
-            .find(id)
-            .filter(posts::kind.eq(kind.as_str()))
-            .select((posts::author_id, posts::title))
-            .first(conn)?;
-        if !writer.may_edit(author_id) {
-            return Err(diesel::result::Error::NotFound);
-        }
+        let title = editable(conn, writer, kind, id)?.title;
         let target = posts::table.find(id);
         if trashed {
             diesel::update(target)
@@ -871,14 +886,7 @@ pub fn restore_revision(
     now: PrimitiveDateTime,
 ) -> QueryResult<()> {
     conn.transaction(|conn| {
-        let (author_id, current_slug): (i32, String) = posts::table
-            .find(post_id)
-            .filter(posts::kind.eq(kind.as_str()))
-            .select((posts::author_id, posts::slug))
-            .first(conn)?;
-        if !writer.may_edit(author_id) {
-            return Err(diesel::result::Error::NotFound);
-        }
+        let current_slug = editable(conn, writer, kind, post_id)?.slug;
         let mut found = revisions_by_id(conn, post_id, &[revision_id])?;
         let revision = found
             .remove(&revision_id)
@@ -960,26 +968,32 @@ mod tests {
         crate::web::dates::parse("2026-12-03 10:00:00").expect("a time")
     }
 
+    /// `check` of a new post or page at `now()`.
+    fn check_new(
+        form: &EditorForm,
+        kind: Kind,
+        action: Action,
+        style: &DateStyle,
+    ) -> Result<Checked, Refusal> {
+        check(form, kind, action, true, style, now())
+    }
+
     #[test]
     fn the_slug_comes_from_the_title_when_left_empty() {
         let style = DateStyle::default();
-        let checked = check(
+        let checked = check_new(
             &form("Hello, World!", ""),
             Kind::Post,
             Action::SaveDraft,
-            true,
             &style,
-            now(),
         )
         .expect("valid");
         assert_eq!(checked.slug, "hello-world");
-        let checked = check(
+        let checked = check_new(
             &form("Hello", "My Own Slug"),
             Kind::Post,
             Action::SaveDraft,
-            true,
             &style,
-            now(),
         )
         .expect("valid");
         assert_eq!(checked.slug, "my-own-slug");
@@ -988,15 +1002,8 @@ mod tests {
     #[test]
     fn pages_may_not_take_the_sites_own_addresses() {
         let style = DateStyle::default();
-        let refused = check(
-            &form("Shop", ""),
-            Kind::Page,
-            Action::SaveDraft,
-            true,
-            &style,
-            now(),
-        )
-        .expect_err("reserved");
+        let refused = check_new(&form("Shop", ""), Kind::Page, Action::SaveDraft, &style)
+            .expect_err("reserved");
         assert!(
             refused
                 .fields
@@ -1022,17 +1029,16 @@ mod tests {
         let paris = DateStyle::new("Europe/Paris", "F j, Y");
         let mut typed = form("Later", "");
         typed.publish_at = "2026-12-03T10:30".to_owned(); // 09:30 UTC: past
-        let refused =
-            check(&typed, Kind::Post, Action::Schedule, true, &paris, now()).expect_err("past");
+        let refused = check_new(&typed, Kind::Post, Action::Schedule, &paris).expect_err("past");
         assert!(refused.fields.get("publish_at").is_some());
         typed.publish_at = "2026-12-03T11:30:05".to_owned(); // 10:30:05 UTC
-        let checked = check(&typed, Kind::Post, Action::Schedule, true, &paris, now()).expect("ok");
+        let checked = check_new(&typed, Kind::Post, Action::Schedule, &paris).expect("ok");
         assert_eq!(
             checked.schedule_at,
             crate::web::dates::parse("2026-12-03 10:30:05").ok()
         );
         typed.publish_at = "soon".to_owned();
-        assert!(check(&typed, Kind::Post, Action::Schedule, true, &paris, now()).is_err());
+        assert!(check_new(&typed, Kind::Post, Action::Schedule, &paris).is_err());
     }
 
     #[test]
