@@ -697,6 +697,15 @@ async fn an_expired_session_keeps_the_draft_through_the_login(app: TestApp) {
 
     let mut login = form_fields(&expired.html, "/login");
     login.retain(|(n, _)| n != "login" && n != "password");
+    // A mistyped password keeps the draft on the login page.
+    let mut mistyped = login.clone();
+    mistyped.push(("login".into(), "eve".into()));
+    mistyped.push(("password".into(), "not the password".into()));
+    let again = send(&later, "/login", &mistyped).await;
+    assert_eq!(again.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(input_value(&again.html, "draft_body").as_deref(), Some(body));
+    login.retain(|(n, _)| n != "csrf_token");
+    login.push(("csrf_token".into(), csrf_token(&again.html)));
     login.push(("login".into(), "eve".into()));
     login.push(("password".into(), PASSWORD.into()));
     let back = send(&later, "/login", &login).await;
