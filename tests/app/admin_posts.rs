@@ -703,7 +703,10 @@ async fn an_expired_session_keeps_the_draft_through_the_login(app: TestApp) {
     mistyped.push(("password".into(), "not the password".into()));
     let again = send(&later, "/login", &mistyped).await;
     assert_eq!(again.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(input_value(&again.html, "draft_body").as_deref(), Some(body));
+    assert_eq!(
+        input_value(&again.html, "draft_body").as_deref(),
+        Some(body)
+    );
     login.retain(|(n, _)| n != "csrf_token");
     login.push(("csrf_token".into(), csrf_token(&again.html)));
     login.push(("login".into(), "eve".into()));
