@@ -147,19 +147,7 @@ where
             .app_data(actix::QueryConfig::default().error_handler(|err, _| {
                 AppError::BadRequest(format!("The address has a malformed query: {err}")).into()
             }))
-            .app_data(
-                actix::FormConfig::default()
-                    .limit(web::csrf::MAX_FORM_BYTES)
-                    .error_handler(|err, _| match err {
-                        actix_web::error::UrlencodedError::Overflow { .. } => {
-                            AppError::PayloadTooLarge.into()
-                        }
-                        other => AppError::BadRequest(format!(
-                            "The form could not be read ({other}). Please try again."
-                        ))
-                        .into(),
-                    }),
-            )
+            .app_data(web::forms::form_config(web::csrf::MAX_FORM_BYTES))
             .wrap(middleware::from_fn(web::csrf::protect))
             .wrap(web::error_pages::in_site_layout())
             .wrap(sessions)
@@ -178,7 +166,8 @@ where
             .configure(accounts::routes)
             .configure(shop::routes)
             .configure(admin::routes)
-            .default_service(actix::to(web::layout::not_found))
+            // Last: pages at `/{slug}` take only what no route took.
+            .default_service(actix::to(posts::pages::page_or_not_found))
     })
     .listen(listener)?;
     if let Some(workers) = workers {

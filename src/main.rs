@@ -26,6 +26,8 @@ enum Command {
         #[arg(long)]
         email: String,
     },
+    /// Render again the stored HTML of post and page bodies made with older rules.
+    Rerender,
     /// Change a site setting, e.g. `settings set users_can_register 1`.
     Settings {
         #[command(subcommand)]
@@ -58,6 +60,13 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Settings { action } => settings(&cli.config, action),
+        Command::Rerender => {
+            let db = glowpress::open_database(&cli.config)?;
+            let mut conn = db.get_blocking()?;
+            let posts = glowpress::posts::editor::rerender_outdated(&mut conn)?;
+            println!("posts and pages rendered again: {posts}");
+            Ok(())
+        }
         Command::CreateAdmin { username, email } => create_admin(&cli.config, username, email),
     }
 }

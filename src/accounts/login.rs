@@ -11,6 +11,7 @@ use crate::accounts::visitor::Visitor;
 use crate::accounts::{remember, throttle};
 use crate::db::Db;
 use crate::error::AppError;
+use crate::posts::editor::EditorForm;
 use crate::web::client::ClientAddr;
 use crate::web::forms::{FieldErrors, Refusal, private_page, see_other, too_long};
 use crate::web::layout::Layout;
@@ -21,6 +22,13 @@ const BAD_CREDENTIALS: &str =
 /// Said only to someone who typed the account's right password.
 const DISABLED: &str = "This account is disabled.";
 
+/// Said on the login page that holds an editor's unsaved draft.
+pub const SESSION_EXPIRED: &str =
+    "Your session expired. Log in again to get your draft back; it has not been saved yet.";
+
+/// The prefix of the hidden fields that carry an editor's draft through the login form.
+const DRAFT_PREFIX: &str = "draft_";
+
 #[derive(Deserialize, Default)]
 pub struct LoginForm {
     #[serde(default)]
@@ -30,6 +38,26 @@ pub struct LoginForm {
     remember: Option<String>,
     #[serde(default)]
     redirect_to: String,
+    /// The editor a draft was sent to (see `session_expired`), with the draft's fields as
+    /// `draft_title`, `draft_body` …
+    #[serde(default)]
+    draft_for: String,
+    #[serde(flatten)]
+    others: std::collections::HashMap<String, String>,
+}
+
+impl LoginForm {
+    /// The draft this login carries, if it names an editor.
+    fn draft(&self) -> Option<(String, EditorForm)> {
+        if !crate::web::csrf::is_editor_save(&self.draft_for) {
+            return None;
+        }
+        let pairs = self
+            .others
+            .iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix(DRAFT_PREFIX)?, v.as_str())));
+        Some((self.draft_for.clone(), EditorForm::from_draft(pairs)))
+    }
 }
 
 #[derive(Deserialize)]
@@ -47,6 +75,9 @@ struct LoginPage {
     redirect_to: String,
     error: Option<String>,
     errors: FieldErrors,
+    /// The editor the draft belongs to; empty without a draft.
+    draft_for: String,
+    draft: Vec<(&'static str, String)>,
 }
 
 pub async fn show(
@@ -77,6 +108,10 @@ async fn render(
 ) -> Result<HttpResponse, AppError> {
     let csrf_token = visitor.session.csrf_token();
     let layout = Layout::for_visitor(db, visitor, "Log in").await?;
+    let (draft_for, draft) = match form.draft() {
+        Some((path, draft)) => (path, draft.draft_pairs()),
+        None => (String::new(), Vec::new()),
+    };
     let page = LoginPage {
         layout,
         csrf_token,
@@ -85,8 +120,39 @@ async fn render(
         redirect_to: form.redirect_to,
         error: refusal.message,
         errors: refusal.fields,
+        draft_for,
+        draft,
     };
     private_page(refusal.status, &page)
+}
+
+/// An editor's save that came without a live session (`path` is the editor's address): the
+/// login page (401) with the typed fields in hidden inputs, so logging in brings them back.
+/// Nothing is saved, now or at the login.
+pub async fn session_expired(
+    db: &Db,
+    visitor: &Visitor,
+    path: &str,
+    draft: &EditorForm,
+) -> Result<HttpResponse, AppError> {
+    let others = draft
+        .draft_pairs()
+        .into_iter()
+        .map(|(name, value)| (format!("{DRAFT_PREFIX}{name}"), value))
+        .collect();
+    let form = LoginForm {
+        login: visitor
+            .user
+            .as_ref()
+            .map(|u| u.username.clone())
+            .unwrap_or_default(),
+        redirect_to: path.to_owned(),
+        draft_for: path.to_owned(),
+        others,
+        ..LoginForm::default()
+    };
+    let refusal = Refusal::new(StatusCode::UNAUTHORIZED, SESSION_EXPIRED);
+    render(db, visitor, form, refusal).await
 }
 
 pub async fn submit(
@@ -158,6 +224,7 @@ pub async fn submit(
         return render(&db, &visitor, form, refusal).await;
     }
     let remember_me = form.remember.is_some();
+    let signed_in = user.clone();
     let token = finish_login(
         &db,
         &visitor,
@@ -167,6 +234,23 @@ pub async fn submit(
         (&subjects[0].subject, attempt_rows),
     )
     .await?;
+    // A draft comes back in the editor, unsaved: a forged login POST must not make anyone
+    // save text.
+    if let Some((path, draft)) = form.draft() {
+        let visitor = Visitor {
+            user: Some(signed_in),
+            session: visitor.session.clone(),
+            has_remember_cookie: visitor.has_remember_cookie,
+        };
+        visitor.session.take_flash();
+        let mut response = crate::admin::posts::rescued_draft(&db, &visitor, &path, draft).await?;
+        if let Some(token) = token {
+            response
+                .add_cookie(&remember::cookie(token, site.secure_cookies))
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("cannot set a cookie: {e}")))?;
+        }
+        return Ok(response);
+    }
     let target = if form.redirect_to.is_empty() {
         "/"
     } else {

@@ -4,7 +4,7 @@
 mod account_page;
 pub mod email;
 pub mod grants;
-mod login;
+pub mod login;
 pub mod password;
 pub mod password_policy;
 mod register;
@@ -21,7 +21,15 @@ use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/login", web::get().to(login::show))
-        .route("/login", web::post().to(login::submit))
+        .service(
+            // The login may carry an editor's draft (see `login::session_expired`).
+            web::resource("/login")
+                .guard(actix_web::guard::Post())
+                .app_data(crate::web::forms::form_config(
+                    crate::web::csrf::EDITOR_FORM_BYTES,
+                ))
+                .to(login::submit),
+        )
         .route("/logout", web::post().to(login::logout))
         .route("/register", web::get().to(register::show))
         .route("/register", web::post().to(register::submit))

@@ -6,10 +6,12 @@ pub mod menu;
 mod orders;
 mod settings;
 mod users;
+pub mod posts;
 
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    posts::routes(cfg);
     cfg.route("/admin", web::get().to(dashboard::show))
         .configure(settings::routes)
         .configure(users::routes)

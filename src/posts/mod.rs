@@ -1,10 +1,13 @@
 //! Posts: the home page, article pages, category and tag archives.
 
+pub mod diff;
+pub mod editor;
 mod feeds;
 pub mod markdown;
+pub mod pages;
 pub mod queries;
 pub mod slug;
-mod views;
+pub mod views;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -204,12 +207,13 @@ where
             if page > 1 {
                 layout.title = format!("Page {page} – {}", layout.title);
             }
+            let style = dates::DateStyle::of(&layout.settings);
             let cards = found
                 .items
                 .into_iter()
                 .map(|post| {
                     let count = counts.get(&post.id).copied().unwrap_or(0);
-                    PostCard::new(post, count)
+                    PostCard::new(&style, post, count)
                 })
                 .collect();
             Ok(ListingPage {
@@ -332,9 +336,10 @@ pub async fn render_article(
                 },
                 request.form,
             )?;
+            let style = dates::DateStyle::of(&layout.settings);
             Ok(ArticlePage {
                 layout,
-                article: ArticleView::new(article, tags, count),
+                article: ArticleView::new(&style, article, tags, count),
                 comments: section,
             })
         })

@@ -5,14 +5,16 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
-use crate::db::schema::{categories, comments, post_tags, posts, tags, users};
+use crate::db::schema::{categories, comments, media, post_tags, posts, tags, users};
 use crate::db::{DbConn, lower};
 
-/// Where a post stands; stored as its `as_str` text. Only published posts are shown.
+/// Where a post stands; stored as its `as_str` text. Only published posts are shown, and
+/// only once their `published_at` has come (a later one is "scheduled").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
     Draft,
     Published,
+    Trash,
 }
 
 impl Status {
@@ -20,8 +22,53 @@ impl Status {
         match self {
             Status::Draft => "draft",
             Status::Published => "published",
+            Status::Trash => "trash",
         }
     }
+
+    /// Unknown values are drafts (shown to nobody).
+    pub fn parse(text: &str) -> Status {
+        match text {
+            "published" => Status::Published,
+            "trash" => Status::Trash,
+            _ => Status::Draft,
+        }
+    }
+}
+
+/// A post (in listings, feeds and at `/posts/{slug}`) or a page (at `/{slug}`); stored as
+/// `posts.kind`. Both share one slug space.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Post,
+    Page,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Post => "post",
+            Kind::Page => "page",
+        }
+    }
+}
+
+/// The media row of a featured image: (stem, extension, width, height, variant widths, alt).
+pub type MediaColumns = (String, String, i32, i32, String, String);
+
+/// The columns of [`MediaColumns`], for a `.nullable()` select over a left join.
+macro_rules! media_columns {
+    () => {
+        (
+            media::stem,
+            media::extension,
+            media::width,
+            media::height,
+            media::variant_widths,
+            media::alt,
+        )
+            .nullable()
+    };
 }
 
 /// Which posts a listing shows.
@@ -46,6 +93,7 @@ pub struct PostSummary {
     pub image_alt: String,
     pub author_name: String,
     pub category: Option<(String, String)>,
+    pub media: Option<MediaColumns>,
 }
 
 /// A whole article.
@@ -64,6 +112,7 @@ pub struct Article {
     pub comments_open: bool,
     pub author_name: String,
     pub category: Option<(String, String)>,
+    pub media: Option<MediaColumns>,
 }
 
 pub struct Page<T> {
@@ -76,6 +125,7 @@ fn visible_posts(
     listing: &Listing,
 ) -> posts::BoxedQuery<'static, crate::db::Backend> {
     let query = posts::table
+        .filter(posts::kind.eq(Kind::Post.as_str()))
         .filter(posts::status.eq(Status::Published.as_str()))
         .filter(posts::published_at.le(now))
         .into_boxed();
@@ -120,6 +170,7 @@ pub fn list_published(
     let mut rows: Vec<PostSummary> = posts::table
         .inner_join(users::table)
         .left_join(categories::table)
+        .left_join(media::table)
         .filter(posts::id.eq_any(&ids))
         .select((
             posts::id,
@@ -131,6 +182,7 @@ pub fn list_published(
             posts::image_alt,
             users::display_name,
             (categories::slug, categories::name).nullable(),
+            media_columns!(),
         ))
         .load(conn)?;
     rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
@@ -143,9 +195,21 @@ pub fn find_published(
     now: PrimitiveDateTime,
     slug: &str,
 ) -> QueryResult<Article> {
+    find_published_of(conn, Kind::Post, now, slug)
+}
+
+/// A published post or page by slug.
+pub fn find_published_of(
+    conn: &mut DbConn,
+    kind: Kind,
+    now: PrimitiveDateTime,
+    slug: &str,
+) -> QueryResult<Article> {
     posts::table
         .inner_join(users::table)
         .left_join(categories::table)
+        .left_join(media::table)
+        .filter(posts::kind.eq(kind.as_str()))
         .filter(posts::slug.eq(slug))
         .filter(posts::status.eq(Status::Published.as_str()))
         .filter(posts::published_at.le(now))
@@ -163,6 +227,7 @@ pub fn find_published(
             posts::comments_open,
             users::display_name,
             (categories::slug, categories::name).nullable(),
+            media_columns!(),
         ))
         .first(conn)
 }
@@ -175,6 +240,7 @@ pub fn find_published_by_id(
 ) -> QueryResult<(i32, String)> {
     posts::table
         .find(id)
+        .filter(posts::kind.eq(Kind::Post.as_str()))
         .filter(posts::status.eq(Status::Published.as_str()))
         .filter(posts::published_at.le(now))
         .select((posts::id, posts::slug))
@@ -220,7 +286,7 @@ pub fn tag_by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<(i32, String)> 
 }
 
 /// `%` and `_` typed by a reader are searched for, not used as wildcards.
-fn escape_like(text: &str) -> String {
+pub(crate) fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")
@@ -245,6 +311,7 @@ pub fn latest_for_feed(
 ) -> QueryResult<Vec<FeedPost>> {
     posts::table
         .inner_join(users::table)
+        .filter(posts::kind.eq(Kind::Post.as_str()))
         .filter(posts::status.eq(Status::Published.as_str()))
         .filter(posts::published_at.le(now))
         .order((posts::published_at.desc(), posts::id.desc()))

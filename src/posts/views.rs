@@ -1,18 +1,57 @@
 //! What the post templates receive: plain, pre-formatted values.
 
-use crate::posts::queries::{Article, PostSummary};
-use crate::web::dates;
+use crate::media::picture::Picture;
+use crate::posts::queries::{Article, MediaColumns, PostSummary};
+use crate::web::dates::{self, DateStyle};
 
 pub struct Link {
     pub href: String,
     pub label: String,
 }
 
+/// A featured image: a media row (`picture`, with srcset, width and height) or, for older
+/// posts, the plain `featured_image` path.
 pub struct Figure {
     pub src: String,
     pub alt: String,
     pub caption: String,
     pub credit: String,
+    pub picture: Option<Picture>,
+}
+
+/// `sizes` of an article's featured image: the column is 42rem wide on large screens.
+pub const ARTICLE_IMAGE_SIZES: &str = "(min-width: 60rem) 42rem, 100vw";
+/// `sizes` of a card's image: three cards a row on large screens, two on middle ones.
+pub const CARD_IMAGE_SIZES: &str = "(min-width: 60rem) 22rem, (min-width: 40rem) 50vw, 100vw";
+
+impl Figure {
+    /// The media row wins over the older path; the post's alt text over the media's.
+    pub fn of(
+        media: Option<MediaColumns>,
+        path: Option<String>,
+        alt: String,
+        caption: String,
+        credit: String,
+    ) -> Option<Figure> {
+        if let Some((stem, extension, width, height, variants, media_alt)) = media {
+            let alt = if alt.is_empty() { media_alt } else { alt };
+            let picture = Picture::new(&stem, &extension, width, height, &variants, &alt);
+            return Some(Figure {
+                src: picture.src.clone(),
+                alt,
+                caption,
+                credit,
+                picture: Some(picture),
+            });
+        }
+        path.map(|src| Figure {
+            src,
+            alt,
+            caption,
+            credit,
+            picture: None,
+        })
+    }
 }
 
 pub struct PostCard {
@@ -63,20 +102,21 @@ fn category_link(category: Option<(String, String)>) -> Option<Link> {
     })
 }
 
-fn date_pair(at: Option<time::PrimitiveDateTime>) -> (String, String) {
-    at.map(|at| (dates::human(at), dates::iso(at)))
+fn date_pair(style: &DateStyle, at: Option<time::PrimitiveDateTime>) -> (String, String) {
+    at.map(|at| (style.date(at), dates::iso(at)))
         .unwrap_or_default()
 }
 
 impl PostCard {
-    pub fn new(post: PostSummary, comment_count: i64) -> PostCard {
-        let (date, date_iso) = date_pair(post.published_at);
-        let image = post.featured_image.map(|src| Figure {
-            src,
-            alt: post.image_alt,
-            caption: String::new(),
-            credit: String::new(),
-        });
+    pub fn new(style: &DateStyle, post: PostSummary, comment_count: i64) -> PostCard {
+        let (date, date_iso) = date_pair(style, post.published_at);
+        let image = Figure::of(
+            post.media,
+            post.featured_image,
+            post.image_alt,
+            String::new(),
+            String::new(),
+        );
         PostCard {
             url: format!("/posts/{}", post.slug),
             title: post.title,
@@ -92,14 +132,20 @@ impl PostCard {
 }
 
 impl ArticleView {
-    pub fn new(article: Article, tags: Vec<(String, String)>, comment_count: i64) -> ArticleView {
-        let (date, date_iso) = date_pair(article.published_at);
-        let figure = article.featured_image.map(|src| Figure {
-            src,
-            alt: article.image_alt,
-            caption: article.caption,
-            credit: article.credit,
-        });
+    pub fn new(
+        style: &DateStyle,
+        article: Article,
+        tags: Vec<(String, String)>,
+        comment_count: i64,
+    ) -> ArticleView {
+        let (date, date_iso) = date_pair(style, article.published_at);
+        let figure = Figure::of(
+            article.media,
+            article.featured_image,
+            article.image_alt,
+            article.caption,
+            article.credit,
+        );
         ArticleView {
             title: article.title,
             author: article.author_name,

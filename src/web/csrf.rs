@@ -23,6 +23,18 @@ pub const FIELD: &str = "csrf_token";
 const HEADER: &str = "x-csrf-token";
 /// The largest form body accepted anywhere (a 5,000-character comment fits many times).
 pub const MAX_FORM_BYTES: usize = 64 * 1024;
+/// The post and page editors' saves, and the login that may carry one of their drafts: a
+/// long article, percent-encoded, must fit.
+pub const EDITOR_FORM_BYTES: usize = 2 * 1024 * 1024;
+
+/// The largest form body accepted at `path`.
+pub fn form_limit(path: &str) -> usize {
+    if is_editor_save(path) || path == "/login" {
+        EDITOR_FORM_BYTES
+    } else {
+        MAX_FORM_BYTES
+    }
+}
 
 pub async fn protect(
     mut req: ServiceRequest,
@@ -66,21 +78,46 @@ async fn check(req: &mut ServiceRequest) -> Result<(), AppError> {
         }
         None => None,
     };
-    let Some(submitted) = submitted else {
-        return Err(AppError::CsrfRejected);
-    };
-    let same = |expected: &str| bool::from(expected.as_bytes().ct_eq(submitted.as_bytes()));
-    if session_token.as_deref().is_some_and(same) {
-        return Ok(());
+    if let Some(submitted) = submitted {
+        let same = |expected: &str| bool::from(expected.as_bytes().ct_eq(submitted.as_bytes()));
+        if session_token.as_deref().is_some_and(same) {
+            return Ok(());
+        }
+        // The reply form of a visitor who is not logged in carries the sessionless token:
+        // such a request has no login to abuse, and reading an article then sets no cookie.
+        let sessionless = !logged_in && is_comment_post(req.path());
+        let secrets = req.app_data::<web::Data<Secrets>>();
+        if sessionless && secrets.is_some_and(|secrets| same(&sessionless_token(secrets))) {
+            return Ok(());
+        }
     }
-    // The reply form of a visitor who is not logged in carries the sessionless token: such
-    // a request has no login to abuse, and reading an article then sets no cookie.
-    let sessionless = !logged_in && is_comment_post(req.path());
-    let secrets = req.app_data::<web::Data<Secrets>>();
-    if sessionless && secrets.is_some_and(|secrets| same(&sessionless_token(secrets))) {
+    // An editor's save from a page whose session is gone: the handler answers with the
+    // login page holding the draft, and saves nothing (see `UnverifiedEditorPost`).
+    if is_editor_save(req.path()) {
+        req.extensions_mut().insert(UnverifiedEditorPost);
         return Ok(());
     }
     Err(AppError::CsrfRejected)
+}
+
+/// Marks a POST to the post or page editor whose CSRF token did not match (its session
+/// expired, or it was forged). The handler must not act on it: it only shows the login
+/// page with the submitted text in it, so nothing an editor wrote is lost. A forged request
+/// gains nothing: it changes nothing, and its answer is not readable cross-site.
+#[derive(Clone, Copy, Debug)]
+pub struct UnverifiedEditorPost;
+
+/// `/admin/posts/new`, `/admin/posts/{id}`, and the same under `/admin/pages/`: the only
+/// POSTs that pass unverified, marked.
+pub fn is_editor_save(path: &str) -> bool {
+    let Some(rest) = path
+        .strip_prefix("/admin/posts/")
+        .or_else(|| path.strip_prefix("/admin/pages/"))
+    else {
+        return false;
+    };
+    rest == "new"
+        || (!rest.is_empty() && rest.len() <= 10 && rest.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// `/posts/{slug}/comments`: the one form shown with a sessionless token.
@@ -187,7 +224,8 @@ async fn read_body(req: &mut ServiceRequest) -> Result<Bytes, AppError> {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > MAX_FORM_BYTES) {
+    let limit = form_limit(req.path());
+    if declared.is_some_and(|n| n > limit) {
         return Err(AppError::PayloadTooLarge);
     }
     let mut payload = req.take_payload();
@@ -195,7 +233,7 @@ async fn read_body(req: &mut ServiceRequest) -> Result<Bytes, AppError> {
     while let Some(chunk) = payload.next().await {
         let chunk =
             chunk.map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?;
-        if body.len() + chunk.len() > MAX_FORM_BYTES {
+        if body.len() + chunk.len() > limit {
             return Err(AppError::PayloadTooLarge);
         }
         body.extend_from_slice(&chunk);
@@ -219,6 +257,16 @@ fn payload_of(body: Bytes) -> Payload {
 #[cfg(test)]
 mod tests {
     use super::form_token;
+
+    #[test]
+    fn only_the_editors_saves_pass_unverified() {
+        assert!(super::is_editor_save("/admin/posts/new"));
+        assert!(super::is_editor_save("/admin/pages/12"));
+        assert!(!super::is_editor_save("/admin/posts/12/trash"));
+        assert!(!super::is_editor_save("/admin/posts/"));
+        assert!(!super::is_editor_save("/admin/settings"));
+        assert!(!super::is_editor_save("/admin/posts/1x"));
+    }
 
     #[test]
     fn only_the_reply_form_takes_the_sessionless_token() {

@@ -173,6 +173,20 @@ pub fn see_other(location: &str) -> HttpResponse {
         .finish()
 }
 
+/// How forms are read: at most `limit` bytes (else 413), a malformed one is a 400 page.
+/// The app's default is `csrf::MAX_FORM_BYTES`; the editors take `csrf::EDITOR_FORM_BYTES`.
+pub fn form_config(limit: usize) -> actix_web::web::FormConfig {
+    actix_web::web::FormConfig::default()
+        .limit(limit)
+        .error_handler(|err, _| match err {
+            actix_web::error::UrlencodedError::Overflow { .. } => AppError::PayloadTooLarge.into(),
+            other => AppError::BadRequest(format!(
+                "The form could not be read ({other}). Please try again."
+            ))
+            .into(),
+        })
+}
+
 /// Characters, not bytes.
 pub fn too_long(value: &str, max: usize) -> bool {
     value.chars().count() > max

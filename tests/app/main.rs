@@ -6,6 +6,7 @@ mod accounts;
 mod admin_comments;
 mod admin_settings;
 mod admin_users;
+mod admin_posts;
 mod comments;
 mod demo;
 mod health;

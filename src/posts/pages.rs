@@ -1,0 +1,84 @@
+//! Pages (About, Contact, Shipping & returns …) at `/{slug}`. Served by the default service,
+//! so a page never shadows a route of the site: only an address no route took comes here.
+
+use actix_web::http::{Method, StatusCode};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use crate::accounts::visitor::Visitor;
+use crate::db::Db;
+use crate::error::AppError;
+use crate::posts::editor::is_reserved;
+use crate::posts::queries::{self, Kind};
+use crate::posts::views::Figure;
+use crate::web::dates;
+use crate::web::layout::{HeaderInfo, Layout};
+
+#[derive(Template)]
+#[template(path = "posts/page.html")]
+struct PageView {
+    layout: Layout,
+    title: String,
+    body_html: String,
+    figure: Option<Figure>,
+}
+
+/// The slug a GET of `path` may name: one segment of slug characters.
+fn slug_of(path: &str) -> Option<&str> {
+    let slug = path.strip_prefix('/')?;
+    let fits = !slug.is_empty()
+        && slug.len() <= 200
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    (fits && !is_reserved(slug)).then_some(slug)
+}
+
+/// The default service: a published page, or the 404 page.
+pub async fn page_or_not_found(
+    req: HttpRequest,
+    db: web::Data<Db>,
+) -> Result<HttpResponse, AppError> {
+    if req.method() != Method::GET {
+        return Err(AppError::NotFound);
+    }
+    let Some(slug) = slug_of(req.path()).map(str::to_owned) else {
+        return Err(AppError::NotFound);
+    };
+    let visitor = Visitor::from_request_parts(&req).await?;
+    let header = HeaderInfo::of(&visitor);
+    let view = db
+        .run(move |conn| {
+            let page = queries::find_published_of(conn, Kind::Page, dates::now(), &slug)?;
+            let layout =
+                Layout::load(conn, header, Some(&page.title))?.with_description(&page.excerpt);
+            Ok(PageView {
+                layout,
+                figure: Figure::of(
+                    page.media,
+                    page.featured_image,
+                    page.image_alt,
+                    page.caption,
+                    page.credit,
+                ),
+                title: page.title,
+                body_html: page.body_html,
+            })
+        })
+        .await?;
+    crate::web::render(StatusCode::OK, &view)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug_of;
+
+    #[test]
+    fn only_one_segment_of_slug_characters_can_be_a_page() {
+        assert_eq!(slug_of("/about-us"), Some("about-us"));
+        assert_eq!(slug_of("/shop"), None);
+        assert_eq!(slug_of("/a/b"), None);
+        assert_eq!(slug_of("/About"), None);
+        assert_eq!(slug_of("/"), None);
+    }
+}
