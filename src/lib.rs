@@ -55,6 +55,7 @@ struct Shared {
     mailer: actix::Data<Mailer>,
     trust_proxy: actix::Data<TrustProxy>,
     comment_timing: actix::Data<comments::Timing>,
+    media_dir: actix::Data<media::store::MediaDir>,
 }
 
 impl Application {
@@ -91,6 +92,7 @@ impl Application {
             mailer: actix::Data::new(mailer),
             trust_proxy: actix::Data::new(TrustProxy(config.trust_proxy)),
             comment_timing: actix::Data::new(config.comment_timing()),
+            media_dir: actix::Data::new(media::store::MediaDir(config.media_dir())),
         };
         let server = match &config.redis_url {
             Some(url) => {
@@ -144,6 +146,7 @@ where
             .app_data(shared.mailer.clone())
             .app_data(shared.trust_proxy.clone())
             .app_data(shared.comment_timing.clone())
+            .app_data(shared.media_dir.clone())
             .app_data(actix::QueryConfig::default().error_handler(|err, _| {
                 AppError::BadRequest(format!("The address has a malformed query: {err}")).into()
             }))
@@ -173,6 +176,7 @@ where
             )
             .configure(web::health::routes)
             .configure(web::static_files::routes)
+            .configure(media::serve::routes)
             .configure(posts::routes)
             .configure(comments::routes)
             .configure(accounts::routes)

@@ -3,6 +3,7 @@
 mod comments;
 mod dashboard;
 mod general_settings;
+mod media;
 pub mod menu;
 mod orders;
 mod shop_settings;
@@ -22,6 +23,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/admin/shop",
             web::get().to(|| async { crate::web::forms::see_other("/admin/settings/shop") }),
         )
+        .route("/admin/media", web::get().to(media::library))
+        .route("/admin/media", web::post().to(media::upload))
+        .route("/admin/media/{id}", web::get().to(media::show))
+        .route("/admin/media/{id}", web::post().to(media::update))
+        .route("/admin/media/{id}/delete", web::post().to(media::delete))
         .route("/admin/orders", web::get().to(orders::list))
         .route(
             "/admin/orders/{id}/status",

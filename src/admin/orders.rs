@@ -51,6 +51,7 @@ pub async fn list(db: web::Data<Db>, editor: RequireEditor) -> Result<HttpRespon
         .run(move |conn| {
             let layout = Layout::load(conn, header, Some("Orders"))?;
             let latest = orders::latest(conn, SHOWN)?;
+            let style = crate::web::dates::DateStyle::of(&layout.settings);
             let ids: Vec<i32> = latest.iter().map(|o| o.id).collect();
             // One query for the lines of every order shown.
             let lines: Vec<(i32, String, i32)> = order_items::table
@@ -76,7 +77,7 @@ pub async fn list(db: web::Data<Db>, editor: RequireEditor) -> Result<HttpRespon
                     items: summaries.remove(&order.id).unwrap_or_default().join(", "),
                     status: order.status().as_str(),
                     final_status: order.status() == Status::Cancelled,
-                    order: OrderView::new(order),
+                    order: OrderView::new(order, &style),
                 })
                 .collect();
             Ok((layout, rows))
