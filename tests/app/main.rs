@@ -3,6 +3,7 @@
 mod common;
 
 mod accounts;
+mod admin_media;
 mod comments;
 mod demo;
 mod health;
