@@ -6,6 +6,7 @@ mod general_settings;
 mod media;
 pub mod menu;
 mod orders;
+mod products;
 mod shop_settings;
 
 use actix_web::web;
@@ -28,6 +29,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/media/{id}", web::get().to(media::show))
         .route("/admin/media/{id}", web::post().to(media::update))
         .route("/admin/media/{id}/delete", web::post().to(media::delete))
+        .route("/admin/products", web::get().to(products::list))
+        .route("/admin/products/new", web::get().to(products::new))
+        .route("/admin/products/new", web::post().to(products::create))
+        .route("/admin/products/{id}", web::get().to(products::edit))
+        .route("/admin/products/{id}", web::post().to(products::update))
         .route("/admin/orders", web::get().to(orders::list))
         .route(
             "/admin/orders/{id}/status",
