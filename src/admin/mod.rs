@@ -1,6 +1,7 @@
 //! The editor's back office.
 
 mod comments;
+mod coupons;
 mod dashboard;
 mod general_settings;
 mod media;
@@ -34,6 +35,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/products/new", web::post().to(products::create))
         .route("/admin/products/{id}", web::get().to(products::edit))
         .route("/admin/products/{id}", web::post().to(products::update))
+        .route("/admin/coupons", web::get().to(coupons::list))
+        .route("/admin/coupons/new", web::get().to(coupons::new))
+        .route("/admin/coupons/new", web::post().to(coupons::create))
+        .route("/admin/coupons/{id}", web::get().to(coupons::edit))
+        .route("/admin/coupons/{id}", web::post().to(coupons::update))
+        .route(
+            "/admin/coupons/{id}/expire",
+            web::post().to(coupons::expire),
+        )
         .route("/admin/orders", web::get().to(orders::list))
         .route(
             "/admin/orders/{id}/status",
