@@ -45,6 +45,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(coupons::expire),
         )
         .route("/admin/orders", web::get().to(orders::list))
+        .route("/admin/orders/{id}", web::get().to(orders::show))
         .route(
             "/admin/orders/{id}/status",
             web::post().to(orders::change_status),
