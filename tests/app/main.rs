@@ -4,6 +4,7 @@ mod common;
 
 mod accounts;
 mod admin_media;
+mod admin_shop;
 mod comments;
 mod demo;
 mod health;
