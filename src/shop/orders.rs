@@ -188,15 +188,6 @@ pub fn of_user(conn: &mut DbConn, user_id: i32) -> QueryResult<Vec<Order>> {
         .load(conn)
 }
 
-/// The newest orders of the whole shop, for the back office.
-pub fn latest(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<Order>> {
-    orders::table
-        .order((orders::created_at.desc(), orders::id.desc()))
-        .limit(limit)
-        .select(Order::as_select())
-        .load(conn)
-}
-
 /// Moves an order to `to`. Cancelling puts its units back in stock and its coupon use back,
 /// once: a cancelled order stays cancelled. Returns whether the status changed.
 pub fn change_status(conn: &mut DbConn, id: i32, to: Status) -> QueryResult<bool> {
@@ -345,6 +336,20 @@ pub async fn show(
     private_page(actix_web::http::StatusCode::OK, &page)
 }
 
+/// "  2 x Serum ($14.00 each): $28.00", a line per item, for the mails.
+fn item_lines(order: &Order, items: &[OrderItem]) -> String {
+    items
+        .iter()
+        .map(|item| {
+            let item = OrderItemView::new(item, order.currency());
+            format!(
+                "  {} x {} ({} each): {}\n",
+                item.quantity, item.name, item.unit_price, item.line_total
+            )
+        })
+        .collect()
+}
+
 /// The confirmation sent to the address given at checkout.
 pub fn confirmation_email(
     order: &Order,
@@ -359,13 +364,7 @@ pub fn confirmation_email(
         order.name,
         view.reference()
     );
-    for item in items {
-        let item = OrderItemView::new(item, order.currency());
-        text.push_str(&format!(
-            "  {} x {} ({} each): {}\n",
-            item.quantity, item.name, item.unit_price, item.line_total
-        ));
-    }
+    text.push_str(&item_lines(order, items));
     text.push_str(&format!("\nSubtotal: {}\n", view.subtotal));
     if let Some(discount) = &view.discount {
         text.push_str(&format!("Discount: {discount}\n"));
@@ -406,13 +405,7 @@ pub fn status_email(
         view.date,
         view.status
     );
-    for item in items {
-        let item = OrderItemView::new(item, order.currency());
-        text.push_str(&format!(
-            "  {} x {} ({} each): {}\n",
-            item.quantity, item.name, item.unit_price, item.line_total
-        ));
-    }
+    text.push_str(&item_lines(order, items));
     text.push_str(&format!(
         "\nTotal: {}\n\nShipping to:\n{}\n{}\n\nYour order: {public_url}{}\n(The link works \
          in the browser you ordered with, or when you are logged in.)\n",
