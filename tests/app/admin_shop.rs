@@ -559,3 +559,53 @@ on_both_backends!(
     the_orders_list_filters_and_searches,
     prices_follow_the_currency_setting,
 );
+
+#[actix_web::test]
+async fn bad_addresses_and_bodies_in_the_shop_back_office_are_no_500() {
+    let app = TestApp::spawn(crate::common::Backend::Sqlite)
+        .await
+        .expect("sqlite app");
+    let (editor, _) = logged_in(&app, "edna", Role::Editor).await;
+    for path in [
+        "/admin/products/abc",
+        "/admin/products/99999",
+        "/admin/coupons/99999",
+        "/admin/orders/abc",
+        "/admin/media/abc",
+        "/admin/media/99999",
+        "/admin/products?q=%25%27%22%3Cscript%3E&stock=low",
+    ] {
+        let (status, _) = editor.page(path).await;
+        assert!(
+            status == StatusCode::OK || status == StatusCode::NOT_FOUND,
+            "{path}: {status}"
+        );
+    }
+    // A form body sent to the upload address, and a multipart body cut short.
+    let page = send(&editor, "/admin/media", "/admin/media", &[("alt", "x")]).await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.html);
+    let (_, library) = editor.page("/admin/media").await;
+    let token = csrf_token(&library);
+    let response = editor
+        .no_redirects()
+        .post(editor.url(&format!("/admin/media?csrf_token={token}")))
+        .header(
+            reqwest::header::CONTENT_TYPE,
+            "multipart/form-data; boundary=xyz",
+        )
+        .body(
+            "--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n\r\nPNG",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let page = send(
+        &editor,
+        "/admin/products",
+        "/admin/orders/1/status",
+        &[("status", "completed")],
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+}
