@@ -157,6 +157,11 @@ impl Config {
         self.data_dir.join("outbox")
     }
 
+    /// Uploaded images and their variants.
+    pub fn media_dir(&self) -> PathBuf {
+        self.data_dir.join("media")
+    }
+
     pub fn comment_timing(&self) -> crate::comments::Timing {
         crate::comments::Timing {
             min_form_age: self.comment_min_seconds.max(0),

@@ -55,6 +55,7 @@ struct Shared {
     mailer: actix::Data<Mailer>,
     trust_proxy: actix::Data<TrustProxy>,
     comment_timing: actix::Data<comments::Timing>,
+    media_dir: actix::Data<media::store::MediaDir>,
 }
 
 impl Application {
@@ -91,6 +92,7 @@ impl Application {
             mailer: actix::Data::new(mailer),
             trust_proxy: actix::Data::new(TrustProxy(config.trust_proxy)),
             comment_timing: actix::Data::new(config.comment_timing()),
+            media_dir: actix::Data::new(media::store::MediaDir(config.media_dir())),
         };
         let server = match &config.redis_url {
             Some(url) => {
@@ -144,6 +146,7 @@ where
             .app_data(shared.mailer.clone())
             .app_data(shared.trust_proxy.clone())
             .app_data(shared.comment_timing.clone())
+            .app_data(shared.media_dir.clone())
             .app_data(actix::QueryConfig::default().error_handler(|err, _| {
                 AppError::BadRequest(format!("The address has a malformed query: {err}")).into()
             }))
@@ -161,6 +164,7 @@ where
             )
             .configure(web::health::routes)
             .configure(web::static_files::routes)
+            .configure(media::serve::routes)
             .configure(posts::routes)
             .configure(comments::routes)
             .configure(accounts::routes)
@@ -176,6 +180,14 @@ where
     Ok(server.run())
 }
 
+/// Renders again the stored HTML of posts, pages and comments saved under older Markdown or
+/// sanitizer rules (each table's `render_version`); returns how many of each.
+pub fn rerender_outdated(conn: &mut db::DbConn) -> anyhow::Result<(usize, usize)> {
+    let posts = posts::editor::rerender_outdated(conn)?;
+    let comments = comments::rerender_outdated(conn)?;
+    Ok((posts, comments))
+}
+
 /// Opens the database, loads the demo content if asked to and the database is empty, and
 /// reads the secrets. Returns a setup token while no administrator exists.
 fn prepare(config: &Config) -> anyhow::Result<(Db, Secrets, Option<String>)> {
@@ -187,6 +199,14 @@ fn prepare(config: &Config) -> anyhow::Result<(Db, Secrets, Option<String>)> {
     let renormalized = accounts::users::normalize_stored_emails(&mut conn)?;
     if renormalized > 0 {
         tracing::info!(renormalized, "email addresses re-normalised for lookups");
+    }
+    let (posts, comments) = rerender_outdated(&mut conn)?;
+    if posts + comments > 0 {
+        tracing::info!(
+            posts,
+            comments,
+            "stored HTML rendered again under the current rules"
+        );
     }
     let secrets = web::session::load_secrets(&mut conn, config.session_key.as_deref())?;
     let setup_token = accounts::setup::issue_token_if_needed(&mut conn)?;

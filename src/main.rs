@@ -26,7 +26,8 @@ enum Command {
         #[arg(long)]
         email: String,
     },
-    /// Render again the stored HTML of post and page bodies made with older rules.
+    /// Render again the stored HTML of posts, pages and comments made with older rules (start-up
+    /// does it too).
     Rerender,
     /// Change a site setting, e.g. `settings set users_can_register 1`.
     Settings {
@@ -63,8 +64,8 @@ fn main() -> anyhow::Result<()> {
         Command::Rerender => {
             let db = glowpress::open_database(&cli.config)?;
             let mut conn = db.get_blocking()?;
-            let posts = glowpress::posts::editor::rerender_outdated(&mut conn)?;
-            println!("posts and pages rendered again: {posts}");
+            let (posts, comments) = glowpress::rerender_outdated(&mut conn)?;
+            println!("rendered again: {posts} posts and pages, {comments} comments");
             Ok(())
         }
         Command::CreateAdmin { username, email } => create_admin(&cli.config, username, email),

@@ -81,7 +81,7 @@ async fn render(
         })
         .await?;
     let user = &me.user;
-    let style = dates::DateStyle::of(&layout.settings);
+    let style = crate::web::dates::DateStyle::of(&layout.settings);
     private_page(
         refusal.status,
         &AccountPage {
@@ -95,13 +95,7 @@ async fn render(
                 .unwrap_or_else(|| user.display_name.clone()),
             email: typed.email.unwrap_or_else(|| user.email.clone()),
             errors: refusal.fields,
-            orders: orders
-                .iter()
-                .map(|order| OrderView {
-                    date: style.date(order.created_at),
-                    ..OrderView::new(order)
-                })
-                .collect(),
+            orders: orders.iter().map(|o| OrderView::new(o, &style)).collect(),
         },
     )
 }

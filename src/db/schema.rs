@@ -173,6 +173,7 @@ diesel::table! {
         discount_cents -> BigInt,
         total_cents -> BigInt,
         created_at -> Timestamp,
+        currency -> Text,
     }
 }
 

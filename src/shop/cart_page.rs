@@ -14,9 +14,11 @@ use time::PrimitiveDateTime;
 use crate::accounts::visitor::Visitor;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
+use crate::settings::Settings;
 use crate::shop::cart::{self, CartOwner, LineState};
 use crate::shop::coupons;
 use crate::shop::layout_and_cart;
+use crate::shop::money::Currency;
 use crate::shop::pricing::free_shipping_hint;
 use crate::shop::products::ProductId;
 use crate::shop::quantity::{self, Zero};
@@ -82,16 +84,17 @@ pub(super) async fn render(
                 line,
                 typed.quantities.remove(&id),
                 typed.line_errors.remove(&id),
+                layout.money,
             )
         })
         .collect();
     let page = CartPage {
-        shipping_hint: free_shipping_hint(&priced.totals, &layout.settings),
+        shipping_hint: free_shipping_hint(&priced.totals, &layout.settings, layout.money),
         can_check_out: priced.totals.item_count > 0,
-        totals: TotalsView::new(&priced.totals),
+        totals: TotalsView::new(&priced.totals, layout.money),
         coupon: priced.coupon.as_ref().map(|c| CouponView {
             code: c.code.clone(),
-            label: c.label(),
+            label: c.label(layout.money),
             problem: priced.coupon_problem.clone(),
         }),
         layout,
@@ -256,10 +259,11 @@ fn store_coupon(
             return Err(Refused::Form(Refusal::bad_input(problem)));
         }
         cart::set_coupon_code(conn, cart_id, Some(&coupon.code))?;
+        let money = Currency::of(&Settings::load(conn)?);
         Ok(format!(
             "Coupon {} applied: {}.",
             coupon.code,
-            coupon.label()
+            coupon.label(money)
         ))
     })
 }

@@ -8,6 +8,7 @@ use askama::Template;
 use crate::accounts::visitor::Visitor;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::media;
 use crate::posts::markdown::to_safe_html;
 use crate::shop::products::{self, Product};
 use crate::shop::views::{AddFormError, ProductView};
@@ -67,14 +68,20 @@ pub async fn render_list(
     let page = db
         .run(move |conn| {
             let products = products::list_published(conn)?;
+            let media_ids: Vec<i32> = products.iter().filter_map(|p| p.image_media_id).collect();
+            let pictures = media::pictures_of(conn, &media_ids)?;
             let layout = Layout::load(conn, header, Some("Shop"))?
                 .with_description("Skincare we use and write about, delivered to your door.");
+            let money = layout.money;
             Ok(CataloguePage {
                 layout,
                 csrf_token,
                 products: products
                     .iter()
-                    .map(|p| ProductView::new(p).with_error(add_error.as_ref()))
+                    .map(|p| {
+                        let picture = p.image_media_id.and_then(|id| pictures.get(&id).cloned());
+                        ProductView::new(p, money, picture).with_error(add_error.as_ref())
+                    })
                     .collect(),
                 error_summary,
             })
@@ -100,13 +107,18 @@ pub async fn render_product(
                 Which::Id(id) => products::find_published(conn, products::ProductId(id))?
                     .ok_or(AppError::NotFound)?,
             };
+            let picture = match product.image_media_id {
+                Some(id) => media::find(conn, id)?.map(|m| m.picture()),
+                None => None,
+            };
             let layout = Layout::load(conn, header, Some(&product.name))?
                 .with_description(&product.short_description);
+            let money = layout.money;
             Ok(ProductPage {
                 layout,
                 csrf_token,
                 description_html: to_safe_html(&product.description),
-                product: ProductView::new(&product).with_error(add_error.as_ref()),
+                product: ProductView::new(&product, money, picture).with_error(add_error.as_ref()),
             })
         })
         .await?;

@@ -18,11 +18,13 @@ use crate::error::AppError;
 use crate::mail::Mailer;
 use crate::settings::Settings;
 use crate::shop::cart::{self, CartOwner, LineState};
+use crate::shop::money::Currency;
 use crate::shop::orders::{self, NewOrder, OrderItem};
 use crate::shop::pricing::PricedCart;
 use crate::shop::views::{LineView, TotalsView};
 use crate::shop::{coupons, layout_and_cart, products};
 use crate::web::client::ClientAddr;
+use crate::web::dates::DateStyle;
 use crate::web::forms::{FieldErrors, Refusal, Refused, private_page, see_other, too_long};
 use crate::web::layout::Layout;
 use crate::web::tokens::{looks_like_token, new_token};
@@ -136,12 +138,12 @@ async fn render(
         lines: priced
             .lines
             .iter()
-            .map(|line| LineView::new(line, None, None))
+            .map(|line| LineView::new(line, None, None, layout.money))
             .collect(),
-        totals: TotalsView::new(&priced.totals),
+        totals: TotalsView::new(&priced.totals, layout.money),
         coupon: priced
             .usable_coupon()
-            .map(|c| format!("{} ({})", c.code, c.label())),
+            .map(|c| format!("{} ({})", c.code, c.label(layout.money))),
         layout,
         csrf_token,
         form,
@@ -299,6 +301,7 @@ fn place_order(
                 shipping: totals.shipping,
                 discount: totals.discount,
                 total: totals.total,
+                currency: Currency::of(&settings),
             },
             now,
         )?;
@@ -379,14 +382,20 @@ async fn send_confirmation(db: &Db, mailer: &Mailer, site: &SiteInfo, public_id:
         .run(move |conn| {
             let order = orders::find_by_public_id(conn, &public_id)?.ok_or(AppError::NotFound)?;
             let items = orders::items_of(conn, order.id)?;
-            let site_title = Settings::load(conn)?.site_title;
-            Ok((order, items, site_title))
+            let settings = Settings::load(conn)?;
+            Ok((order, items, settings))
         })
         .await;
-    let (order, items, site_title) = match loaded {
+    let (order, items, settings) = match loaded {
         Ok(found) => found,
         Err(e) => return tracing::error!(error = %e, "cannot load the order to confirm it"),
     };
-    let email = orders::confirmation_email(&order, &items, &site_title, &site.public_url);
+    let email = orders::confirmation_email(
+        &order,
+        &items,
+        &settings.site_title,
+        &site.public_url,
+        &DateStyle::of(&settings),
+    );
     mailer.send_in_background(email, "order confirmation");
 }

@@ -6,7 +6,7 @@ use time::PrimitiveDateTime;
 
 use crate::db::DbConn;
 use crate::db::schema::coupons;
-use crate::shop::money::Cents;
+use crate::shop::money::{Cents, Currency};
 
 pub const FIXED: &str = "fixed";
 pub const PERCENT: &str = "percent";
@@ -50,11 +50,11 @@ impl Coupon {
     }
 
     /// "10% off", "$5.00 off".
-    pub fn label(&self) -> String {
+    pub fn label(&self, money: Currency) -> String {
         if self.kind == PERCENT {
             format!("{}% off", self.amount)
         } else {
-            format!("{} off", Cents(self.amount))
+            format!("{} off", money.show(Cents(self.amount)))
         }
     }
 }
@@ -142,8 +142,9 @@ mod tests {
         assert_eq!(coupon(PERCENT, 10).discount(Cents(4250)), Cents(425));
         assert_eq!(coupon(FIXED, 500).discount(Cents(4250)), Cents(500));
         assert_eq!(coupon(FIXED, 500).discount(Cents(300)), Cents(300));
-        assert_eq!(coupon(PERCENT, 10).label(), "10% off");
-        assert_eq!(coupon(FIXED, 500).label(), "$5.00 off");
+        assert_eq!(coupon(PERCENT, 10).label(Currency::Usd), "10% off");
+        assert_eq!(coupon(FIXED, 500).label(Currency::Usd), "$5.00 off");
+        assert_eq!(coupon(FIXED, 500).label(Currency::Eur), "€5.00 off");
     }
 
     #[test]

@@ -12,9 +12,9 @@ use crate::db::schema::{order_items, orders};
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::mail::Email;
-use crate::shop::money::Cents;
+use crate::shop::money::{Cents, Currency};
 use crate::shop::{coupons, products};
-use crate::web::dates;
+use crate::web::dates::DateStyle;
 use crate::web::forms::private_page;
 use crate::web::layout::{HeaderInfo, Layout};
 use crate::web::tokens::token_hash;
@@ -67,6 +67,8 @@ pub struct Order {
     pub discount_cents: i64,
     pub total_cents: i64,
     pub created_at: PrimitiveDateTime,
+    /// The ISO code of the currency its amounts are in.
+    pub currency: String,
 }
 
 #[derive(Queryable, Selectable, Clone, Debug)]
@@ -82,6 +84,11 @@ pub struct OrderItem {
 impl Order {
     pub fn status(&self) -> Status {
         Status::parse(&self.status).unwrap_or(Status::Processing)
+    }
+
+    /// The currency it was placed in.
+    pub fn currency(&self) -> Currency {
+        Currency::from_code(&self.currency)
     }
 
     /// Whether it was placed by this user, or by a guest in the session whose cart token
@@ -107,6 +114,7 @@ pub struct NewOrder<'a> {
     pub shipping: Cents,
     pub discount: Cents,
     pub total: Cents,
+    pub currency: Currency,
 }
 
 pub fn insert(conn: &mut DbConn, new: &NewOrder, now: PrimitiveDateTime) -> QueryResult<i32> {
@@ -126,6 +134,7 @@ pub fn insert(conn: &mut DbConn, new: &NewOrder, now: PrimitiveDateTime) -> Quer
             orders::discount_cents.eq(new.discount.0),
             orders::total_cents.eq(new.total.0),
             orders::created_at.eq(now),
+            orders::currency.eq(new.currency.code()),
         ))
         .returning(orders::id)
         .get_result(conn)
@@ -175,15 +184,6 @@ pub fn of_user(conn: &mut DbConn, user_id: i32) -> QueryResult<Vec<Order>> {
     orders::table
         .filter(orders::user_id.eq(user_id))
         .order((orders::created_at.desc(), orders::id.desc()))
-        .select(Order::as_select())
-        .load(conn)
-}
-
-/// The newest orders of the whole shop, for the back office.
-pub fn latest(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<Order>> {
-    orders::table
-        .order((orders::created_at.desc(), orders::id.desc()))
-        .limit(limit)
         .select(Order::as_select())
         .load(conn)
 }
@@ -250,24 +250,26 @@ pub struct OrderItemView {
 }
 
 impl OrderView {
-    pub fn new(order: &Order) -> OrderView {
+    /// Dates in the site's style; amounts in the order's own currency.
+    pub fn new(order: &Order, style: &DateStyle) -> OrderView {
+        let money = order.currency();
         OrderView {
             public_id: order.public_id.clone(),
             url: format!("/orders/{}", order.public_id),
             status: order.status().label(),
             status_class: order.status().as_str(),
-            date: dates::human(order.created_at),
+            date: style.date(order.created_at),
             name: order.name.clone(),
             email: order.email.clone(),
             address_lines: order.shipping_address.lines().map(str::to_owned).collect(),
             coupon_code: order.coupon_code.clone(),
-            subtotal: Cents(order.subtotal_cents).to_string(),
+            subtotal: money.show(Cents(order.subtotal_cents)),
             shipping: match order.shipping_cents {
                 0 => "Free".to_owned(),
-                cents => Cents(cents).to_string(),
+                cents => money.show(Cents(cents)),
             },
-            discount: (order.discount_cents > 0).then(|| Cents(-order.discount_cents).to_string()),
-            total: Cents(order.total_cents).to_string(),
+            discount: (order.discount_cents > 0).then(|| money.show(Cents(-order.discount_cents))),
+            total: money.show(Cents(order.total_cents)),
         }
     }
 
@@ -282,13 +284,13 @@ impl OrderView {
 }
 
 impl OrderItemView {
-    pub fn new(item: &OrderItem) -> OrderItemView {
+    pub fn new(item: &OrderItem, money: Currency) -> OrderItemView {
         OrderItemView {
             name: item.name.clone(),
             sku: item.sku.clone(),
-            unit_price: Cents(item.unit_price_cents).to_string(),
+            unit_price: money.show(Cents(item.unit_price_cents)),
             quantity: item.quantity,
-            line_total: (Cents(item.unit_price_cents) * item.quantity).to_string(),
+            line_total: money.show(Cents(item.unit_price_cents) * item.quantity),
         }
     }
 }
@@ -318,16 +320,34 @@ pub async fn show(
                 .filter(|o| o.is_owned_by(user_id, session_token_hash.as_deref()))
                 .ok_or(AppError::NotFound)?;
             let items = items_of(conn, order.id)?;
-            let view = OrderView::new(&order);
-            let title = format!("Order {}", view.reference());
+            let layout = Layout::load(conn, header, None)?;
+            let view = OrderView::new(&order, &DateStyle::of(&layout.settings));
+            let layout = layout.titled(&format!("Order {}", view.reference()));
             Ok(OrderPage {
-                layout: Layout::load(conn, header, Some(&title))?,
+                layout,
                 order: view,
-                items: items.iter().map(OrderItemView::new).collect(),
+                items: items
+                    .iter()
+                    .map(|item| OrderItemView::new(item, order.currency()))
+                    .collect(),
             })
         })
         .await?;
     private_page(actix_web::http::StatusCode::OK, &page)
+}
+
+/// "  2 x Serum ($14.00 each): $28.00", a line per item, for the mails.
+fn item_lines(order: &Order, items: &[OrderItem]) -> String {
+    items
+        .iter()
+        .map(|item| {
+            let item = OrderItemView::new(item, order.currency());
+            format!(
+                "  {} x {} ({} each): {}\n",
+                item.quantity, item.name, item.unit_price, item.line_total
+            )
+        })
+        .collect()
 }
 
 /// The confirmation sent to the address given at checkout.
@@ -336,20 +356,15 @@ pub fn confirmation_email(
     items: &[OrderItem],
     site_title: &str,
     public_url: &str,
+    style: &DateStyle,
 ) -> Email {
-    let view = OrderView::new(order);
+    let view = OrderView::new(order, style);
     let mut text = format!(
         "Hello {},\n\nThank you for your order {} at {site_title}. We are getting it ready.\n\n",
         order.name,
         view.reference()
     );
-    for item in items {
-        let item = OrderItemView::new(item);
-        text.push_str(&format!(
-            "  {} x {} ({} each): {}\n",
-            item.quantity, item.name, item.unit_price, item.line_total
-        ));
-    }
+    text.push_str(&item_lines(order, items));
     text.push_str(&format!("\nSubtotal: {}\n", view.subtotal));
     if let Some(discount) = &view.discount {
         text.push_str(&format!("Discount: {discount}\n"));
@@ -364,6 +379,45 @@ pub fn confirmation_email(
     Email {
         to: order.email.clone(),
         subject: format!("Your {site_title} order {}", view.reference()),
+        text,
+    }
+}
+
+/// The mail a customer gets when an editor changes the status of their order; the same
+/// shape as the confirmation.
+pub fn status_email(
+    order: &Order,
+    items: &[OrderItem],
+    site_title: &str,
+    public_url: &str,
+    style: &DateStyle,
+) -> Email {
+    let view = OrderView::new(order, style);
+    let news = match order.status() {
+        Status::Processing => "is being prepared again",
+        Status::Completed => "is complete: it has been sent to you",
+        Status::Cancelled => "has been cancelled; nothing is charged",
+    };
+    let mut text = format!(
+        "Hello {},\n\nYour order {} of {} at {site_title} {news}.\n\nStatus: {}\n\n",
+        order.name,
+        view.reference(),
+        view.date,
+        view.status
+    );
+    text.push_str(&item_lines(order, items));
+    text.push_str(&format!(
+        "\nTotal: {}\n\nShipping to:\n{}\n{}\n\nYour order: {public_url}{}\n(The link works \
+         in the browser you ordered with, or when you are logged in.)\n",
+        view.total, order.name, order.shipping_address, view.url
+    ));
+    Email {
+        to: order.email.clone(),
+        subject: format!(
+            "Your {site_title} order {} is {}",
+            view.reference(),
+            view.status.to_lowercase()
+        ),
         text,
     }
 }

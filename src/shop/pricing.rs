@@ -8,7 +8,7 @@ use crate::db::DbConn;
 use crate::settings::Settings;
 use crate::shop::cart::{self, CartLine, CartOwner, summarize};
 use crate::shop::coupons::{self, Coupon};
-use crate::shop::money::Cents;
+use crate::shop::money::{Cents, Currency};
 
 /// A cart with its current prices, its coupon (if still good) and its totals.
 pub struct PricedCart {
@@ -120,12 +120,12 @@ fn shipping(item_count: i64, subtotal: Cents, settings: &Settings) -> Cents {
 }
 
 /// "Add $12.00 more for free shipping", while it applies.
-pub fn free_shipping_hint(totals: &Totals, settings: &Settings) -> Option<String> {
+pub fn free_shipping_hint(totals: &Totals, settings: &Settings, money: Currency) -> Option<String> {
     let threshold = settings.free_shipping_threshold_cents;
     (totals.item_count > 0 && threshold > 0 && totals.subtotal.0 < threshold).then(|| {
         format!(
             "Add {} more for free shipping.",
-            Cents(threshold) - totals.subtotal
+            money.show(Cents(threshold) - totals.subtotal)
         )
     })
 }

@@ -29,6 +29,8 @@ pub struct Product {
     pub image: String,
     pub image_alt: String,
     pub published: bool,
+    /// An image from the media library; `image` (a static path) is used without one.
+    pub image_media_id: Option<i32>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

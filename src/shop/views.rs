@@ -1,7 +1,8 @@
 //! What the shop templates receive: plain, pre-formatted values.
 
+use crate::media::picture::Picture;
 use crate::shop::cart::{CartLine, LineState};
-use crate::shop::money::Cents;
+use crate::shop::money::{Cents, Currency};
 use crate::shop::pricing::Totals;
 use crate::shop::products::Product;
 use crate::shop::quantity::MAX_QUANTITY;
@@ -16,8 +17,11 @@ pub struct ProductView {
     /// "24.00", for structured data.
     pub price_plain: String,
     pub regular_price: Option<String>,
+    /// A path under /static (demo products), used when there is no `picture`.
     pub image: String,
     pub image_alt: String,
+    /// The image from the media library, with its resized variants.
+    pub picture: Option<Picture>,
     pub stock_label: String,
     pub stock_class: &'static str,
     pub availability_url: &'static str,
@@ -31,7 +35,9 @@ pub struct ProductView {
 }
 
 impl ProductView {
-    pub fn new(product: &Product) -> ProductView {
+    /// `picture`: the product's media-library image, if it has one (see
+    /// `media::pictures_of`).
+    pub fn new(product: &Product, money: Currency, picture: Option<Picture>) -> ProductView {
         let state = product.stock_state();
         let max_quantity = product
             .stock
@@ -42,11 +48,17 @@ impl ProductView {
             name: product.name.clone(),
             short_description: product.short_description.clone(),
             sku: product.sku.clone(),
-            price: product.price().to_string(),
+            price: money.show(product.price()),
             price_plain: product.price().plain(),
-            regular_price: product.regular_price().map(|p| p.to_string()),
+            regular_price: product.regular_price().map(|p| money.show(p)),
             image: product.image.clone(),
             image_alt: product.image_alt.clone(),
+            picture: picture.map(|mut p| {
+                if !product.image_alt.is_empty() {
+                    p.alt = product.image_alt.clone();
+                }
+                p
+            }),
             stock_label: state.label(),
             stock_class: state.class(),
             availability_url: state.schema_url(),
@@ -91,7 +103,12 @@ pub struct LineView {
 }
 
 impl LineView {
-    pub fn new(line: &CartLine, typed: Option<String>, error: Option<String>) -> LineView {
+    pub fn new(
+        line: &CartLine,
+        typed: Option<String>,
+        error: Option<String>,
+        money: Currency,
+    ) -> LineView {
         let note = match line.state() {
             LineState::Ok => None,
             LineState::Reduced(left) => Some(format!(
@@ -115,12 +132,12 @@ impl LineView {
             url: format!("/shop/{}", line.slug),
             name: line.name.clone(),
             image: line.image.clone(),
-            unit_price: line.price().to_string(),
+            unit_price: money.show(line.price()),
             quantity: typed.unwrap_or_else(|| match line.state() {
                 LineState::Reduced(left) => left.to_string(),
                 _ => line.quantity.to_string(),
             }),
-            line_total: line.total().to_string(),
+            line_total: money.show(line.total()),
             max_quantity: MAX_QUANTITY,
             unavailable: line.state() == LineState::Unavailable,
             note,
@@ -137,17 +154,17 @@ pub struct TotalsView {
 }
 
 impl TotalsView {
-    pub fn new(totals: &Totals) -> TotalsView {
+    pub fn new(totals: &Totals, money: Currency) -> TotalsView {
         TotalsView {
-            subtotal: totals.subtotal.to_string(),
+            subtotal: money.show(totals.subtotal),
             discount: (totals.discount > Cents::ZERO)
-                .then(|| (Cents::ZERO - totals.discount).to_string()),
+                .then(|| money.show(Cents::ZERO - totals.discount)),
             shipping: if totals.shipping == Cents::ZERO {
                 "Free".to_owned()
             } else {
-                totals.shipping.to_string()
+                money.show(totals.shipping)
             },
-            total: totals.total.to_string(),
+            total: money.show(totals.total),
         }
     }
 }

@@ -52,6 +52,10 @@ mod tests {
             "/setup?token=REDACTED&x=1"
         );
         assert_eq!(
+            redacted_path("/admin/media?csrf_token=abc"),
+            "/admin/media?csrf_token=REDACTED"
+        );
+        assert_eq!(
             redacted_path("/x?reset_token=a&Session_Key=b&q=skin"),
             "/x?reset_token=REDACTED&Session_Key=REDACTED&q=skin"
         );

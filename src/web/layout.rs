@@ -11,7 +11,7 @@ use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::settings::Settings;
 use crate::shop::cart::{self, CartOwner};
-use crate::shop::money::Cents;
+use crate::shop::money::{Cents, Currency};
 use crate::web::dates;
 use crate::web::static_files::STYLESHEET_URL;
 
@@ -27,23 +27,27 @@ pub struct MiniCart {
 }
 
 impl MiniCart {
-    fn empty() -> MiniCart {
+    fn empty(money: Currency) -> MiniCart {
         MiniCart {
             item_count: 0,
-            subtotal: Cents::ZERO.to_string(),
+            subtotal: money.show(Cents::ZERO),
         }
     }
 
     /// One query, whatever the number of lines.
-    fn load(conn: &mut DbConn, owner: Option<&CartOwner>) -> Result<MiniCart, AppError> {
+    fn load(
+        conn: &mut DbConn,
+        owner: Option<&CartOwner>,
+        money: Currency,
+    ) -> Result<MiniCart, AppError> {
         let Some(owner) = owner else {
-            return Ok(MiniCart::empty());
+            return Ok(MiniCart::empty(money));
         };
         let lines = cart::lines(conn, owner, dates::now())?;
         let (item_count, subtotal) = cart::summarize(&lines);
         Ok(MiniCart {
             item_count,
-            subtotal: subtotal.to_string(),
+            subtotal: money.show(subtotal),
         })
     }
 
@@ -101,6 +105,8 @@ pub struct Layout {
     pub title: String,
     pub description: String,
     pub settings: Settings,
+    /// How prices are written (Settings → Shop).
+    pub money: Currency,
     pub nav: Vec<NavLink>,
     pub cart: MiniCart,
     pub stylesheet: &'static str,
@@ -122,7 +128,7 @@ impl Layout {
         page_title: Option<&str>,
     ) -> Result<Layout, AppError> {
         let settings = Settings::load(conn)?;
-        let cart = MiniCart::load(conn, header.cart.as_ref())?;
+        let cart = MiniCart::load(conn, header.cart.as_ref(), Currency::of(&settings))?;
         let categories: Vec<(String, String)> = categories::table
             .select((categories::slug, categories::name))
             .order(categories::name)
@@ -158,6 +164,7 @@ impl Layout {
         Layout {
             title,
             description: settings.tagline.clone(),
+            money: Currency::of(&settings),
             settings,
             nav,
             cart,
@@ -199,8 +206,14 @@ impl Layout {
             HeaderInfo::default(),
             Some(page_title),
             vec![home],
-            MiniCart::empty(),
+            MiniCart::empty(Currency::default()),
         )
+    }
+
+    /// The `<title>` of a page whose title is known only after the layout was loaded.
+    pub fn titled(mut self, page_title: &str) -> Layout {
+        self.title = format!("{page_title} – {}", self.settings.site_title);
+        self
     }
 
     pub fn with_description(mut self, description: &str) -> Layout {

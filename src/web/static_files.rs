@@ -30,7 +30,9 @@ fn short_hash(hash: &[u8]) -> String {
 
 /// The paths served the same to everyone, whoever asks.
 pub fn is_static_path(path: &str) -> bool {
-    path.starts_with("/static/") || path == "/favicon.ico"
+    path.starts_with("/static/")
+        || path.starts_with(crate::media::picture::URL_PREFIX)
+        || path == "/favicon.ico"
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

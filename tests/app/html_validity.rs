@@ -150,7 +150,40 @@ async fn shopping_pages(app: &TestApp) -> Vec<(&'static str, String)> {
     let (_, shop_settings) = app.page("/admin/settings/shop").await;
     let people = people_pages(app).await;
     let (_, account) = app.page("/account").await;
-    vec![
+    let mut back_office = Vec::new();
+    for (name, path) in [
+        ("admin-order", "/admin/orders/1"),
+        ("admin-products", "/admin/products?stock=low"),
+        ("admin-product-new", "/admin/products/new"),
+        ("admin-product-edit", "/admin/products/1"),
+        ("admin-coupons", "/admin/coupons"),
+        ("admin-coupon-new", "/admin/coupons/new"),
+        ("admin-coupon-edit", "/admin/coupons/1"),
+        ("admin-media", "/admin/media"),
+    ] {
+        let (status, html) = app.page(path).await;
+        assert_eq!(status, reqwest::StatusCode::OK, "{path}");
+        back_office.push((name, html));
+    }
+    let upload = crate::admin_media::upload(
+        &app.browser(),
+        "Serum",
+        "serum.png",
+        "image/png",
+        &crate::admin_media::png(1000, 500),
+    )
+    .await;
+    let item = upload.headers()["location"].to_str().unwrap().to_owned();
+    let (_, media_item) = app.page(&item).await;
+    back_office.push(("admin-media-item", media_item));
+    let refused_upload =
+        crate::admin_media::upload(&app.browser(), "x", "x.png", "image/png", b"<svg/>")
+            .await
+            .text()
+            .await
+            .unwrap();
+    back_office.push(("admin-media-refused", refused_upload));
+    let mut pages = vec![
         ("admin-orders", admin_orders),
         ("admin-shop", shop_settings),
         ("account", account),
@@ -159,10 +192,10 @@ async fn shopping_pages(app: &TestApp) -> Vec<(&'static str, String)> {
         ("checkout", checkout),
         ("checkout-refused", refused),
         ("order", order),
-    ]
-    .into_iter()
-    .chain(people)
-    .collect()
+    ];
+    pages.extend(back_office);
+    pages.extend(people);
+    pages
 }
 
 /// Settings, users and the comments queue, for the administrator logged in on `app`.

@@ -4,9 +4,11 @@ mod common;
 
 mod accounts;
 mod admin_comments;
-mod admin_settings;
-mod admin_users;
+mod admin_media;
 mod admin_posts;
+mod admin_settings;
+mod admin_shop;
+mod admin_users;
 mod comments;
 mod demo;
 mod health;

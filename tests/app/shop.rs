@@ -951,7 +951,8 @@ async fn admins_change_order_status_and_cancelling_returns_the_stock(app: TestAp
     assert!(list.contains("Ada Shopper"));
     let order_id: i32 = app.with_conn(|conn| orders::table.select(orders::id).first(conn).unwrap());
     let action = format!("/admin/orders/{order_id}/status");
-    assert!(list.contains(&format!("action=\"{action}\"")));
+    let (_, detail) = admin.page(&format!("/admin/orders/{order_id}")).await;
+    assert!(detail.contains(&format!("action=\"{action}\"")));
 
     let (_, list) = admin.post_ok(&action, &[("status", "completed")]).await;
     assert!(list.contains("Order marked as completed."));

@@ -234,7 +234,7 @@ fn check(field: &Field, def: &Definition, typed: &str) -> Result<String, String>
             let cents = money::parse(typed).map_err(|e| format!("{e}."))?;
             settings::validate(def.key, &cents.0.to_string()).map_err(|_| match def.kind {
                 Kind::Int { max, .. } => {
-                    format!("{} can be at most {}.", def.label, Cents(max))
+                    format!("{} can be at most {}.", def.label, Cents(max).plain())
                 }
                 _ => format!("{} is not an amount this shop can use.", def.label),
             })
