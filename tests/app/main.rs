@@ -4,6 +4,7 @@ mod common;
 
 mod accounts;
 mod admin_comments;
+mod admin_journeys;
 mod admin_media;
 mod admin_posts;
 mod admin_settings;
