@@ -102,7 +102,10 @@ async fn an_uploaded_image_becomes_a_responsive_featured_image(app: TestApp) {
          /media/{stem}-1600.{extension} 1600w, /media/{stem}.{extension} 2000w"
     );
     assert_eq!(srcset, expected, "{img}");
-    assert!(attribute(img, "sizes").is_some_and(|s| !s.is_empty()), "{img}");
+    assert!(
+        attribute(img, "sizes").is_some_and(|s| !s.is_empty()),
+        "{img}"
+    );
     assert_eq!(attribute(img, "width"), Some("2000"), "{img}");
     assert_eq!(attribute(img, "height"), Some("1000"), "{img}");
     assert_eq!(

@@ -18,6 +18,7 @@ mod migrations;
 mod pages;
 mod query_counts;
 mod security_accounts;
+mod security_admin;
 mod security_comments;
 mod security_web;
 mod shop;
