@@ -15,6 +15,7 @@ use crate::on_both_backends;
 on_both_backends!(
     an_author_reaches_no_one_elses_post_page_media_or_the_shop,
     extra_form_fields_change_neither_the_author_nor_the_status,
+    an_author_picks_a_featured_image_only_from_their_own_uploads,
     subscribers_and_visitors_get_no_admin_page,
     an_editor_cannot_change_an_administrator,
     every_admin_post_without_a_csrf_token_is_refused,
@@ -1019,4 +1020,76 @@ async fn garbage_in_every_admin_route_is_refused_with_a_page_not_a_500(app: Test
         let page = admin.post_body(path, body).await;
         a_page_not_a_failure(&format!("POST {path} bytes"), page.status, &page.html);
     }
+}
+
+async fn an_author_picks_a_featured_image_only_from_their_own_uploads(app: TestApp) {
+    let (ada, _) = logged_in(&app, "ada", Role::Author).await;
+    let ada_image = upload_ok(&ada, "ada-private.png", &png(40, 30)).await;
+    let (bob, _) = logged_in(&app, "bob", Role::Author).await;
+    let bob_image = upload_ok(&bob, "bob-own.png", &png(40, 30)).await;
+    let (_, editor_html) = bob.page("/admin/posts/new").await;
+    assert!(
+        editor_html.contains("bob-own.png"),
+        "his own image is offered"
+    );
+    assert!(
+        !editor_html.contains("ada-private.png"),
+        "another author's upload is not offered:\n{editor_html}"
+    );
+    let ada_value = ada_image.to_string();
+    let refused_page = press(
+        &bob,
+        "/admin/posts/new",
+        &[
+            ("title", "Borrowed"),
+            ("body", "Kept text."),
+            ("featured_media_id", &ada_value),
+        ],
+        "publish",
+    )
+    .await;
+    assert_eq!(refused_page.status, StatusCode::BAD_REQUEST);
+    assert!(field_error(&refused_page.html, "featured_media_id").is_some());
+    assert!(refused_page.html.contains("Kept text."));
+    let own = bob_image.to_string();
+    let saved = press(
+        &bob,
+        "/admin/posts/new",
+        &[
+            ("title", "Own"),
+            ("body", "B."),
+            ("featured_media_id", &own),
+        ],
+        "publish",
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.html);
+    // An image an editor set on Bob's post stays when Bob saves it again.
+    let post = id_in(&saved.path);
+    app.with_conn(|conn| {
+        diesel::update(posts::table.find(post))
+            .set(posts::featured_media_id.eq(ada_image))
+            .execute(conn)
+            .expect("an editor's choice")
+    });
+    let again = press(
+        &bob,
+        &format!("/admin/posts/{post}"),
+        &[("body", "C.")],
+        "update",
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.html);
+    let kept: Option<i32> = app.with_conn(|conn| {
+        posts::table
+            .find(post)
+            .select(posts::featured_media_id)
+            .first(conn)
+            .expect("the post")
+    });
+    assert_eq!(kept, Some(ada_image));
+    // Editors pick from the whole library.
+    let (editor, _) = logged_in(&app, "edna", Role::Editor).await;
+    let (_, editor_html) = editor.page("/admin/posts/new").await;
+    assert!(editor_html.contains("ada-private.png") && editor_html.contains("bob-own.png"));
 }
