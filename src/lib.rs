@@ -150,6 +150,8 @@ where
             .app_data(actix::QueryConfig::default().error_handler(|err, _| {
                 AppError::BadRequest(format!("The address has a malformed query: {err}")).into()
             }))
+            // An id in the address that is not a number names nothing: the 404 page.
+            .app_data(actix::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
             .app_data(web::forms::form_config(web::csrf::MAX_FORM_BYTES))
             .wrap(middleware::from_fn(web::csrf::protect))
             .wrap(web::error_pages::in_site_layout())

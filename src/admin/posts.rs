@@ -570,7 +570,17 @@ async fn render_editor(
             } else {
                 Vec::new()
             };
-            let images: Vec<(i32, String, i32, i32)> = media::table
+            // An author picks from their own uploads (plus the image already set).
+            let mut images = media::table.into_boxed();
+            if !writer.edits_all {
+                let current = form.featured_media_id.trim().parse::<i32>().unwrap_or(0);
+                images = images.filter(
+                    media::uploaded_by
+                        .eq(writer.user_id)
+                        .or(media::id.eq(current)),
+                );
+            }
+            let images: Vec<(i32, String, i32, i32)> = images
                 .select((media::id, media::original_name, media::width, media::height))
                 .order((media::created_at.desc(), media::id.desc()))
                 .limit(500)

@@ -551,12 +551,33 @@ pub fn save(
             }
         }
         if let Some(media_id) = checked.featured_media_id {
-            let found: i64 = media::table.find(media_id).count().get_result(conn)?;
-            if found == 0 {
-                errors.add(
+            let uploader: Option<Option<i32>> = media::table
+                .find(media_id)
+                .select(media::uploaded_by)
+                .first(conn)
+                .optional()?;
+            // An author picks from their own uploads (as their library shows them); an
+            // image an editor already set on their post may stay.
+            let mut already_set = || -> QueryResult<bool> {
+                let Some(id) = id else { return Ok(false) };
+                let current: Option<i32> = posts::table
+                    .find(id)
+                    .select(posts::featured_media_id)
+                    .first(conn)?;
+                Ok(current == Some(media_id))
+            };
+            match uploader {
+                None => errors.add(
                     "featured_media_id",
                     "That image is no longer in the library: choose another.",
-                );
+                ),
+                Some(by) if !writer.edits_all && by != Some(writer.user_id) && !already_set()? => {
+                    errors.add(
+                        "featured_media_id",
+                        "Choose one of your own images: that one was uploaded by someone else.",
+                    )
+                }
+                Some(_) => {}
             }
         }
         Refusal::unless_any(errors)?;

@@ -4,6 +4,7 @@ mod common;
 
 mod accounts;
 mod admin_comments;
+mod admin_journeys;
 mod admin_media;
 mod admin_posts;
 mod admin_settings;
@@ -17,6 +18,7 @@ mod migrations;
 mod pages;
 mod query_counts;
 mod security_accounts;
+mod security_admin;
 mod security_comments;
 mod security_web;
 mod shop;
