@@ -112,8 +112,27 @@ pub struct Site {
     _postgres: Option<PgDatabase>,
 }
 
+/// OpenSSL (linked through libpq and native-tls) frees its state in an `atexit` handler
+/// while the test process's server threads may still close connections with it: a
+/// segfault after every test passed. Asking it first, once, not to register that handler
+/// leaves the memory to the operating system, as any exit does.
+fn keep_openssl_until_exit() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    #[link(name = "crypto")]
+    unsafe extern "C" {
+        fn OPENSSL_init_crypto(opts: u64, settings: *const std::ffi::c_void) -> std::ffi::c_int;
+    }
+    const OPENSSL_INIT_NO_ATEXIT: u64 = 0x0008_0000;
+    // SAFETY: a documented initialisation call with no settings; OpenSSL allows it from
+    // any thread, and `Once` makes it the first of this process's.
+    ONCE.call_once(|| unsafe {
+        OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, std::ptr::null());
+    });
+}
+
 impl Site {
     pub fn new(backend: Backend) -> Option<Site> {
+        keep_openssl_until_exit();
         let data_dir = tempfile::tempdir().expect("temp dir");
         let mut config = Config::for_data_dir(data_dir.path().to_path_buf());
         // Tests post comments back to back; the spam-timing tests set their own values.
