@@ -276,7 +276,7 @@ pub async fn submit_reset(
     let (token, id) = (form.token, user.id);
     let used = db
         .write(move |conn| {
-            conn.transaction(|conn| {
+            conn.write_transaction(|conn| {
                 let now = dates::now();
                 // Claims the token; a second submission of the same link finds it used.
                 let claimed = diesel::update(

@@ -27,7 +27,7 @@ pub fn issue_token_if_needed(conn: &mut DbConn) -> anyhow::Result<Option<String>
         return Ok(None);
     }
     let token = new_token();
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
         diesel::delete(settings::table.find(TOKEN_SETTING)).execute(conn)?;
         diesel::insert_into(settings::table)
             .values((

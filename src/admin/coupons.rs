@@ -191,7 +191,7 @@ fn check(form: &CouponForm, style: &DateStyle) -> Result<Valid, Refusal> {
 }
 
 fn save(conn: &mut DbConn, id: Option<i32>, valid: &Valid) -> Result<i32, Refused> {
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
         let mut taken = coupons::table
             .filter(coupons::code.eq(&valid.code))
             .select(coupons::id)

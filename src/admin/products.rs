@@ -342,7 +342,7 @@ fn check(form: &ProductForm, money: Currency) -> Result<Valid, Refusal> {
 /// that is not in the library. The product's `image` path becomes the library image's
 /// smallest file (the cart's thumbnail); demo paths stay while no library image is chosen.
 fn save(conn: &mut DbConn, id: Option<i32>, valid: &Valid) -> Result<i32, Refused> {
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
         let mut errors = FieldErrors::default();
         let taken = |conn: &mut DbConn, column_is_slug: bool| -> QueryResult<bool> {
             let mut query = products::table.select(products::id).into_boxed();

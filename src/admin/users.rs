@@ -352,7 +352,7 @@ async fn change_user(
     change: impl FnOnce(&mut DbConn, &User) -> QueryResult<()> + Send + 'static,
 ) -> Result<String, AppError> {
     db.write(move |conn| {
-        conn.transaction(|conn| {
+        conn.write_transaction(|conn| {
             let user = users::find(conn, id)?.ok_or(AppError::NotFound)?;
             change(conn, &user)?;
             Ok::<_, AppError>(user.username)

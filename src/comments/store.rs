@@ -263,7 +263,7 @@ pub fn set_status_of_many(conn: &mut DbConn, ids: &[i32], status: Status) -> Que
 /// Deletes for good the comments of `ids` that are spam or in the trash. Their replies are
 /// kept, answering the nearest comment that stays (or the post). Returns how many.
 pub fn delete_from_spam_and_trash(conn: &mut DbConn, ids: &[i32]) -> QueryResult<usize> {
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
         let doomed: Vec<(i32, Option<i32>)> = comments::table
             .filter(comments::id.eq_any(ids))
             .filter(comments::status.eq_any([Status::Spam.as_str(), Status::Trash.as_str()]))

@@ -5,7 +5,7 @@ pub mod schema;
 
 use std::time::Duration;
 
-use diesel::connection::SimpleConnection;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::pg::PgConnection;
 use diesel::sqlite::SqliteConnection;
 use diesel::{Connection, ConnectionError};
@@ -36,6 +36,41 @@ pub type Backend = <DbConn as Connection>::Backend;
 pub enum DbConn {
     Pg(PgConnection),
     Sqlite(SqliteConnection),
+}
+
+impl DbConn {
+    /// A transaction that writes. On SQLite it begins with `BEGIN IMMEDIATE`, taking the
+    /// write lock up front, so it waits (busy timeout) for another connection's write: a
+    /// deferred transaction that has read first fails at once with "database is locked" when
+    /// another connection writes meanwhile. Nested, it is a savepoint as usual.
+    pub fn write_transaction<T, E, F>(&mut self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E>,
+        E: From<diesel::result::Error>,
+    {
+        let DbConn::Sqlite(sqlite) = self else {
+            return self.transaction(f);
+        };
+        let status = AnsiTransactionManager::transaction_manager_status_mut(sqlite);
+        if status.transaction_depth()?.is_some() {
+            return self.transaction(f);
+        }
+        AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+        match f(self) {
+            Ok(value) => match <DbConn as Connection>::TransactionManager::commit_transaction(self)
+            {
+                Ok(()) => Ok(value),
+                Err(e) => {
+                    let _ = <DbConn as Connection>::TransactionManager::rollback_transaction(self);
+                    Err(e.into())
+                }
+            },
+            Err(e) => {
+                <DbConn as Connection>::TransactionManager::rollback_transaction(self)?;
+                Err(e)
+            }
+        }
+    }
 }
 
 /// Which database a URL points at.
@@ -213,4 +248,60 @@ pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<()> {
         tracing::info!(applied, "database migrations applied");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::RunQueryDsl;
+
+    fn two_connections() -> (tempfile::TempDir, DbConn, DbConn) {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let target = Target::Sqlite(dir.path().join("db.sqlite").display().to_string());
+        let mut first = target.connect().expect("a connection");
+        first
+            .batch_execute("CREATE TABLE t (n INTEGER)")
+            .expect("a table");
+        let second = target.connect().expect("a second connection");
+        (dir, first, second)
+    }
+
+    #[test]
+    fn a_write_transaction_that_reads_first_waits_for_another_connections_write() {
+        let (_dir, mut first, mut second) = two_connections();
+        let (held, release) = std::sync::mpsc::channel();
+        let other = std::thread::spawn(move || {
+            second.batch_execute("BEGIN IMMEDIATE; INSERT INTO t VALUES (1)")?;
+            held.send(()).expect("the test waits");
+            std::thread::sleep(Duration::from_millis(200));
+            second.batch_execute("COMMIT")
+        });
+        release.recv().expect("the other write began");
+        let result: Result<(), diesel::result::Error> = first.write_transaction(|conn| {
+            conn.batch_execute("SELECT count(*) FROM t")?;
+            diesel::sql_query("INSERT INTO t VALUES (2)").execute(conn)?;
+            Ok(())
+        });
+        result.expect("the write waited its turn instead of failing");
+        other.join().expect("no panic").expect("the other write");
+    }
+
+    #[test]
+    fn a_nested_write_transaction_is_a_savepoint() {
+        let (_dir, mut conn, _) = two_connections();
+        let result: Result<(), diesel::result::Error> = conn.write_transaction(|conn| {
+            diesel::sql_query("INSERT INTO t VALUES (1)").execute(conn)?;
+            let inner: Result<(), diesel::result::Error> = conn.write_transaction(|conn| {
+                diesel::sql_query("INSERT INTO t VALUES (2)").execute(conn)?;
+                Err(diesel::result::Error::RollbackTransaction)
+            });
+            assert!(inner.is_err());
+            Ok(())
+        });
+        result.expect("the outer transaction commits");
+        let rows: i64 = diesel::dsl::sql::<diesel::sql_types::BigInt>("SELECT count(*) FROM t")
+            .get_result(&mut conn)
+            .expect("a count");
+        assert_eq!(rows, 1);
+    }
 }

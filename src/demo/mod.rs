@@ -36,7 +36,7 @@ const DEMO_SETTINGS: &[(&str, &str)] = &[
 /// demo before.
 /// Returns whether it loaded anything.
 pub fn load_if_empty(conn: &mut DbConn) -> anyhow::Result<bool> {
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
         let had_demo: i64 = settings::table
             .filter(settings::key.eq(MARKER))
             .count()

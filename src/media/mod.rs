@@ -219,7 +219,7 @@ pub fn set_alt(conn: &mut DbConn, id: i32, alt: &str) -> QueryResult<bool> {
 /// Deletes the record; posts and products that used it lose their image (ON DELETE SET
 /// NULL). The files are the caller's to remove, after the transaction.
 pub fn delete(conn: &mut DbConn, id: i32) -> QueryResult<Option<Media>> {
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
         let Some(found) = find(conn, id)? else {
             return Ok(None);
         };

@@ -524,7 +524,7 @@ pub fn save(
     checked: &Checked,
     now: PrimitiveDateTime,
 ) -> Result<i32, Refused> {
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
         let stored = match id {
             Some(id) => {
                 let post = editable(conn, writer, kind, id)?;
@@ -813,7 +813,7 @@ pub fn set_trashed(
     trashed: bool,
     now: PrimitiveDateTime,
 ) -> QueryResult<String> {
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
         let title = editable(conn, writer, kind, id)?.title;
         let target = posts::table.find(id);
         if trashed {
@@ -906,7 +906,7 @@ pub fn restore_revision(
     revision_id: i32,
     now: PrimitiveDateTime,
 ) -> QueryResult<()> {
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
         let current_slug = editable(conn, writer, kind, post_id)?.slug;
         let mut found = revisions_by_id(conn, post_id, &[revision_id])?;
         let revision = found
@@ -958,7 +958,7 @@ pub fn rerender_outdated(conn: &mut DbConn) -> QueryResult<usize> {
         if batch.is_empty() {
             return Ok(done);
         }
-        conn.transaction(|conn| {
+        conn.write_transaction(|conn| {
             for (id, body) in &batch {
                 diesel::update(posts::table.find(id))
                     .set((

@@ -326,7 +326,7 @@ fn canonical_zone(name: &str) -> Option<String> {
 /// Validates and stores one setting (insert or update).
 pub fn set(conn: &mut DbConn, key: &str, value: &str) -> anyhow::Result<()> {
     let stored = validate(key, value)?;
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
         let updated = diesel::update(settings::table.find(key))
             .set(settings::value.eq(&stored))
             .execute(conn)?;

@@ -248,7 +248,7 @@ pub fn lock_or_create(
         CartOwner::User(id) => (None, Some(*id)),
     };
     // A savepoint: on PostgreSQL a failed insert would otherwise abort the transaction.
-    let inserted = conn.transaction(|conn| {
+    let inserted = conn.write_transaction(|conn| {
         diesel::insert_into(carts::table)
             .values((
                 carts::token_hash.eq(token_hash),
@@ -353,7 +353,7 @@ pub fn merge_guest_cart(
     user_id: i32,
     now: PrimitiveDateTime,
 ) -> QueryResult<usize> {
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
         let guest = CartOwner::Guest {
             token_hash: guest_token_hash.to_owned(),
         };
@@ -440,7 +440,7 @@ pub fn delete_expired_guest_carts(conn: &mut DbConn, now: PrimitiveDateTime) -> 
     let expired = carts::table
         .filter(carts::user_id.is_null())
         .filter(carts::updated_at.le(expiry_cutoff(now)));
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
         diesel::delete(
             cart_items::table.filter(cart_items::cart_id.eq_any(expired.select(carts::id))),
         )

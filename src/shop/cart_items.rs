@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use diesel::Connection;
 use serde::Deserialize;
 use time::PrimitiveDateTime;
 
@@ -142,7 +141,7 @@ fn add_to_cart(
     quantity: i32,
     now: PrimitiveDateTime,
 ) -> Result<String, Refused> {
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
         let cart_id = cart::lock_or_create(conn, owner, now)?;
         let product = products::find_published(conn, product_id)?
             .ok_or_else(|| Refused::Failed(AppError::BadRequest(UNKNOWN_PRODUCT.to_owned())))?;
@@ -216,7 +215,7 @@ fn set_line(
 ) -> Result<String, Refused> {
     let not_in_cart = || Refused::Form(Refusal::bad_input(NOT_IN_CART.to_owned()));
     let owner = owner.ok_or_else(not_in_cart)?;
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
         let cart_id = cart::lock(conn, owner, now)?.ok_or_else(not_in_cart)?;
         cart::quantity_in_cart(conn, cart_id, product_id)?.ok_or_else(not_in_cart)?;
         if quantity == 0 {
@@ -264,7 +263,7 @@ pub async fn remove(
                 return Ok(None);
             };
             let now = dates::now();
-            let removed = conn.transaction(|conn| match cart::lock(conn, &owner, now)? {
+            let removed = conn.write_transaction(|conn| match cart::lock(conn, &owner, now)? {
                 Some(cart_id) if cart::delete_line(conn, cart_id, product_id)? => {
                     product_name(conn, product_id).map(Some)
                 }

@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use diesel::Connection;
 use serde::Deserialize;
 use time::PrimitiveDateTime;
 
@@ -162,7 +161,7 @@ fn apply_quantities(
     now: PrimitiveDateTime,
 ) -> diesel::QueryResult<HashMap<i32, String>> {
     let mut refusals = HashMap::new();
-    let outcome = conn.transaction(|conn| {
+    let outcome = conn.write_transaction(|conn| {
         let Some(cart_id) = cart::lock(conn, owner, now)? else {
             return Ok(());
         };
@@ -247,7 +246,7 @@ fn store_coupon(
         ))
     };
     let owner = owner.ok_or_else(empty)?;
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
         let cart_id = cart::lock(conn, owner, now)?.ok_or_else(empty)?;
         let coupon = coupons::find(conn, code)?.ok_or_else(|| {
             Refused::Form(Refusal::bad_input(format!(
@@ -272,7 +271,7 @@ pub async fn remove_coupon(db: web::Data<Db>, visitor: Visitor) -> Result<HttpRe
     if let Some(owner) = CartOwner::of(&visitor) {
         db.write(move |conn| {
             let now = dates::now();
-            conn.transaction(|conn| {
+            conn.write_transaction(|conn| {
                 if let Some(cart_id) = cart::lock(conn, &owner, now)? {
                     cart::set_coupon_code(conn, cart_id, None)?;
                 }

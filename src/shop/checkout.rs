@@ -6,7 +6,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use diesel::Connection;
 use serde::Deserialize;
 use time::PrimitiveDateTime;
 
@@ -219,7 +218,7 @@ fn place_order(
     form: &CheckoutForm,
     now: PrimitiveDateTime,
 ) -> Result<Placed, Refused> {
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
         // The cart first: its write serialises checkouts of the same cart (a double submit
         // waits here, then finds the first one's order).
         let cart_id = cart::lock(conn, owner, now)?;

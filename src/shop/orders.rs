@@ -191,7 +191,7 @@ pub fn of_user(conn: &mut DbConn, user_id: i32) -> QueryResult<Vec<Order>> {
 /// Moves an order to `to`. Cancelling puts its units back in stock and its coupon use back,
 /// once: a cancelled order stays cancelled. Returns whether the status changed.
 pub fn change_status(conn: &mut DbConn, id: i32, to: Status) -> QueryResult<bool> {
-    conn.transaction(|conn| {
+    conn.write_transaction(|conn| {
         // Conditional, so two editors cancelling at once return the stock only once.
         let changed = diesel::update(
             orders::table

@@ -7,7 +7,6 @@ use std::collections::HashMap;
 
 use actix_web::HttpResponse;
 use askama::Template;
-use diesel::Connection;
 
 use crate::accounts::visitor::RequireAdmin;
 use crate::admin::menu::AdminMenu;
@@ -279,7 +278,7 @@ pub async fn submit(
         return render(page, admin, layout, values, Refusal::fields(errors));
     }
     db.write(move |conn| {
-        conn.transaction(|conn| {
+        conn.write_transaction(|conn| {
             for (key, value) in &valid {
                 settings::set(conn, key, value)?;
             }
