@@ -29,6 +29,16 @@ enum Command {
     /// Render again the stored HTML of posts, pages and comments made with older rules (start-up
     /// does it too).
     Rerender,
+    /// Add many generated posts, comments and products, to measure the site as it grows
+    /// (e.g. `generate --posts 100000 --comments 1000000 --products 10000`).
+    Generate {
+        #[arg(long, default_value_t = 0)]
+        posts: usize,
+        #[arg(long, default_value_t = 0)]
+        comments: usize,
+        #[arg(long, default_value_t = 0)]
+        products: usize,
+    },
     /// Change a site setting, e.g. `settings set users_can_register 1`.
     Settings {
         #[command(subcommand)]
@@ -69,6 +79,29 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::CreateAdmin { username, email } => create_admin(&cli.config, username, email),
+        Command::Generate {
+            posts,
+            comments,
+            products,
+        } => {
+            let db = glowpress::open_database(&cli.config)?;
+            let mut conn = db.get_blocking()?;
+            let started = std::time::Instant::now();
+            let growth = glowpress::demo::grow::Growth {
+                posts,
+                comments,
+                products,
+            };
+            let grown = glowpress::demo::grow::grow(&mut conn, growth)?;
+            println!(
+                "added {} posts, {} comments and {} products in {:.1} s",
+                grown.posts,
+                grown.comments,
+                grown.products,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! shop, loaded into an empty database on first start so that `cargo run` shows a
 //! real-looking site.
 
+pub mod grow;
 mod posts;
 mod products;
 

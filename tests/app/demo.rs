@@ -100,3 +100,62 @@ async fn the_demo_shop_never_lands_on_top_of_real_products() {
     let products: i64 = app.with_conn(|conn| products::table.count().get_result(conn).unwrap());
     assert_eq!(products, 1);
 }
+
+crate::on_both_backends!(the_generator_adds_what_it_is_asked_for_and_the_pages_still_work);
+
+async fn the_generator_adds_what_it_is_asked_for_and_the_pages_still_work(app: TestApp) {
+    use glowpress::db::schema::{comments, products};
+    use glowpress::demo::grow::{Grown, Growth, grow};
+    let growth = Growth {
+        posts: 300,
+        comments: 3_000,
+        products: 700,
+    };
+    let before_posts = post_count(app.site());
+    let grown = app.with_conn(|conn| grow(conn, growth).expect("the generator runs"));
+    assert_eq!(
+        grown,
+        Grown {
+            posts: 300,
+            comments: 3_000,
+            products: 700
+        }
+    );
+    assert_eq!(post_count(app.site()), before_posts + 300);
+    let (threaded, deepest): (i64, Option<i32>) = app.with_conn(|conn| {
+        comments::table
+            .filter(comments::parent_id.is_not_null())
+            .select((diesel::dsl::count_star(), diesel::dsl::max(comments::depth)))
+            .first(conn)
+            .unwrap()
+    });
+    // Ten comments a post; about every third answers the one before it on the same post.
+    assert!((750..=1_000).contains(&threaded), "{threaded} replies");
+    assert_eq!(deepest, Some(1));
+    // Each reply answers a comment on its own post.
+    let strays: i64 = app.with_conn(|conn| {
+        diesel::dsl::sql::<diesel::sql_types::BigInt>(
+            "SELECT count(*) FROM comments c JOIN comments p ON p.id = c.parent_id \
+             WHERE p.post_id <> c.post_id",
+        )
+        .get_result(conn)
+        .unwrap()
+    });
+    assert_eq!(strays, 0);
+    let generated_products: i64 = app.with_conn(|conn| {
+        products::table
+            .filter(products::sku.like("GEN-%"))
+            .count()
+            .get_result(conn)
+            .unwrap()
+    });
+    assert_eq!(generated_products, 700);
+    for path in ["/", "/?page=20", "/posts/generated-0", "/shop"] {
+        let (status, _) = app.page(path).await;
+        assert_eq!(status, reqwest::StatusCode::OK, "{path}");
+    }
+    // A second run numbers on instead of colliding with the first.
+    let again = app.with_conn(|conn| grow(conn, growth).expect("a second run"));
+    assert_eq!(again.posts, 300);
+    assert_eq!(post_count(app.site()), before_posts + 600);
+}
