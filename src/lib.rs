@@ -13,6 +13,7 @@ pub mod error;
 pub mod mail;
 pub mod media;
 pub mod posts;
+pub mod search;
 pub mod settings;
 pub mod shop;
 pub mod web;
@@ -168,6 +169,7 @@ where
             .configure(web::static_files::routes)
             .configure(media::serve::routes)
             .configure(posts::routes)
+            .configure(search::routes)
             .configure(comments::routes)
             .configure(accounts::routes)
             .configure(shop::routes)

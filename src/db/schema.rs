@@ -61,6 +61,8 @@ diesel::table! {
         version -> Integer,
         render_version -> Integer,
         featured_media_id -> Nullable<Integer>,
+        /// `body_html` as plain text, for the search index (`search::plain_text`).
+        body_text -> Text,
     }
 }
 

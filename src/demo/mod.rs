@@ -14,7 +14,6 @@ use crate::db::DbConn;
 use crate::db::schema::{
     categories, post_tags, posts as posts_table, products as products_table, settings, tags, users,
 };
-use crate::posts::markdown::to_safe_html;
 use crate::posts::slug::slugify;
 use crate::web::dates;
 
@@ -95,7 +94,7 @@ fn load(conn: &mut DbConn) -> anyhow::Result<()> {
                 posts_table::title.eq(post.title),
                 posts_table::excerpt.eq(post.excerpt),
                 posts_table::body.eq(post.body),
-                posts_table::body_html.eq(to_safe_html(post.body)),
+                crate::posts::editor::rendered_body(post.body),
                 posts_table::status.eq(crate::posts::queries::Status::Published.as_str()),
                 posts_table::published_at.eq(published_at),
                 posts_table::author_id.eq(author_id),

@@ -22,6 +22,24 @@ use crate::web::forms::{FieldErrors, Refusal, Refused, too_long};
 /// changes: `rerender_outdated` then renders every older row again.
 pub const RENDER_VERSION: i32 = 1;
 
+/// The columns a Markdown body is rendered into, set together by every write of a body:
+/// the sanitized HTML, its plain text (what the search index reads) and the rules used.
+pub type RenderedBody = (
+    diesel::dsl::Eq<posts::body_html, String>,
+    diesel::dsl::Eq<posts::body_text, String>,
+    diesel::dsl::Eq<posts::render_version, i32>,
+);
+
+pub fn rendered_body(body: &str) -> RenderedBody {
+    let html = to_safe_html(body);
+    let text = crate::search::plain_text(&html);
+    (
+        posts::body_html.eq(html),
+        posts::body_text.eq(text),
+        posts::render_version.eq(RENDER_VERSION),
+    )
+}
+
 /// First path segments the site's own routes use (read from every `routes` function): a
 /// page at `/{slug}` may not take one. A unit test checks the route tables against it.
 pub const RESERVED_SLUGS: &[&str] = &[
@@ -582,15 +600,13 @@ pub fn save(
         }
         Refusal::unless_any(errors)?;
         let (status, published_at) = publication(action, stored, checked, now);
-        let body_html = to_safe_html(&checked.body);
         // What every save writes, for an insert and an update alike.
         let content = (
             posts::title.eq(&checked.title),
             posts::slug.eq(&checked.slug),
             posts::excerpt.eq(&checked.excerpt),
             posts::body.eq(&checked.body),
-            posts::body_html.eq(&body_html),
-            posts::render_version.eq(RENDER_VERSION),
+            rendered_body(&checked.body),
             posts::status.eq(status.as_str()),
             posts::published_at.eq(published_at),
             posts::category_id.eq(checked.category_id),
@@ -929,8 +945,7 @@ pub fn restore_revision(
                 posts::slug.eq(&slug),
                 posts::excerpt.eq(&revision.excerpt),
                 posts::body.eq(&revision.body),
-                posts::body_html.eq(to_safe_html(&revision.body)),
-                posts::render_version.eq(RENDER_VERSION),
+                rendered_body(&revision.body),
                 posts::updated_at.eq(now),
                 posts::version.eq(posts::version + 1),
             ))
@@ -961,10 +976,7 @@ pub fn rerender_outdated(conn: &mut DbConn) -> QueryResult<usize> {
         conn.write_transaction(|conn| {
             for (id, body) in &batch {
                 diesel::update(posts::table.find(id))
-                    .set((
-                        posts::body_html.eq(to_safe_html(body)),
-                        posts::render_version.eq(RENDER_VERSION),
-                    ))
+                    .set(rendered_body(body))
                     .execute(conn)?;
             }
             QueryResult::Ok(())

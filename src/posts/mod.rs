@@ -32,7 +32,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/posts/{slug}/comments", web::post().to(leave_reply))
         .route("/category/{slug}", web::get().to(category))
         .route("/tag/{slug}", web::get().to(tag))
-        .route("/search", web::get().to(search))
         .route("/feed.xml", web::get().to(feeds::feed))
         .route("/sitemap.xml", web::get().to(feeds::sitemap))
         .route("/robots.txt", web::get().to(feeds::robots));
@@ -40,11 +39,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 #[derive(Deserialize)]
 pub struct PageQuery {
-    page: Option<String>,
+    pub page: Option<String>,
 }
 
 impl PageQuery {
-    fn number(&self) -> Result<i64, AppError> {
+    /// The page asked for: 1 without one; a 400 for what is not a page number.
+    pub fn number(&self) -> Result<i64, AppError> {
         match self.page.as_deref().map(str::trim) {
             None | Some("") => Ok(1),
             Some(text) => match text.parse::<i64>() {
@@ -137,46 +137,6 @@ async fn tag(
             base: format!("/tag/{slug}"),
             intro: format!("Posts tagged “{name}”."),
             heading: Some(name),
-        })
-    })
-    .await
-}
-
-#[derive(Deserialize)]
-pub struct SearchQuery {
-    q: Option<String>,
-    page: Option<String>,
-}
-
-async fn search(
-    db: web::Data<Db>,
-    visitor: Visitor,
-    query: web::Query<SearchQuery>,
-) -> Result<HttpResponse, AppError> {
-    let query = query.into_inner();
-    let page = PageQuery { page: query.page }.number()?;
-    let words: String = query
-        .q
-        .unwrap_or_default()
-        .trim()
-        .chars()
-        .take(100)
-        .collect();
-    listing_page(&db, HeaderInfo::of(&visitor), page, move |_| {
-        let base = format!("/search?q={}", crate::web::url_encode(&words));
-        if words.is_empty() {
-            return Ok(Archive {
-                listing: Listing::Search(String::new()),
-                base,
-                heading: Some("Search".to_owned()),
-                intro: "Type a few words in the search box to find posts.".to_owned(),
-            });
-        }
-        Ok(Archive {
-            listing: Listing::Search(words.clone()),
-            base,
-            heading: Some(format!("Search results for “{words}”")),
-            intro: String::new(),
         })
     })
     .await

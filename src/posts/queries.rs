@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
+use crate::db::DbConn;
 use crate::db::schema::{categories, comments, media, post_tags, posts, tags, users};
-use crate::db::{DbConn, lower};
 
 /// Where a post stands; stored as its `as_str` text. Only published posts are shown, and
 /// only once their `published_at` has come (a later one is "scheduled").
@@ -77,8 +77,6 @@ pub enum Listing {
     All,
     Category(i32),
     Tag(i32),
-    /// Words to find in the title, excerpt or body, ignoring case.
-    Search(String),
 }
 
 /// A post as a listing shows it.
@@ -132,16 +130,6 @@ fn visible_posts(
     match listing {
         Listing::All => query,
         Listing::Category(id) => query.filter(posts::category_id.eq(*id)),
-        Listing::Search(words) => {
-            let pattern = format!("%{}%", escape_like(&words.to_lowercase()));
-            query.filter(
-                lower(posts::title)
-                    .like(pattern.clone())
-                    .escape('\\')
-                    .or(lower(posts::excerpt).like(pattern.clone()).escape('\\'))
-                    .or(lower(posts::body).like(pattern).escape('\\')),
-            )
-        }
         Listing::Tag(id) => query.filter(
             posts::id.eq_any(
                 post_tags::table

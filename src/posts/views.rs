@@ -170,14 +170,7 @@ impl Pager {
     /// `base` is the listing's path without a query; page 1 links to it bare.
     pub fn new(base: &str, current: i64, total: i64, per_page: i64) -> Pager {
         let pages = ((total + per_page - 1) / per_page).max(1);
-        let joiner = if base.contains('?') { '&' } else { '?' };
-        let href = |page: i64| {
-            if page == 1 {
-                base.to_owned()
-            } else {
-                format!("{base}{joiner}page={page}")
-            }
-        };
+        let href = |page: i64| crate::web::pager::page_href(base, page);
         Pager {
             current,
             pages,

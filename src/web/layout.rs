@@ -118,6 +118,8 @@ pub struct Layout {
     pub notice: Option<String>,
     pub notice_link: Option<NoticeLink>,
     pub csrf_token: String,
+    /// What the header's search box holds: the query, on the search page.
+    pub search_query: String,
 }
 
 impl Layout {
@@ -181,6 +183,7 @@ impl Layout {
             notice: header.notice,
             notice_link: header.notice_link,
             csrf_token: header.csrf_token.unwrap_or_default(),
+            search_query: String::new(),
         }
     }
 
@@ -213,6 +216,11 @@ impl Layout {
     /// The `<title>` of a page whose title is known only after the layout was loaded.
     pub fn titled(mut self, page_title: &str) -> Layout {
         self.title = format!("{page_title} – {}", self.settings.site_title);
+        self
+    }
+
+    pub fn with_search_query(mut self, query: &str) -> Layout {
+        query.clone_into(&mut self.search_query);
         self
     }
 

@@ -64,6 +64,9 @@ async fn the_main_pages_pass_the_nu_html_checker() {
         ("product", "/shop/soothing-gel"),
         ("empty-cart", "/cart"),
         ("empty-checkout", "/checkout"),
+        ("search", "/search?q=serum+%3Cb%3E"),
+        ("search-empty", "/search?q="),
+        ("search-no-results", "/search?q=%22%29%28*%5E"),
     ];
     let mut saved: Vec<(&str, String)> = Vec::new();
     for (name, path) in pages {
@@ -71,8 +74,18 @@ async fn the_main_pages_pass_the_nu_html_checker() {
         saved.push((name, html));
     }
     saved.extend(shopping_pages(&app).await);
+    saved.push(("search-pager", search_with_pager(&app).await));
     let named: Vec<(&str, &str)> = saved.iter().map(|(n, h)| (*n, h.as_str())).collect();
     assert_valid_html(&named);
+}
+
+/// A middle page of search results, with page numbers and gaps around it.
+async fn search_with_pager(app: &TestApp) -> String {
+    app.with_conn(|conn| glowpress::settings::set(conn, "posts_per_page", "1"))
+        .unwrap();
+    let (_, html) = app.page("/search?q=skin&page=3").await;
+    assert!(html.contains("pager__gap"), "a pager with gaps:\n{html}");
+    html
 }
 
 /// The cart, the checkout form and an order page, with something in the cart.

@@ -17,6 +17,7 @@ mod html_validity;
 mod migrations;
 mod pages;
 mod query_counts;
+mod search;
 mod security_accounts;
 mod security_admin;
 mod security_comments;

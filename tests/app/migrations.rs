@@ -34,7 +34,9 @@ struct PgColumn {
     is_nullable: String,
 }
 
-/// (table, column, type, nullable), with the types of both dialects named alike.
+/// (table, column, type, nullable), with the types of both dialects named alike. Each
+/// backend's own full-text index is left out: SQLite's FTS5 tables (`search_*` and their
+/// shadow tables), PostgreSQL's tsvector columns (see migrations/*/…_search).
 type Column = (String, String, String, bool);
 
 fn normalise(data_type: &str) -> String {
@@ -56,7 +58,8 @@ fn columns(conn: &mut DbConn) -> BTreeSet<Column> {
              p.\"notnull\" AS not_null, p.pk AS primary_key \
              FROM sqlite_master m JOIN pragma_table_info(m.name) p \
              WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
-             AND m.name <> '__diesel_schema_migrations'",
+             AND m.name <> '__diesel_schema_migrations' \
+             AND m.name NOT LIKE 'search\\_%' ESCAPE '\\'",
         )
         .load::<SqliteColumn>(conn)
         .unwrap()
@@ -75,7 +78,8 @@ fn columns(conn: &mut DbConn) -> BTreeSet<Column> {
             "SELECT table_name::text AS table_name, column_name::text AS column_name, \
              data_type::text AS data_type, is_nullable::text AS is_nullable \
              FROM information_schema.columns \
-             WHERE table_schema = 'public' AND table_name <> '__diesel_schema_migrations'",
+             WHERE table_schema = 'public' AND table_name <> '__diesel_schema_migrations' \
+             AND data_type <> 'tsvector'",
         )
         .load::<PgColumn>(conn)
         .unwrap()

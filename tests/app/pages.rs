@@ -28,7 +28,6 @@ on_both_backends!(
     category_and_tag_archives_list_only_their_posts,
     every_response_carries_the_security_headers,
     a_reader_who_only_browses_gets_no_cookie,
-    search_finds_posts_by_words_in_title_or_text_ignoring_case,
     the_feed_sitemap_and_robots_describe_the_site_for_machines,
 );
 
@@ -193,31 +192,6 @@ async fn a_reader_who_only_browses_gets_no_cookie(app: TestApp) {
             "{path} set a cookie"
         );
     }
-}
-
-async fn search_finds_posts_by_words_in_title_or_text_ignoring_case(app: TestApp) {
-    let (status, html) = app.page("/search?q=EXOSOME").await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(html.contains(SEED_TITLE));
-    assert!(html.contains("Search results for “EXOSOME”"));
-    // Only in the body of the seed article.
-    let (_, html) = app.page("/search?q=graft-versus-host").await;
-    assert_eq!(count(&html, "<article class=\"card\">"), 1);
-    for nothing in ["/search?q=zzzzqqq", "/search?q=%25", "/search?q=_"] {
-        let (status, html) = app.page(nothing).await;
-        assert_eq!(status, StatusCode::OK, "{nothing}");
-        assert!(
-            html.contains("Nothing has been published here yet."),
-            "{nothing}"
-        );
-    }
-    let (status, html) = app
-        .page("/search?q=%3Cscript%3Ealert(1)%3C/script%3E")
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(!html.contains("<script>alert(1)"));
-    let (status, _) = app.page("/search").await;
-    assert_eq!(status, StatusCode::OK);
 }
 
 async fn the_feed_sitemap_and_robots_describe_the_site_for_machines(app: TestApp) {

@@ -1,0 +1,161 @@
+//! Asking the full-text index: how many match, which page of them in rank order, and then
+//! the highlighted title and snippet of that page's matches only (snippets cost, so they
+//! are not made for every match). The SQL of each backend is in `sqlite` and `postgres`;
+//! the index itself is kept by the database (triggers, generated columns; see the
+//! `2026-12-03-000012_search` migrations).
+//!
+//! Visibility is decided here, at query time, not when indexing: a scheduled post is found
+//! once its time has come, with nothing reindexed.
+
+use std::collections::HashMap;
+
+use diesel::QueryResult;
+use diesel::QueryableByName;
+use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
+use time::PrimitiveDateTime;
+
+use super::terms::Terms;
+use super::{postgres, sqlite};
+use crate::db::DbConn;
+
+/// Which table a match is from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Source {
+    /// A post or a page (`posts.kind` says which).
+    Post,
+    Product,
+}
+
+/// A match on the page asked for, in rank order.
+#[derive(QueryableByName, Debug)]
+pub struct Hit {
+    #[diesel(sql_type = Text)]
+    source: String,
+    #[diesel(sql_type = Integer)]
+    pub id: i32,
+}
+
+impl Hit {
+    pub fn source(&self) -> Source {
+        if self.source == "product" {
+            Source::Product
+        } else {
+            Source::Post
+        }
+    }
+}
+
+/// A match's text with the found words between [`super::marks::START`] and `END`.
+#[derive(QueryableByName, Debug)]
+pub struct Marked {
+    #[diesel(sql_type = Text)]
+    pub title: String,
+    #[diesel(sql_type = Text)]
+    pub excerpt: String,
+    /// A few words around the first matches in the body.
+    #[diesel(sql_type = Text)]
+    pub snippet: String,
+}
+
+#[derive(QueryableByName, Debug)]
+pub struct PostMatch {
+    #[diesel(sql_type = Integer)]
+    pub id: i32,
+    #[diesel(sql_type = Text)]
+    pub kind: String,
+    #[diesel(sql_type = Text)]
+    pub slug: String,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    pub published_at: Option<PrimitiveDateTime>,
+    #[diesel(embed)]
+    pub marked: Marked,
+}
+
+#[derive(QueryableByName, Debug)]
+pub struct ProductMatch {
+    #[diesel(sql_type = Integer)]
+    pub id: i32,
+    #[diesel(sql_type = Text)]
+    pub slug: String,
+    #[diesel(sql_type = BigInt)]
+    pub price_cents: i64,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub sale_price_cents: Option<i64>,
+    #[diesel(embed)]
+    pub marked: Marked,
+}
+
+#[derive(QueryableByName)]
+pub struct Total {
+    #[diesel(sql_type = BigInt)]
+    pub total: i64,
+}
+
+/// One page of results: the matches in rank order, with what each shows.
+pub struct Found {
+    pub total: i64,
+    pub hits: Vec<Hit>,
+    pub posts: HashMap<i32, PostMatch>,
+    pub products: HashMap<i32, ProductMatch>,
+}
+
+/// What is asked: the terms, the time that decides what is published, and the page.
+pub struct Search<'a> {
+    pub terms: &'a Terms,
+    pub now: PrimitiveDateTime,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// Four queries, whatever the number of matches.
+pub fn find(conn: &mut DbConn, search: &Search) -> QueryResult<Found> {
+    let (total, hits) = match conn {
+        DbConn::Sqlite(conn) => (sqlite::count(conn, search)?, sqlite::hits(conn, search)?),
+        DbConn::Pg(conn) => (
+            postgres::count(conn, search)?,
+            postgres::hits(conn, search)?,
+        ),
+    };
+    let ids_of = |source: Source| -> Vec<i32> {
+        hits.iter()
+            .filter(|hit| hit.source() == source)
+            .map(|hit| hit.id)
+            .collect()
+    };
+    let (post_ids, product_ids) = (ids_of(Source::Post), ids_of(Source::Product));
+    let (posts, products) = match conn {
+        DbConn::Sqlite(conn) => (
+            sqlite::posts(conn, search.terms, &post_ids)?,
+            sqlite::products(conn, search.terms, &product_ids)?,
+        ),
+        DbConn::Pg(conn) => (
+            postgres::posts(conn, search.terms, &post_ids)?,
+            postgres::products(conn, search.terms, &product_ids)?,
+        ),
+    };
+    Ok(Found {
+        total,
+        hits,
+        posts: posts.into_iter().map(|p| (p.id, p)).collect(),
+        products: products.into_iter().map(|p| (p.id, p)).collect(),
+    })
+}
+
+/// The plan the database makes for the ranked page of matches, one step a line: for
+/// checking that it reads the full-text index (FTS5 table, GIN index) instead of scanning.
+pub fn query_plan(
+    conn: &mut DbConn,
+    terms: &Terms,
+    now: PrimitiveDateTime,
+) -> QueryResult<Vec<String>> {
+    let search = Search {
+        terms,
+        now,
+        limit: 10,
+        offset: 0,
+    };
+    match conn {
+        DbConn::Sqlite(conn) => sqlite::plan(conn, &search),
+        DbConn::Pg(conn) => postgres::plan(conn, &search),
+    }
+}
