@@ -58,6 +58,11 @@ fn count_query(prefix: &str, search: &Search) -> BoxedSqlQuery<'static, Sqlite, 
         "{prefix}SELECT (SELECT count(*) {POSTS_MATCHING}) \
          + (SELECT count(*) {PRODUCTS_MATCHING}) AS total"
     );
+    matching(sql, search)
+}
+
+/// `sql` with the binds of [`POSTS_MATCHING`] and then [`PRODUCTS_MATCHING`].
+fn matching(sql: String, search: &Search) -> BoxedSqlQuery<'static, Sqlite, SqlQuery> {
     let query = search.terms.fts5_match();
     diesel::sql_query(sql)
         .into_boxed()
@@ -75,12 +80,7 @@ fn hits_query(prefix: &str, search: &Search) -> BoxedSqlQuery<'static, Sqlite, S
          {PRODUCTS_MATCHING} \
          ORDER BY score DESC, at DESC, id DESC LIMIT ? OFFSET ?"
     );
-    let query = search.terms.fts5_match();
-    diesel::sql_query(sql)
-        .into_boxed()
-        .bind::<Text, _>(query.clone())
-        .bind::<Timestamp, _>(search.now)
-        .bind::<Text, _>(query)
+    matching(sql, search)
         .bind::<BigInt, _>(search.limit)
         .bind::<BigInt, _>(search.offset)
 }
