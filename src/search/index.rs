@@ -141,7 +141,8 @@ pub fn find(conn: &mut DbConn, search: &Search) -> QueryResult<Found> {
     })
 }
 
-/// The plan the database makes for the ranked page of matches, one step a line: for
+/// The plans the database makes for counting the matches and for the ranked page of them,
+/// one step a line: for
 /// checking that it reads the full-text index (FTS5 table, GIN index) instead of scanning.
 pub fn query_plan(
     conn: &mut DbConn,

@@ -26,14 +26,7 @@ const PRODUCTS_MATCHING: &str = "FROM products, to_tsquery('english', $1) AS que
 const SCORE: &str = "ts_rank_cd('{0.1, 0.2, 0.3, 1.0}', search_vector, query)";
 
 pub fn count(conn: &mut PgConnection, search: &Search) -> QueryResult<i64> {
-    let sql = format!(
-        "SELECT (SELECT count(*) {POSTS_MATCHING}) + (SELECT count(*) {PRODUCTS_MATCHING}) \
-         AS total"
-    );
-    let total: Total = diesel::sql_query(sql)
-        .bind::<Text, _>(search.terms.tsquery())
-        .bind::<Timestamp, _>(search.now)
-        .get_result(conn)?;
+    let total: Total = count_query("", search).get_result(conn)?;
     Ok(total.total)
 }
 
@@ -41,9 +34,10 @@ pub fn hits(conn: &mut PgConnection, search: &Search) -> QueryResult<Vec<Hit>> {
     hits_query("", search).load(conn)
 }
 
-/// What PostgreSQL does for [`hits`], one plan node a line.
+/// What PostgreSQL does for [`count`] and [`hits`], one plan node a line.
 pub fn plan(conn: &mut PgConnection, search: &Search) -> QueryResult<Vec<String>> {
-    let lines: Vec<PlanLine> = hits_query("EXPLAIN ", search).load(conn)?;
+    let mut lines: Vec<PlanLine> = count_query("EXPLAIN ", search).load(conn)?;
+    lines.extend(hits_query("EXPLAIN ", search).load::<PlanLine>(conn)?);
     Ok(lines.into_iter().map(|line| line.line).collect())
 }
 
@@ -51,6 +45,17 @@ pub fn plan(conn: &mut PgConnection, search: &Search) -> QueryResult<Vec<String>
 struct PlanLine {
     #[diesel(sql_type = Text, column_name = "QUERY PLAN")]
     line: String,
+}
+
+fn count_query(prefix: &str, search: &Search) -> BoxedSqlQuery<'static, Pg, SqlQuery> {
+    let sql = format!(
+        "{prefix}SELECT (SELECT count(*) {POSTS_MATCHING}) \
+         + (SELECT count(*) {PRODUCTS_MATCHING}) AS total"
+    );
+    diesel::sql_query(sql)
+        .into_boxed()
+        .bind::<Text, _>(search.terms.tsquery())
+        .bind::<Timestamp, _>(search.now)
 }
 
 fn hits_query(prefix: &str, search: &Search) -> BoxedSqlQuery<'static, Pg, SqlQuery> {
