@@ -1,7 +1,7 @@
 //! Post bodies are written in Markdown and stored alongside their sanitized HTML, so a page
 //! view never parses Markdown.
 
-use pulldown_cmark::{Options, Parser, html};
+use pulldown_cmark::{Event, Options, Parser, TagEnd, html};
 
 /// Markdown to HTML that is safe to put in a page: whatever the Markdown contains (raw HTML
 /// included) passes through ammonia's allow-list.
@@ -12,9 +12,62 @@ pub fn to_safe_html(markdown: &str) -> String {
     ammonia::clean(&unsafe_html)
 }
 
+/// The first words of a Markdown text as plain text, at most `max` characters (an ellipsis
+/// when cut, at a word's end): a page's description when it has no excerpt. Raw HTML in the
+/// Markdown is left out.
+pub fn plain_text_start(markdown: &str, max: usize) -> String {
+    let mut text = String::new();
+    for event in Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES)
+    {
+        match event {
+            Event::Text(part) | Event::Code(part) => text.push_str(&part),
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
+                text.push(' ')
+            }
+            _ => {}
+        }
+        if text.chars().count() > max {
+            break;
+        }
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let whole = words.join(" ");
+    if whole.chars().count() <= max {
+        return whole;
+    }
+    let mut cut = String::new();
+    for word in words {
+        if cut.chars().count() + word.chars().count() + 2 > max {
+            break;
+        }
+        if !cut.is_empty() {
+            cut.push(' ');
+        }
+        cut.push_str(word);
+    }
+    if cut.is_empty() {
+        cut = whole.chars().take(max - 1).collect();
+    }
+    cut.push('…');
+    cut
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_text_leaves_markup_out_and_stops_at_a_word() {
+        let text = plain_text_start("## Why\n\nA *bold* `claim` <b>raw</b> and [a link](/x).", 160);
+        assert_eq!(text, "Why A bold claim raw and a link.");
+        let long = "word ".repeat(100);
+        let cut = plain_text_start(&long, 20);
+        assert_eq!(cut, "word word word word…");
+        assert!(cut.chars().count() <= 20);
+        let one = plain_text_start(&"x".repeat(50), 10);
+        assert_eq!(one.chars().count(), 10);
+        assert_eq!(plain_text_start("", 160), "");
+    }
 
     #[test]
     fn renders_paragraphs_and_headings() {

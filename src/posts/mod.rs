@@ -32,6 +32,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/posts/{slug}/comments", web::post().to(leave_reply))
         .route("/category/{slug}", web::get().to(category))
         .route("/tag/{slug}", web::get().to(tag))
+        .route("/category/{slug}/feed.xml", web::get().to(feeds::category_feed))
+        .route("/tag/{slug}/feed.xml", web::get().to(feeds::tag_feed))
         .route("/search", web::get().to(search))
         .route("/feed.xml", web::get().to(feeds::feed))
         .route("/sitemap.xml", web::get().to(feeds::sitemap))

@@ -12,6 +12,7 @@ pub mod head;
 pub mod health;
 pub mod layout;
 pub mod security_headers;
+pub mod seo;
 pub mod session;
 pub mod static_files;
 pub mod text;
