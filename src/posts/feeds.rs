@@ -79,8 +79,12 @@ where
             // Settings → Reading: "Syndication feeds show the most recent".
             let settings = Settings::load(conn)?;
             let source = find(conn, &settings)?;
-            let posts =
-                queries::latest_for_feed(conn, dates::now(), &source.listing, settings.feed_length)?;
+            let posts = queries::latest_for_feed(
+                conn,
+                dates::now(),
+                &source.listing,
+                settings.feed_length,
+            )?;
             let ids: Vec<i32> = posts.iter().map(|p| p.id).collect();
             let tags = queries::tags_of_posts(conn, &ids)?;
             Ok((source, posts, tags))
@@ -266,6 +270,9 @@ mod tests {
             xml.contains("<loc>https://x.example/shop?a=1&amp;b=&apos;2&apos;</loc><lastmod>2026-11-24T09:00:00Z</lastmod>"),
             "{xml}"
         );
-        assert!(xml.contains("<url><loc>https://x.example/</loc></url>"), "{xml}");
+        assert!(
+            xml.contains("<url><loc>https://x.example/</loc></url>"),
+            "{xml}"
+        );
     }
 }

@@ -17,13 +17,15 @@ pub fn to_safe_html(markdown: &str) -> String {
 /// Markdown is left out.
 pub fn plain_text_start(markdown: &str, max: usize) -> String {
     let mut text = String::new();
-    for event in Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES)
-    {
+    for event in Parser::new_ext(
+        markdown,
+        Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES,
+    ) {
         match event {
             Event::Text(part) | Event::Code(part) => text.push_str(&part),
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
-                text.push(' ')
-            }
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => text.push(' '),
             _ => {}
         }
         if text.chars().count() > max {
@@ -58,7 +60,10 @@ mod tests {
 
     #[test]
     fn plain_text_leaves_markup_out_and_stops_at_a_word() {
-        let text = plain_text_start("## Why\n\nA *bold* `claim` <b>raw</b> and [a link](/x).", 160);
+        let text = plain_text_start(
+            "## Why\n\nA *bold* `claim` <b>raw</b> and [a link](/x).",
+            160,
+        );
         assert_eq!(text, "Why A bold claim raw and a link.");
         let long = "word ".repeat(100);
         let cut = plain_text_start(&long, 20);

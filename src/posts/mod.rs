@@ -4,6 +4,7 @@ pub mod diff;
 pub mod editor;
 mod feeds;
 pub mod markdown;
+pub(crate) mod meta;
 pub mod pages;
 pub mod queries;
 pub mod slug;
@@ -18,6 +19,7 @@ use crate::accounts::visitor::Visitor;
 use crate::comments::{self, section::CommentsSection, section::ReplyForm};
 use crate::db::Db;
 use crate::error::AppError;
+use crate::web::SiteInfo;
 use crate::web::client::ClientAddr;
 use crate::web::csrf::reply_form_token;
 use crate::web::dates;
@@ -32,7 +34,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/posts/{slug}/comments", web::post().to(leave_reply))
         .route("/category/{slug}", web::get().to(category))
         .route("/tag/{slug}", web::get().to(tag))
-        .route("/category/{slug}/feed.xml", web::get().to(feeds::category_feed))
+        .route(
+            "/category/{slug}/feed.xml",
+            web::get().to(feeds::category_feed),
+        )
         .route("/tag/{slug}/feed.xml", web::get().to(feeds::tag_feed))
         .route("/search", web::get().to(search))
         .route("/feed.xml", web::get().to(feeds::feed))
@@ -85,20 +90,24 @@ struct Archive {
     base: String,
     heading: Option<String>,
     intro: String,
+    /// The archive's own feed, besides the site's; search results have none.
+    feed: Option<String>,
 }
 
 async fn home(
     db: web::Data<Db>,
+    site: web::Data<SiteInfo>,
     visitor: Visitor,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let page = query.number()?;
-    listing_page(&db, HeaderInfo::of(&visitor), page, |_| {
+    listing_page(&db, &site, HeaderInfo::of(&visitor), page, |_| {
         Ok(Archive {
             listing: Listing::All,
             base: "/".to_owned(),
             heading: None,
             intro: String::new(),
+            feed: None,
         })
     })
     .await
@@ -106,19 +115,21 @@ async fn home(
 
 async fn category(
     db: web::Data<Db>,
+    site: web::Data<SiteInfo>,
     visitor: Visitor,
     slug: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let page = query.number()?;
     let slug = slug.into_inner();
-    listing_page(&db, HeaderInfo::of(&visitor), page, move |conn| {
+    listing_page(&db, &site, HeaderInfo::of(&visitor), page, move |conn| {
         let (id, name, description) = queries::category_by_slug(conn, &slug)?;
         Ok(Archive {
             listing: Listing::Category(id),
             base: format!("/category/{slug}"),
             heading: Some(name),
             intro: description,
+            feed: Some(format!("/category/{slug}/feed.xml")),
         })
     })
     .await
@@ -126,19 +137,21 @@ async fn category(
 
 async fn tag(
     db: web::Data<Db>,
+    site: web::Data<SiteInfo>,
     visitor: Visitor,
     slug: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let page = query.number()?;
     let slug = slug.into_inner();
-    listing_page(&db, HeaderInfo::of(&visitor), page, move |conn| {
+    listing_page(&db, &site, HeaderInfo::of(&visitor), page, move |conn| {
         let (id, name) = queries::tag_by_slug(conn, &slug)?;
         Ok(Archive {
             listing: Listing::Tag(id),
             base: format!("/tag/{slug}"),
             intro: format!("Posts tagged “{name}”."),
             heading: Some(name),
+            feed: Some(format!("/tag/{slug}/feed.xml")),
         })
     })
     .await
@@ -152,6 +165,7 @@ pub struct SearchQuery {
 
 async fn search(
     db: web::Data<Db>,
+    site: web::Data<SiteInfo>,
     visitor: Visitor,
     query: web::Query<SearchQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -164,7 +178,7 @@ async fn search(
         .chars()
         .take(100)
         .collect();
-    listing_page(&db, HeaderInfo::of(&visitor), page, move |_| {
+    listing_page(&db, &site, HeaderInfo::of(&visitor), page, move |_| {
         let base = format!("/search?q={}", crate::web::url_encode(&words));
         if words.is_empty() {
             return Ok(Archive {
@@ -172,6 +186,7 @@ async fn search(
                 base,
                 heading: Some("Search".to_owned()),
                 intro: "Type a few words in the search box to find posts.".to_owned(),
+                feed: None,
             });
         }
         Ok(Archive {
@@ -179,6 +194,7 @@ async fn search(
             base,
             heading: Some(format!("Search results for “{words}”")),
             intro: String::new(),
+            feed: None,
         })
     })
     .await
@@ -186,6 +202,7 @@ async fn search(
 
 async fn listing_page<F>(
     db: &Db,
+    site: &SiteInfo,
     header: HeaderInfo,
     page: i64,
     find: F,
@@ -193,13 +210,19 @@ async fn listing_page<F>(
 where
     F: FnOnce(&mut crate::db::DbConn) -> Result<Archive, AppError> + Send + 'static,
 {
+    let site_url = site.public_url.clone();
     let view = db
         .run(move |conn| {
             let archive = find(conn)?;
             let mut layout = Layout::load(conn, header, archive.heading.as_deref())?;
             let per_page = layout.settings.posts_per_page;
-            let found =
-                queries::list_published(conn, dates::now(), archive.listing, page, per_page)?;
+            let found = queries::list_published(
+                conn,
+                dates::now(),
+                archive.listing.clone(),
+                page,
+                per_page,
+            )?;
             let pager = Pager::new(&archive.base, page, found.total, per_page);
             if page > pager.pages {
                 return Err(AppError::NotFound);
@@ -209,6 +232,7 @@ where
             if page > 1 {
                 layout.title = format!("Page {page} – {}", layout.title);
             }
+            meta::archive(&mut layout, &site_url, &archive, page);
             let style = dates::DateStyle::of(&layout.settings);
             let cards = found
                 .items
@@ -239,6 +263,7 @@ pub struct ArticleQuery {
 async fn article(
     req: HttpRequest,
     db: web::Data<Db>,
+    site: web::Data<SiteInfo>,
     secrets: web::Data<Secrets>,
     visitor: Visitor,
     client: ClientAddr,
@@ -254,7 +279,7 @@ async fn article(
         status: StatusCode::OK,
         client,
     };
-    render_article(&db, &secrets, &visitor, slug.into_inner(), request).await
+    render_article(&db, &site, &secrets, &visitor, slug.into_inner(), request).await
 }
 
 /// "Leave a reply": comments decide; a refused reply comes back as the article page with
@@ -262,6 +287,7 @@ async fn article(
 async fn leave_reply(
     req: HttpRequest,
     db: web::Data<Db>,
+    site: web::Data<SiteInfo>,
     secrets: web::Data<Secrets>,
     visitor: Visitor,
     client: ClientAddr,
@@ -279,7 +305,7 @@ async fn leave_reply(
                 status,
                 client,
             };
-            render_article(&db, &secrets, &visitor, slug, request).await
+            render_article(&db, &site, &secrets, &visitor, slug, request).await
         }
     }
 }
@@ -297,6 +323,7 @@ pub struct ArticleRequest {
 
 pub async fn render_article(
     db: &Db,
+    site: &SiteInfo,
     secrets: &Secrets,
     visitor: &Visitor,
     slug: String,
@@ -308,6 +335,7 @@ pub async fn render_article(
     let logged_in_as = visitor.user.as_ref().map(|u| u.display_name.clone());
     let secrets = secrets.clone();
     let status = request.status;
+    let site_url = site.public_url.clone();
     let view = db
         .run(move |conn| {
             let now = dates::now();
@@ -317,8 +345,8 @@ pub async fn render_article(
                 .get(&article.id)
                 .copied()
                 .unwrap_or(0);
-            let layout = Layout::load(conn, header, Some(&article.title))?
-                .with_description(&article.excerpt);
+            let mut layout = Layout::load(conn, header, Some(&article.title))?;
+            meta::article(&mut layout, &site_url, &article, &tags);
             let post_path = format!("/posts/{}", article.slug);
             let section = comments::section::load(
                 conn,

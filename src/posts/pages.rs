@@ -11,8 +11,8 @@ use crate::error::AppError;
 use crate::posts::editor::is_reserved;
 use crate::posts::queries::{self, Kind};
 use crate::posts::views::Figure;
-use crate::web::dates;
 use crate::web::layout::{HeaderInfo, Layout};
+use crate::web::{SiteInfo, dates};
 
 #[derive(Template)]
 #[template(path = "posts/page.html")]
@@ -47,11 +47,15 @@ pub async fn page_or_not_found(
     };
     let visitor = Visitor::from_request_parts(&req).await?;
     let header = HeaderInfo::of(&visitor);
+    let site_url = req
+        .app_data::<web::Data<SiteInfo>>()
+        .map(|site| site.public_url.clone())
+        .unwrap_or_default();
     let view = db
         .run(move |conn| {
             let page = queries::find_published_of(conn, Kind::Page, dates::now(), &slug)?;
-            let layout =
-                Layout::load(conn, header, Some(&page.title))?.with_description(&page.excerpt);
+            let mut layout = Layout::load(conn, header, Some(&page.title))?;
+            crate::posts::meta::page(&mut layout, &site_url, &page);
             Ok(PageView {
                 layout,
                 figure: Figure::of(

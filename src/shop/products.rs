@@ -109,13 +109,16 @@ pub fn sitemap_entries(
     conn: &mut DbConn,
     limit: i64,
 ) -> QueryResult<Vec<(String, time::PrimitiveDateTime)>> {
-    let rows: Vec<(String, Option<time::PrimitiveDateTime>, time::PrimitiveDateTime)> =
-        products::table
-            .filter(products::published.eq(true))
-            .order((products::name, products::id))
-            .limit(limit)
-            .select((products::slug, products::updated_at, products::created_at))
-            .load(conn)?;
+    let rows: Vec<(
+        String,
+        Option<time::PrimitiveDateTime>,
+        time::PrimitiveDateTime,
+    )> = products::table
+        .filter(products::published.eq(true))
+        .order((products::name, products::id))
+        .limit(limit)
+        .select((products::slug, products::updated_at, products::created_at))
+        .load(conn)?;
     Ok(rows
         .into_iter()
         .map(|(slug, updated, created)| (slug, updated.unwrap_or(created)))

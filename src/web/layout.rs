@@ -222,10 +222,15 @@ impl Layout {
     }
 
     pub fn with_description(mut self, description: &str) -> Layout {
+        self.set_description(description);
+        self
+    }
+
+    /// The meta description; an empty one keeps the site's tagline.
+    pub fn set_description(&mut self, description: &str) {
         if !description.is_empty() {
             self.description = description.to_owned();
         }
-        self
     }
 }
 

@@ -119,7 +119,10 @@ mod tests {
 
     #[test]
     fn breadcrumbs_are_numbered_from_one() {
-        let list = breadcrumbs(&[("Home", "https://x.example/"), ("Shop", "https://x.example/shop")]);
+        let list = breadcrumbs(&[
+            ("Home", "https://x.example/"),
+            ("Shop", "https://x.example/shop"),
+        ]);
         assert_eq!(list["itemListElement"][0]["position"], 1);
         assert_eq!(list["itemListElement"][1]["name"], "Shop");
         assert_eq!(list["itemListElement"][1]["item"], "https://x.example/shop");
@@ -127,8 +130,14 @@ mod tests {
 
     #[test]
     fn paths_become_absolute_and_full_urls_stay() {
-        assert_eq!(absolute("https://x.example", "/a.jpg"), "https://x.example/a.jpg");
-        assert_eq!(absolute("https://x.example", "https://cdn.example/a.jpg"), "https://cdn.example/a.jpg");
+        assert_eq!(
+            absolute("https://x.example", "/a.jpg"),
+            "https://x.example/a.jpg"
+        );
+        assert_eq!(
+            absolute("https://x.example", "https://cdn.example/a.jpg"),
+            "https://cdn.example/a.jpg"
+        );
     }
 
     #[test]
