@@ -263,7 +263,6 @@ pub struct ArticleQuery {
 async fn article(
     req: HttpRequest,
     db: web::Data<Db>,
-    site: web::Data<SiteInfo>,
     secrets: web::Data<Secrets>,
     visitor: Visitor,
     client: ClientAddr,
@@ -279,7 +278,16 @@ async fn article(
         status: StatusCode::OK,
         client,
     };
-    render_article(&db, &site, &secrets, &visitor, slug.into_inner(), request).await
+    let site_url = crate::web::seo::site_url(&req);
+    render_article(
+        &db,
+        site_url,
+        &secrets,
+        &visitor,
+        slug.into_inner(),
+        request,
+    )
+    .await
 }
 
 /// "Leave a reply": comments decide; a refused reply comes back as the article page with
@@ -287,7 +295,6 @@ async fn article(
 async fn leave_reply(
     req: HttpRequest,
     db: web::Data<Db>,
-    site: web::Data<SiteInfo>,
     secrets: web::Data<Secrets>,
     visitor: Visitor,
     client: ClientAddr,
@@ -305,7 +312,8 @@ async fn leave_reply(
                 status,
                 client,
             };
-            render_article(&db, &site, &secrets, &visitor, slug, request).await
+            let site_url = crate::web::seo::site_url(&req);
+            render_article(&db, site_url, &secrets, &visitor, slug, request).await
         }
     }
 }
@@ -323,7 +331,7 @@ pub struct ArticleRequest {
 
 pub async fn render_article(
     db: &Db,
-    site: &SiteInfo,
+    site_url: String,
     secrets: &Secrets,
     visitor: &Visitor,
     slug: String,
@@ -335,7 +343,6 @@ pub async fn render_article(
     let logged_in_as = visitor.user.as_ref().map(|u| u.display_name.clone());
     let secrets = secrets.clone();
     let status = request.status;
-    let site_url = site.public_url.clone();
     let view = db
         .run(move |conn| {
             let now = dates::now();

@@ -11,8 +11,8 @@ use crate::error::AppError;
 use crate::posts::editor::is_reserved;
 use crate::posts::queries::{self, Kind};
 use crate::posts::views::Figure;
+use crate::web::dates;
 use crate::web::layout::{HeaderInfo, Layout};
-use crate::web::{SiteInfo, dates};
 
 #[derive(Template)]
 #[template(path = "posts/page.html")]
@@ -47,10 +47,7 @@ pub async fn page_or_not_found(
     };
     let visitor = Visitor::from_request_parts(&req).await?;
     let header = HeaderInfo::of(&visitor);
-    let site_url = req
-        .app_data::<web::Data<SiteInfo>>()
-        .map(|site| site.public_url.clone())
-        .unwrap_or_default();
+    let site_url = crate::web::seo::site_url(&req);
     let view = db
         .run(move |conn| {
             let page = queries::find_published_of(conn, Kind::Page, dates::now(), &slug)?;

@@ -2,7 +2,18 @@
 //! address, Open Graph and Twitter card tags, its feeds and JSON-LD. Carried by `Layout`,
 //! so every page gets it the same way.
 
+use actix_web::{HttpRequest, web};
 use serde_json::{Value, json};
+
+use crate::web::SiteInfo;
+
+/// The site's public URL, for handlers that have the request but no other use for
+/// `SiteInfo`.
+pub fn site_url(req: &HttpRequest) -> String {
+    req.app_data::<web::Data<SiteInfo>>()
+        .map(|site| site.public_url.clone())
+        .unwrap_or_default()
+}
 
 /// An image for link previews, with an absolute address.
 pub struct Image {
