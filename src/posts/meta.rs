@@ -13,10 +13,10 @@ use crate::web::seo::{self, ArticleTimes, FeedLink, Image};
 /// How long a description made from the body may be (what search results show).
 const DESCRIPTION_LENGTH: usize = 160;
 
-/// The excerpt, or the body's first words when there is none.
-pub fn description(excerpt: &str, markdown: &str) -> String {
+/// The excerpt, or the first words of the body as shown when there is none.
+pub fn description(excerpt: &str, body_html: &str) -> String {
     match excerpt.trim() {
-        "" => plain_text_start(markdown, DESCRIPTION_LENGTH),
+        "" => plain_text_start(body_html, DESCRIPTION_LENGTH),
         excerpt => excerpt.to_owned(),
     }
 }
@@ -41,7 +41,7 @@ fn preview_image(site_url: &str, article: &Article) -> Option<Image> {
 /// comment feed.
 pub fn article(layout: &mut Layout, site_url: &str, article: &Article, tags: &[(String, String)]) {
     let canonical = format!("{site_url}/posts/{}", article.slug);
-    layout.set_description(&description(&article.excerpt, &article.body));
+    layout.set_description(&description(&article.excerpt, &article.body_html));
     let published = article.published_at.map(dates::iso).unwrap_or_default();
     let modified = dates::iso(article.updated_at);
     let image = preview_image(site_url, article);
@@ -107,7 +107,7 @@ pub fn article(layout: &mut Layout, site_url: &str, article: &Article, tags: &[(
 /// A page at `/{slug}`: breadcrumbs Home › Page.
 pub fn page(layout: &mut Layout, site_url: &str, page: &Article) {
     let canonical = format!("{site_url}/{}", page.slug);
-    layout.set_description(&description(&page.excerpt, &page.body));
+    layout.set_description(&description(&page.excerpt, &page.body_html));
     let home = format!("{site_url}/");
     let meta = &mut layout.meta;
     meta.add_json_ld(&seo::breadcrumbs(&[

@@ -112,8 +112,6 @@ pub struct Article {
     pub comments_open: bool,
     pub author_name: String,
     pub category: Option<(String, String)>,
-    /// The Markdown source: the description's words when there is no excerpt.
-    pub body: String,
     pub updated_at: PrimitiveDateTime,
     pub media: Option<MediaColumns>,
 }
@@ -230,7 +228,6 @@ pub fn find_published_of(
             posts::comments_open,
             users::display_name,
             (categories::slug, categories::name).nullable(),
-            posts::body,
             posts::updated_at,
             media_columns!(),
         ))
