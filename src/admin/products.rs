@@ -416,6 +416,7 @@ fn save(conn: &mut DbConn, id: Option<i32>, valid: &Valid) -> Result<i32, Refuse
             products::image_media_id.eq(valid.image_media_id),
             products::image.eq(&image),
             products::image_alt.eq(&valid.image_alt),
+            products::updated_at.eq(dates::now()),
         );
         let saved = match id {
             Some(id) => {

@@ -136,6 +136,7 @@ diesel::table! {
         published -> Bool,
         created_at -> Timestamp,
         image_media_id -> Nullable<Integer>,
+        updated_at -> Nullable<Timestamp>,
     }
 }
 

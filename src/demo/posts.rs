@@ -58,7 +58,7 @@ You’ll be able to see improvements within two to six weeks following the treat
 
 *Between treatments, a lightweight [Hydrating Serum](/shop/hydrating-serum) and a cooling [Soothing Aloe Gel](/shop/soothing-gel) keep freshly treated skin calm and comfortable.*"#,
         category: "treatments",
-        tags: &["exosomes", "in-office", "anti-aging"],
+        tags: &["Exosomes", "In-office", "Anti-aging"],
         image: "/static/img/exosome-glow.svg",
         image_alt: "Illustration of a woman’s face in profile with softly glowing, luminous cheeks.",
         caption: "The writer’s complexion a week and a half after exosome therapy.",
@@ -89,7 +89,7 @@ You also don’t need to double cleanse every time. Mornings usually call for a 
 
 Finish while your skin is still slightly damp with serum and moisturizer, which spread more evenly and seem to sink in faster on a face that hasn’t been stripped bare."#,
         category: "routines",
-        tags: &["cleansing", "evening routine"],
+        tags: &["Cleansing", "Evening routine"],
         image: "/static/img/gentle-double-cleanse.svg",
         image_alt: "Illustration of an open jar of cleansing balm beside a cloud of soft foam bubbles.",
         caption: "Step one melts, step two rinses: a balm and a low-foam wash are all you need.",
@@ -124,7 +124,7 @@ On an ordinary office day, one careful morning application goes a long way. Outd
 
 Cloudy days count too: much of the sun’s UV gets through cloud cover, and UVA passes through window glass. The payoff is not dramatic overnight, but a year of daily sunscreen shows up as fewer new dark spots, a more even tone and fine lines that arrive more slowly."#,
         category: "routines",
-        tags: &["sunscreen", "spf"],
+        tags: &["Sunscreen", "SPF"],
         image: "/static/img/sunscreen-every-day.svg",
         image_alt: "Illustration of a sunscreen tube lying beneath a warm, rayed sun.",
         caption: "Two finger lengths for face and neck, every single morning.",
@@ -156,7 +156,7 @@ Yes. The old warning that the two cancel each other out came from experiments wi
 
 If your main concerns are sun spots and a tired, uneven tone, start with vitamin C. If you are dealing with shine, redness or a barrier that stings at everything, niacinamide is the gentler first step. Either way, give a serum eight to twelve weeks before deciding whether it works."#,
         category: "treatments",
-        tags: &["serums", "niacinamide", "vitamin c"],
+        tags: &["Serums", "Niacinamide", "Vitamin C"],
         image: "/static/img/niacinamide-vs-vitamin-c.svg",
         image_alt: "Illustration of two serum dropper bottles, one clear and one amber, with droplets falling between them.",
         caption: "Niacinamide and vitamin C: different jobs, happy to share a routine.",
@@ -190,7 +190,7 @@ Once skin has felt comfortable for a full week, bring back one active at a time,
 
 If redness, cracking or itching persists after a few weeks of this routine, it is worth seeing a dermatologist, since eczema and other conditions can look like simple dryness in winter."#,
         category: "routines",
-        tags: &["barrier", "winter"],
+        tags: &["Barrier", "Winter"],
         image: "/static/img/winter-barrier-repair.svg",
         image_alt: "Illustration of an open moisturizer jar surrounded by snowflakes and water droplets.",
         caption: "Fewer products, richer textures: the winter barrier reset.",
@@ -224,7 +224,7 @@ A numbing cream goes on for around half an hour first. The practitioner then gli
 
 Home rollers use much shorter needles and cannot reach the depth needed to remodel scars; used too hard or not kept clean, they can cause irritation and infection. For real changes in texture, most people need a course of three to six professional sessions spaced about a month apart, and results keep improving for several months after the last one. It is not suitable during an active acne breakout or on irritated skin, so a consultation comes first."#,
         category: "treatments",
-        tags: &["microneedling", "in-office"],
+        tags: &["Microneedling", "In-office"],
         image: "/static/img/microneedling-explained.svg",
         image_alt: "Illustration of a microneedling pen above a soft, peach-toned skin surface dotted with fine points of light.",
         caption: "Thousands of tiny, controlled channels prompt skin to rebuild collagen.",

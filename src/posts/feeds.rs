@@ -1,115 +1,239 @@
-//! For machines: the Atom feed of posts, the sitemap and robots.txt.
+//! For machines: the Atom feeds of posts (the site's, a category's, a tag's), the sitemap
+//! and robots.txt.
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
-use atom_syndication::{Content, Entry, Feed, Person, Text};
+use atom_syndication::{Category, Content, Entry, Feed, Person, Text};
 
-use crate::web::atom::{link, timestamp};
-
-use crate::db::Db;
+use crate::db::{Db, DbConn};
 use crate::error::AppError;
-use crate::posts::queries;
+use crate::posts::queries::{self, FeedPost, Kind, Listing};
 use crate::settings::Settings;
+use crate::shop::products;
+use crate::web::atom::{link, timestamp};
 use crate::web::{SiteInfo, dates};
 
+/// Which posts a feed carries and what it is called.
+struct FeedSource {
+    listing: Listing,
+    title: String,
+    subtitle: String,
+    /// The page the feed mirrors, e.g. "/category/routines" ("" for the home page).
+    page_path: String,
+}
+
 pub async fn feed(db: web::Data<Db>, site: web::Data<SiteInfo>) -> Result<HttpResponse, AppError> {
-    let (settings, posts) = db
+    posts_feed(&db, &site, |_, settings| {
+        Ok(FeedSource {
+            listing: Listing::All,
+            title: settings.site_title.clone(),
+            subtitle: settings.tagline.clone(),
+            page_path: String::new(),
+        })
+    })
+    .await
+}
+
+pub async fn category_feed(
+    db: web::Data<Db>,
+    site: web::Data<SiteInfo>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    posts_feed(&db, &site, move |conn, settings| {
+        let (id, name, description) = queries::category_by_slug(conn, &slug)?;
+        Ok(FeedSource {
+            listing: Listing::Category(id),
+            title: format!("{name} – {}", settings.site_title),
+            subtitle: description,
+            page_path: format!("/category/{slug}"),
+        })
+    })
+    .await
+}
+
+pub async fn tag_feed(
+    db: web::Data<Db>,
+    site: web::Data<SiteInfo>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    posts_feed(&db, &site, move |conn, settings| {
+        let (id, name) = queries::tag_by_slug(conn, &slug)?;
+        Ok(FeedSource {
+            listing: Listing::Tag(id),
+            title: format!("Posts tagged “{name}” – {}", settings.site_title),
+            subtitle: String::new(),
+            page_path: format!("/tag/{slug}"),
+        })
+    })
+    .await
+}
+
+async fn posts_feed<F>(db: &Db, site: &SiteInfo, find: F) -> Result<HttpResponse, AppError>
+where
+    F: FnOnce(&mut DbConn, &Settings) -> Result<FeedSource, AppError> + Send + 'static,
+{
+    let (source, posts, tags) = db
         .run(|conn| {
             // Settings → Reading: "Syndication feeds show the most recent".
             let settings = Settings::load(conn)?;
-            let posts = queries::latest_for_feed(conn, dates::now(), settings.feed_length)?;
-            Ok((settings, posts))
+            let source = find(conn, &settings)?;
+            let posts = queries::latest_for_feed(
+                conn,
+                dates::now(),
+                &source.listing,
+                settings.feed_length,
+            )?;
+            let ids: Vec<i32> = posts.iter().map(|p| p.id).collect();
+            let tags = queries::tags_of_posts(conn, &ids)?;
+            Ok((source, posts, tags))
         })
         .await?;
     let url = &site.public_url;
     let entries: Vec<Entry> = posts
         .iter()
-        .map(|post| {
-            let href = format!("{url}/posts/{}", post.slug);
-            let mut author = Person::default();
-            author.set_name(post.author_name.clone());
-            let mut content = Content::default();
-            content.set_content_type("html".to_owned());
-            content.set_value(post.body_html.clone());
-            let mut entry = Entry::default();
-            entry.set_title(Text::plain(post.title.clone()));
-            entry.set_id(href.clone());
-            entry.set_updated(timestamp(post.updated_at));
-            entry.set_published(post.published_at.map(timestamp));
-            entry.set_authors(vec![author]);
-            entry.set_links(vec![link(&href, "alternate")]);
-            entry.set_summary(Some(Text::plain(post.excerpt.clone())));
-            entry.set_content(Some(content));
-            entry
-        })
+        .map(|post| entry(url, post, tags.get(&post.id).map_or(&[][..], Vec::as_slice)))
         .collect();
+    let self_url = format!("{url}{}/feed.xml", source.page_path);
     let mut feed = Feed::default();
-    feed.set_title(Text::plain(settings.site_title.clone()));
-    feed.set_subtitle(Some(Text::plain(settings.tagline.clone())));
-    feed.set_id(format!("{url}/feed.xml"));
-    feed.set_links(vec![
-        link(&format!("{url}/feed.xml"), "self"),
-        link(&format!("{url}/"), "alternate"),
-    ]);
-    feed.set_updated(
-        posts
-            .first()
-            .map(|p| timestamp(p.updated_at))
-            .unwrap_or_else(|| timestamp(dates::now())),
-    );
+    feed.set_title(Text::plain(source.title));
+    if !source.subtitle.is_empty() {
+        feed.set_subtitle(Some(Text::plain(source.subtitle)));
+    }
+    feed.set_id(self_url.clone());
+    let page_url = match source.page_path.as_str() {
+        "" => format!("{url}/"),
+        path => format!("{url}{path}"),
+    };
+    feed.set_links(vec![link(&self_url, "self"), link(&page_url, "alternate")]);
+    let newest = posts.iter().map(|p| p.updated_at).max();
+    feed.set_updated(timestamp(newest.unwrap_or_else(dates::now)));
     feed.set_entries(entries);
     Ok(crate::web::atom::response(&feed))
 }
+
+fn entry(site_url: &str, post: &FeedPost, tags: &[(String, String)]) -> Entry {
+    let href = format!("{site_url}/posts/{}", post.slug);
+    let mut author = Person::default();
+    author.set_name(post.author_name.clone());
+    let mut content = Content::default();
+    content.set_content_type("html".to_owned());
+    content.set_value(post.body_html.clone());
+    let mut entry = Entry::default();
+    entry.set_title(Text::plain(post.title.clone()));
+    entry.set_id(href.clone());
+    entry.set_updated(timestamp(post.updated_at));
+    entry.set_published(post.published_at.map(timestamp));
+    entry.set_authors(vec![author]);
+    entry.set_links(vec![link(&href, "alternate")]);
+    if !post.excerpt.is_empty() {
+        entry.set_summary(Some(Text::plain(post.excerpt.clone())));
+    }
+    entry.set_content(Some(content));
+    let section = post.category.iter().map(|c| (c, "category"));
+    let labels = tags.iter().map(|t| (t, "tag"));
+    entry.set_categories(
+        section
+            .chain(labels)
+            .map(|((slug, name), kind)| category(site_url, kind, slug, name))
+            .collect::<Vec<_>>(),
+    );
+    entry
+}
+
+/// An Atom category: the slug as term, the name as label, the archive's base as scheme.
+fn category(site_url: &str, kind: &str, slug: &str, name: &str) -> Category {
+    let mut category = Category::default();
+    category.set_term(slug);
+    category.set_label(Some(name.to_owned()));
+    category.set_scheme(Some(format!("{site_url}/{kind}/")));
+    category
+}
+
+/// The sitemap protocol's limit for one file.
+pub const SITEMAP_LIMIT: usize = 50_000;
 
 pub async fn sitemap(
     db: web::Data<Db>,
     site: web::Data<SiteInfo>,
 ) -> Result<HttpResponse, AppError> {
-    let (posts, categories, tags) = db
-        .run(|conn| {
+    let limit = SITEMAP_LIMIT as i64;
+    let (posts, categories, tags, products) = db
+        .run(move |conn| {
+            let now = dates::now();
             Ok((
-                queries::latest_for_feed(conn, dates::now(), 50_000)?,
-                queries::all_category_slugs(conn)?,
-                queries::all_tag_slugs(conn)?,
+                queries::sitemap_entries(conn, now, limit)?,
+                queries::categories_in_use(conn, now)?,
+                queries::tags_in_use(conn, now)?,
+                products::sitemap_entries(conn, limit)?,
             ))
         })
         .await?;
     let url = &site.public_url;
+    let newest_post = posts
+        .iter()
+        .filter(|(kind, _, _)| kind == Kind::Post.as_str())
+        .map(|(_, _, at)| *at)
+        .max();
+    let newest_product = products.iter().map(|(_, at)| *at).max();
+    // Most important first, so that past the limit the oldest posts are what is left out.
+    let mut urls = vec![
+        (format!("{url}/"), newest_post),
+        (format!("{url}/shop"), newest_product),
+    ];
+    urls.extend(
+        products
+            .into_iter()
+            .map(|(slug, at)| (format!("{url}/shop/{slug}"), Some(at))),
+    );
+    urls.extend(
+        categories
+            .into_iter()
+            .map(|(slug, at)| (format!("{url}/category/{slug}"), at)),
+    );
+    urls.extend(
+        tags.into_iter()
+            .map(|(slug, at)| (format!("{url}/tag/{slug}"), at)),
+    );
+    urls.extend(posts.into_iter().map(|(kind, slug, at)| {
+        let path = if kind == Kind::Page.as_str() {
+            format!("/{slug}")
+        } else {
+            format!("/posts/{slug}")
+        };
+        (format!("{url}{path}"), Some(at))
+    }));
+    if urls.len() > SITEMAP_LIMIT {
+        tracing::warn!(
+            "the sitemap lists {SITEMAP_LIMIT} of {} addresses: the oldest posts are left out",
+            urls.len()
+        );
+        urls.truncate(SITEMAP_LIMIT);
+    }
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "application/xml; charset=utf-8"))
+        .body(sitemap_xml(&urls)))
+}
+
+fn sitemap_xml(urls: &[(String, Option<time::PrimitiveDateTime>)]) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
          <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let mut add = |loc: String, lastmod: Option<String>| {
+    for (loc, lastmod) in urls {
         xml.push_str("  <url><loc>");
-        xml.push_str(&xml_escape(&loc));
+        xml.push_str(&xml_escape(loc));
         xml.push_str("</loc>");
-        if let Some(lastmod) = lastmod {
+        if let Some(at) = lastmod {
             xml.push_str("<lastmod>");
-            xml.push_str(&lastmod);
+            xml.push_str(&dates::iso(*at));
             xml.push_str("</lastmod>");
         }
         xml.push_str("</url>\n");
-    };
-    add(
-        format!("{url}/"),
-        posts.first().map(|p| dates::iso(p.updated_at)),
-    );
-    for post in &posts {
-        add(
-            format!("{url}/posts/{}", post.slug),
-            Some(dates::iso(post.updated_at)),
-        );
-    }
-    for slug in categories {
-        add(format!("{url}/category/{slug}"), None);
-    }
-    for slug in tags {
-        add(format!("{url}/tag/{slug}"), None);
     }
     xml.push_str("</urlset>\n");
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "application/xml; charset=utf-8"))
-        .body(xml))
+    xml
 }
 
 fn xml_escape(text: &str) -> String {
@@ -117,6 +241,7 @@ fn xml_escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+        .replace('\'', "&apos;")
 }
 
 pub async fn robots(site: web::Data<SiteInfo>) -> HttpResponse {
@@ -128,4 +253,26 @@ pub async fn robots(site: web::Data<SiteInfo>) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/plain; charset=utf-8"))
         .body(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sitemap_addresses_are_escaped_and_dates_are_w3c() {
+        let at = dates::parse("2026-11-24 09:00:00").unwrap();
+        let xml = sitemap_xml(&[
+            ("https://x.example/shop?a=1&b='2'".to_owned(), Some(at)),
+            ("https://x.example/".to_owned(), None),
+        ]);
+        assert!(
+            xml.contains("<loc>https://x.example/shop?a=1&amp;b=&apos;2&apos;</loc><lastmod>2026-11-24T09:00:00Z</lastmod>"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<url><loc>https://x.example/</loc></url>"),
+            "{xml}"
+        );
+    }
 }

@@ -12,9 +12,62 @@ pub fn to_safe_html(markdown: &str) -> String {
     ammonia::clean(&unsafe_html)
 }
 
+/// The first words of a post's sanitized HTML as plain text, at most `max` characters (an
+/// ellipsis when cut, at a word's end): a page's description when it has no excerpt.
+pub fn plain_text_start(html: &str, max: usize) -> String {
+    let text = text_of_html(html);
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let whole = words.join(" ");
+    if whole.chars().count() <= max {
+        return whole;
+    }
+    let mut cut = String::new();
+    for word in words {
+        if cut.chars().count() + word.chars().count() + 2 > max {
+            break;
+        }
+        if !cut.is_empty() {
+            cut.push(' ');
+        }
+        cut.push_str(word);
+    }
+    if cut.is_empty() {
+        cut = whole.chars().take(max - 1).collect();
+    }
+    cut.push('…');
+    cut
+}
+
+/// The text of an HTML fragment: ammonia with no tags allowed keeps only text, written
+/// with the serializer's four escapes, which are undone here.
+fn text_of_html(html: &str) -> String {
+    let text = ammonia::Builder::empty().clean(html).to_string();
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_text_leaves_markup_out_and_stops_at_a_word() {
+        let html =
+            to_safe_html("## Why\n\nA *bold* `claim` &amp; <b>raw</b> &lt;tag&gt; [a link](/x).");
+        assert_eq!(
+            plain_text_start(&html, 160),
+            "Why A bold claim & raw <tag> a link."
+        );
+        let long = to_safe_html(&"word ".repeat(100));
+        let cut = plain_text_start(&long, 20);
+        assert_eq!(cut, "word word word word…");
+        assert!(cut.chars().count() <= 20);
+        let one = plain_text_start(&"x".repeat(50), 10);
+        assert_eq!(one.chars().count(), 10);
+        assert_eq!(plain_text_start("", 160), "");
+    }
 
     #[test]
     fn renders_paragraphs_and_headings() {

@@ -4,6 +4,7 @@ pub mod diff;
 pub mod editor;
 mod feeds;
 pub mod markdown;
+pub(crate) mod meta;
 pub mod pages;
 pub mod queries;
 pub mod slug;
@@ -18,6 +19,7 @@ use crate::accounts::visitor::Visitor;
 use crate::comments::{self, section::CommentsSection, section::ReplyForm};
 use crate::db::Db;
 use crate::error::AppError;
+use crate::web::SiteInfo;
 use crate::web::client::ClientAddr;
 use crate::web::csrf::reply_form_token;
 use crate::web::dates;
@@ -32,6 +34,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/posts/{slug}/comments", web::post().to(leave_reply))
         .route("/category/{slug}", web::get().to(category))
         .route("/tag/{slug}", web::get().to(tag))
+        .route(
+            "/category/{slug}/feed.xml",
+            web::get().to(feeds::category_feed),
+        )
+        .route("/tag/{slug}/feed.xml", web::get().to(feeds::tag_feed))
         .route("/feed.xml", web::get().to(feeds::feed))
         .route("/sitemap.xml", web::get().to(feeds::sitemap))
         .route("/robots.txt", web::get().to(feeds::robots));
@@ -83,20 +90,24 @@ struct Archive {
     base: String,
     heading: Option<String>,
     intro: String,
+    /// The archive's own feed, besides the site's; search results have none.
+    feed: Option<String>,
 }
 
 async fn home(
     db: web::Data<Db>,
+    site: web::Data<SiteInfo>,
     visitor: Visitor,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let page = query.number()?;
-    listing_page(&db, HeaderInfo::of(&visitor), page, |_| {
+    listing_page(&db, &site, HeaderInfo::of(&visitor), page, |_| {
         Ok(Archive {
             listing: Listing::All,
             base: "/".to_owned(),
             heading: None,
             intro: String::new(),
+            feed: None,
         })
     })
     .await
@@ -104,19 +115,21 @@ async fn home(
 
 async fn category(
     db: web::Data<Db>,
+    site: web::Data<SiteInfo>,
     visitor: Visitor,
     slug: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let page = query.number()?;
     let slug = slug.into_inner();
-    listing_page(&db, HeaderInfo::of(&visitor), page, move |conn| {
+    listing_page(&db, &site, HeaderInfo::of(&visitor), page, move |conn| {
         let (id, name, description) = queries::category_by_slug(conn, &slug)?;
         Ok(Archive {
             listing: Listing::Category(id),
             base: format!("/category/{slug}"),
             heading: Some(name),
             intro: description,
+            feed: Some(format!("/category/{slug}/feed.xml")),
         })
     })
     .await
@@ -124,19 +137,21 @@ async fn category(
 
 async fn tag(
     db: web::Data<Db>,
+    site: web::Data<SiteInfo>,
     visitor: Visitor,
     slug: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let page = query.number()?;
     let slug = slug.into_inner();
-    listing_page(&db, HeaderInfo::of(&visitor), page, move |conn| {
+    listing_page(&db, &site, HeaderInfo::of(&visitor), page, move |conn| {
         let (id, name) = queries::tag_by_slug(conn, &slug)?;
         Ok(Archive {
             listing: Listing::Tag(id),
             base: format!("/tag/{slug}"),
             intro: format!("Posts tagged “{name}”."),
             heading: Some(name),
+            feed: Some(format!("/tag/{slug}/feed.xml")),
         })
     })
     .await
@@ -144,6 +159,7 @@ async fn tag(
 
 async fn listing_page<F>(
     db: &Db,
+    site: &SiteInfo,
     header: HeaderInfo,
     page: i64,
     find: F,
@@ -151,13 +167,19 @@ async fn listing_page<F>(
 where
     F: FnOnce(&mut crate::db::DbConn) -> Result<Archive, AppError> + Send + 'static,
 {
+    let site_url = site.public_url.clone();
     let view = db
         .run(move |conn| {
             let archive = find(conn)?;
             let mut layout = Layout::load(conn, header, archive.heading.as_deref())?;
             let per_page = layout.settings.posts_per_page;
-            let found =
-                queries::list_published(conn, dates::now(), archive.listing, page, per_page)?;
+            let found = queries::list_published(
+                conn,
+                dates::now(),
+                archive.listing.clone(),
+                page,
+                per_page,
+            )?;
             let pager = Pager::new(&archive.base, page, found.total, per_page);
             if page > pager.pages {
                 return Err(AppError::NotFound);
@@ -167,6 +189,7 @@ where
             if page > 1 {
                 layout.title = format!("Page {page} – {}", layout.title);
             }
+            meta::archive(&mut layout, &site_url, &archive, page);
             let style = dates::DateStyle::of(&layout.settings);
             let cards = found
                 .items
@@ -212,7 +235,16 @@ async fn article(
         status: StatusCode::OK,
         client,
     };
-    render_article(&db, &secrets, &visitor, slug.into_inner(), request).await
+    let site_url = crate::web::seo::site_url(&req);
+    render_article(
+        &db,
+        site_url,
+        &secrets,
+        &visitor,
+        slug.into_inner(),
+        request,
+    )
+    .await
 }
 
 /// "Leave a reply": comments decide; a refused reply comes back as the article page with
@@ -237,7 +269,8 @@ async fn leave_reply(
                 status,
                 client,
             };
-            render_article(&db, &secrets, &visitor, slug, request).await
+            let site_url = crate::web::seo::site_url(&req);
+            render_article(&db, site_url, &secrets, &visitor, slug, request).await
         }
     }
 }
@@ -255,6 +288,7 @@ pub struct ArticleRequest {
 
 pub async fn render_article(
     db: &Db,
+    site_url: String,
     secrets: &Secrets,
     visitor: &Visitor,
     slug: String,
@@ -275,8 +309,8 @@ pub async fn render_article(
                 .get(&article.id)
                 .copied()
                 .unwrap_or(0);
-            let layout = Layout::load(conn, header, Some(&article.title))?
-                .with_description(&article.excerpt);
+            let mut layout = Layout::load(conn, header, Some(&article.title))?;
+            meta::article(&mut layout, &site_url, &article, &tags);
             let post_path = format!("/posts/{}", article.slug);
             let section = comments::section::load(
                 conn,

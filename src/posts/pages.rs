@@ -47,11 +47,12 @@ pub async fn page_or_not_found(
     };
     let visitor = Visitor::from_request_parts(&req).await?;
     let header = HeaderInfo::of(&visitor);
+    let site_url = crate::web::seo::site_url(&req);
     let view = db
         .run(move |conn| {
             let page = queries::find_published_of(conn, Kind::Page, dates::now(), &slug)?;
-            let layout =
-                Layout::load(conn, header, Some(&page.title))?.with_description(&page.excerpt);
+            let mut layout = Layout::load(conn, header, Some(&page.title))?;
+            crate::posts::meta::page(&mut layout, &site_url, &page);
             Ok(PageView {
                 layout,
                 figure: Figure::of(

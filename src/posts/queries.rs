@@ -110,6 +110,7 @@ pub struct Article {
     pub comments_open: bool,
     pub author_name: String,
     pub category: Option<(String, String)>,
+    pub updated_at: PrimitiveDateTime,
     pub media: Option<MediaColumns>,
 }
 
@@ -215,6 +216,7 @@ pub fn find_published_of(
             posts::comments_open,
             users::display_name,
             (categories::slug, categories::name).nullable(),
+            posts::updated_at,
             media_columns!(),
         ))
         .first(conn)
@@ -280,9 +282,10 @@ pub(crate) fn escape_like(text: &str) -> String {
         .replace('_', "\\_")
 }
 
-/// For the feed and the sitemap: (slug, title, excerpt, body_html, author, published, updated).
+/// A post as a feed entry shows it.
 #[derive(Queryable, Debug)]
 pub struct FeedPost {
+    pub id: i32,
     pub slug: String,
     pub title: String,
     pub excerpt: String,
@@ -290,21 +293,28 @@ pub struct FeedPost {
     pub author_name: String,
     pub published_at: Option<PrimitiveDateTime>,
     pub updated_at: PrimitiveDateTime,
+    /// (slug, name)
+    pub category: Option<(String, String)>,
 }
 
+/// The newest posts of a listing, for its feed.
 pub fn latest_for_feed(
     conn: &mut DbConn,
     now: PrimitiveDateTime,
+    listing: &Listing,
     limit: i64,
 ) -> QueryResult<Vec<FeedPost>> {
-    posts::table
-        .inner_join(users::table)
-        .filter(posts::kind.eq(Kind::Post.as_str()))
-        .filter(posts::status.eq(Status::Published.as_str()))
-        .filter(posts::published_at.le(now))
+    let ids: Vec<i32> = visible_posts(now, listing)
+        .select(posts::id)
         .order((posts::published_at.desc(), posts::id.desc()))
         .limit(limit)
+        .load(conn)?;
+    let mut rows: Vec<FeedPost> = posts::table
+        .inner_join(users::table)
+        .left_join(categories::table)
+        .filter(posts::id.eq_any(&ids))
         .select((
+            posts::id,
             posts::slug,
             posts::title,
             posts::excerpt,
@@ -312,19 +322,79 @@ pub fn latest_for_feed(
             users::display_name,
             posts::published_at,
             posts::updated_at,
+            (categories::slug, categories::name).nullable(),
         ))
+        .load(conn)?;
+    rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
+    Ok(rows)
+}
+
+/// (slug, name) of the tags of each of `post_ids`, by name, in one query.
+pub fn tags_of_posts(
+    conn: &mut DbConn,
+    post_ids: &[i32],
+) -> QueryResult<HashMap<i32, Vec<(String, String)>>> {
+    let rows: Vec<(i32, String, String)> = post_tags::table
+        .inner_join(tags::table)
+        .filter(post_tags::post_id.eq_any(post_ids))
+        .select((post_tags::post_id, tags::slug, tags::name))
+        .order(tags::name)
+        .load(conn)?;
+    let mut by_post: HashMap<i32, Vec<(String, String)>> = HashMap::new();
+    for (post_id, slug, name) in rows {
+        by_post.entry(post_id).or_default().push((slug, name));
+    }
+    Ok(by_post)
+}
+
+/// What the sitemap lists of posts and pages: (kind, slug, updated_at), newest first.
+pub fn sitemap_entries(
+    conn: &mut DbConn,
+    now: PrimitiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<(String, String, PrimitiveDateTime)>> {
+    posts::table
+        .filter(posts::kind.eq_any([Kind::Post.as_str(), Kind::Page.as_str()]))
+        .filter(posts::status.eq(Status::Published.as_str()))
+        .filter(posts::published_at.le(now))
+        .order((posts::published_at.desc(), posts::id.desc()))
+        .limit(limit)
+        .select((posts::kind, posts::slug, posts::updated_at))
         .load(conn)
 }
 
-pub fn all_category_slugs(conn: &mut DbConn) -> QueryResult<Vec<String>> {
+/// Slugs of the categories with at least one published post, with the newest update of
+/// their posts.
+pub fn categories_in_use(
+    conn: &mut DbConn,
+    now: PrimitiveDateTime,
+) -> QueryResult<Vec<(String, Option<PrimitiveDateTime>)>> {
     categories::table
-        .select(categories::slug)
+        .inner_join(posts::table)
+        .filter(posts::kind.eq(Kind::Post.as_str()))
+        .filter(posts::status.eq(Status::Published.as_str()))
+        .filter(posts::published_at.le(now))
+        .group_by(categories::slug)
+        .select((categories::slug, diesel::dsl::max(posts::updated_at)))
         .order(categories::slug)
         .load(conn)
 }
 
-pub fn all_tag_slugs(conn: &mut DbConn) -> QueryResult<Vec<String>> {
-    tags::table.select(tags::slug).order(tags::slug).load(conn)
+/// Slugs of the tags with at least one published post, with the newest update of their
+/// posts.
+pub fn tags_in_use(
+    conn: &mut DbConn,
+    now: PrimitiveDateTime,
+) -> QueryResult<Vec<(String, Option<PrimitiveDateTime>)>> {
+    tags::table
+        .inner_join(post_tags::table.inner_join(posts::table))
+        .filter(posts::kind.eq(Kind::Post.as_str()))
+        .filter(posts::status.eq(Status::Published.as_str()))
+        .filter(posts::published_at.le(now))
+        .group_by(tags::slug)
+        .select((tags::slug, diesel::dsl::max(posts::updated_at)))
+        .order(tags::slug)
+        .load(conn)
 }
 
 #[cfg(test)]

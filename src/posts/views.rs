@@ -78,13 +78,43 @@ pub struct ArticleView {
     pub comments: String,
 }
 
-/// "Newer posts" / "Older posts" and the page numbers between.
+/// "Newer posts" / "Older posts" and a window of page numbers between.
 pub struct Pager {
     pub current: i64,
     pub pages: i64,
     pub newer: Option<String>,
     pub older: Option<String>,
-    pub numbers: Vec<Link>,
+    pub numbers: Vec<PageNumber>,
+}
+
+/// One place in the pager: a page's link, or `None` for the gap ("…") of pages left out.
+pub struct PageNumber {
+    pub page: Option<i64>,
+    pub href: String,
+}
+
+/// Pages on each side of the current one that the pager links.
+const PAGER_NEIGHBOURS: i64 = 2;
+
+/// The pages the pager shows: the first, the last and a few around `current`, with `None`
+/// where pages are left out (a gap of one page shows that page instead).
+fn pager_window(current: i64, pages: i64) -> Vec<Option<i64>> {
+    let near = (current - PAGER_NEIGHBOURS).max(1)..=(current + PAGER_NEIGHBOURS).min(pages);
+    let mut shown: Vec<i64> = [1, pages].into_iter().chain(near).collect();
+    shown.sort_unstable();
+    shown.dedup();
+    let mut window = Vec::with_capacity(shown.len() + 2);
+    let mut previous = 0;
+    for page in shown {
+        match page - previous {
+            1 => {}
+            2 => window.push(Some(previous + 1)),
+            _ => window.push(None),
+        }
+        window.push(Some(page));
+        previous = page;
+    }
+    window
 }
 
 pub fn comment_count_label(count: i64) -> String {
@@ -176,10 +206,11 @@ impl Pager {
             pages,
             newer: (current > 1).then(|| href(current - 1)),
             older: (current < pages).then(|| href(current + 1)),
-            numbers: (1..=pages)
-                .map(|page| Link {
-                    href: href(page),
-                    label: page.to_string(),
+            numbers: pager_window(current, pages)
+                .into_iter()
+                .map(|page| PageNumber {
+                    href: page.map(href).unwrap_or_default(),
+                    page,
                 })
                 .collect(),
         }
@@ -197,6 +228,35 @@ mod tests {
         assert_eq!(pager.newer.as_deref(), Some("/category/routines"));
         assert_eq!(pager.older.as_deref(), Some("/category/routines?page=3"));
         assert_eq!(pager.numbers.len(), 3);
+    }
+
+    #[test]
+    fn the_pager_shows_the_ends_and_the_pages_around_the_current_one() {
+        assert_eq!(
+            pager_window(10, 40),
+            [
+                Some(1),
+                None,
+                Some(8),
+                Some(9),
+                Some(10),
+                Some(11),
+                Some(12),
+                None,
+                Some(40)
+            ]
+        );
+        assert_eq!(
+            pager_window(1, 40),
+            [Some(1), Some(2), Some(3), None, Some(40)]
+        );
+        assert_eq!(
+            pager_window(40, 40),
+            [Some(1), None, Some(38), Some(39), Some(40)]
+        );
+        // A gap of one page shows the page.
+        assert_eq!(pager_window(5, 9), (1..=9).map(Some).collect::<Vec<_>>());
+        assert_eq!(pager_window(1, 1), [Some(1)]);
     }
 
     #[test]

@@ -73,7 +73,9 @@ pub async fn search(
             } else {
                 format!("Search results for “{typed}”")
             };
-            let layout = Layout::load(conn, header, Some(&heading))?.with_search_query(&typed);
+            let mut layout = Layout::load(conn, header, Some(&heading))?.with_search_query(&typed);
+            // Results are not pages of their own for search engines.
+            layout.meta.noindex = true;
             let per_page = layout.settings.posts_per_page.max(1);
             let found = if terms.is_empty() {
                 None

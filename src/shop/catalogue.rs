@@ -10,8 +10,10 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::media;
 use crate::posts::markdown::to_safe_html;
+use crate::shop::meta;
 use crate::shop::products::{self, Product};
 use crate::shop::views::{AddFormError, ProductView};
+use crate::web::SiteInfo;
 use crate::web::forms::private_page;
 use crate::web::layout::{HeaderInfo, Layout};
 
@@ -40,22 +42,28 @@ pub enum Which {
     Id(i32),
 }
 
-pub async fn list(db: web::Data<Db>, visitor: Visitor) -> Result<HttpResponse, AppError> {
-    render_list(&db, &visitor, None, StatusCode::OK).await
+pub async fn list(
+    db: web::Data<Db>,
+    site: web::Data<SiteInfo>,
+    visitor: Visitor,
+) -> Result<HttpResponse, AppError> {
+    render_list(&db, &site, &visitor, None, StatusCode::OK).await
 }
 
 pub async fn product(
     db: web::Data<Db>,
+    site: web::Data<SiteInfo>,
     visitor: Visitor,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let which = Which::Slug(slug.into_inner());
-    render_product(&db, &visitor, which, None, StatusCode::OK).await
+    render_product(&db, &site, &visitor, which, None, StatusCode::OK).await
 }
 
 /// The catalogue, with a refused add shown on its product's card.
 pub async fn render_list(
     db: &Db,
+    site: &SiteInfo,
     visitor: &Visitor,
     add_error: Option<AddFormError>,
     status: StatusCode,
@@ -65,13 +73,15 @@ pub async fn render_list(
     let error_summary = add_error
         .as_ref()
         .map(|e| (format!("qty-{}", e.product_id), e.message.clone()));
+    let site_url = site.public_url.clone();
     let page = db
         .run(move |conn| {
             let products = products::list_published(conn)?;
             let media_ids: Vec<i32> = products.iter().filter_map(|p| p.image_media_id).collect();
             let pictures = media::pictures_of(conn, &media_ids)?;
-            let layout = Layout::load(conn, header, Some("Shop"))?
+            let mut layout = Layout::load(conn, header, Some("Shop"))?
                 .with_description("Skincare we use and write about, delivered to your door.");
+            meta::catalogue(&mut layout, &site_url);
             let money = layout.money;
             Ok(CataloguePage {
                 layout,
@@ -93,6 +103,7 @@ pub async fn render_list(
 /// A product page, with a refused add shown next to its quantity field.
 pub async fn render_product(
     db: &Db,
+    site: &SiteInfo,
     visitor: &Visitor,
     which: Which,
     add_error: Option<AddFormError>,
@@ -100,6 +111,7 @@ pub async fn render_product(
 ) -> Result<HttpResponse, AppError> {
     let header = HeaderInfo::of(visitor);
     let csrf_token = visitor.session.csrf_token();
+    let site_url = site.public_url.clone();
     let page = db
         .run(move |conn| {
             let product: Product = match which {
@@ -111,14 +123,15 @@ pub async fn render_product(
                 Some(id) => media::find(conn, id)?.map(|m| m.picture()),
                 None => None,
             };
-            let layout = Layout::load(conn, header, Some(&product.name))?
+            let mut layout = Layout::load(conn, header, Some(&product.name))?
                 .with_description(&product.short_description);
-            let money = layout.money;
+            let view = ProductView::new(&product, layout.money, picture);
+            meta::product(&mut layout, &site_url, &view);
             Ok(ProductPage {
                 layout,
                 csrf_token,
                 description_html: to_safe_html(&product.description),
-                product: ProductView::new(&product, money, picture).with_error(add_error.as_ref()),
+                product: view.with_error(add_error.as_ref()),
             })
         })
         .await?;

@@ -7,6 +7,7 @@ mod cart_page;
 mod catalogue;
 mod checkout;
 pub mod coupons;
+mod meta;
 pub mod money;
 pub mod orders;
 pub mod pricing;

@@ -104,6 +104,27 @@ pub fn list_published(conn: &mut DbConn) -> QueryResult<Vec<Product>> {
         .load(conn)
 }
 
+/// (slug, last saved) of the published products, for the sitemap.
+pub fn sitemap_entries(
+    conn: &mut DbConn,
+    limit: i64,
+) -> QueryResult<Vec<(String, time::PrimitiveDateTime)>> {
+    let rows: Vec<(
+        String,
+        Option<time::PrimitiveDateTime>,
+        time::PrimitiveDateTime,
+    )> = products::table
+        .filter(products::published.eq(true))
+        .order((products::name, products::id))
+        .limit(limit)
+        .select((products::slug, products::updated_at, products::created_at))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(slug, updated, created)| (slug, updated.unwrap_or(created)))
+        .collect())
+}
+
 pub fn find_published_by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Product> {
     products::table
         .filter(products::slug.eq(slug))

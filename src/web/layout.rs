@@ -13,6 +13,7 @@ use crate::settings::Settings;
 use crate::shop::cart::{self, CartOwner};
 use crate::shop::money::{Cents, Currency};
 use crate::web::dates;
+use crate::web::seo::Meta;
 use crate::web::static_files::STYLESHEET_URL;
 
 pub struct NavLink {
@@ -104,6 +105,8 @@ pub struct Layout {
     /// The `<title>`: page title, then site title.
     pub title: String,
     pub description: String,
+    /// Canonical address, Open Graph, feeds, JSON-LD.
+    pub meta: Meta,
     pub settings: Settings,
     /// How prices are written (Settings → Shop).
     pub money: Currency,
@@ -166,6 +169,7 @@ impl Layout {
         Layout {
             title,
             description: settings.tagline.clone(),
+            meta: Meta::new(page_title.unwrap_or(&settings.site_title)),
             money: Currency::of(&settings),
             settings,
             nav,
@@ -216,6 +220,7 @@ impl Layout {
     /// The `<title>` of a page whose title is known only after the layout was loaded.
     pub fn titled(mut self, page_title: &str) -> Layout {
         self.title = format!("{page_title} – {}", self.settings.site_title);
+        self.meta.title = page_title.to_owned();
         self
     }
 
@@ -225,10 +230,15 @@ impl Layout {
     }
 
     pub fn with_description(mut self, description: &str) -> Layout {
+        self.set_description(description);
+        self
+    }
+
+    /// The meta description; an empty one keeps the site's tagline.
+    pub fn set_description(&mut self, description: &str) {
         if !description.is_empty() {
             self.description = description.to_owned();
         }
-        self
     }
 }
 

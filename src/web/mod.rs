@@ -13,6 +13,7 @@ pub mod health;
 pub mod layout;
 pub mod pager;
 pub mod security_headers;
+pub mod seo;
 pub mod session;
 pub mod static_files;
 pub mod text;

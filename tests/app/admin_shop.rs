@@ -511,7 +511,8 @@ async fn prices_follow_the_currency_setting(app: TestApp) {
     assert!(shop.contains("€"), "{shop}");
     assert!(!shop.contains("$"), "no dollar left: {shop}");
     let (_, product) = app.page("/shop/hydrating-serum").await;
-    assert!(product.contains("content=\"EUR\""));
+    let offer = &crate::seo::json_ld_of(&product, "Product")["offers"];
+    assert_eq!(offer["priceCurrency"], "EUR");
     let (shopper, order_page) =
         place_order(&app, "hydrating-serum", "Ada Shopper", "ada@example.com").await;
     let id = product_id(&app, "cleansing-balm").to_string();

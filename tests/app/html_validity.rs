@@ -51,10 +51,26 @@ async fn the_main_pages_pass_the_nu_html_checker() {
         return;
     }
     let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    app.with_conn(|conn| {
+        use crate::seo::{NewPost, insert_post};
+        let mut page = NewPost::published("about-us", "About us", "We write about skin.");
+        page.kind = "page";
+        insert_post(conn, &page);
+        for n in 0..100 {
+            let slug = format!("routine-{n}");
+            let mut post = NewPost::published(&slug, "A </script> routine", "Steps.");
+            post.category = Some("routines");
+            insert_post(conn, &post);
+        }
+    });
     let pages = [
         ("home", "/"),
         ("article", "/posts/exosome-therapy-skin-rejuvenation"),
         ("category", "/category/routines"),
+        ("category-page-3", "/category/routines?page=3"),
+        ("page", "/about-us"),
+        ("tag", "/tag/evening-routine"),
+        ("search", "/search?q=skin"),
         ("not-found", "/posts/nope"),
         ("login", "/login"),
         ("register", "/register"),
