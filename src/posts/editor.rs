@@ -11,14 +11,16 @@ use time::PrimitiveDateTime;
 
 use crate::accounts::users::is_unique_violation;
 use crate::db::DbConn;
-use crate::db::schema::{categories, media, post_revisions, post_tags, posts, tags, users};
-use crate::posts::markdown::to_safe_html;
+use crate::db::schema::{
+    categories, media, post_categories, post_revisions, post_tags, posts, tags, users,
+};
+use crate::posts::markdown::{self, render};
 use crate::posts::queries::{Kind, Status};
 use crate::posts::slug::slugify;
 use crate::web::dates::DateStyle;
 use crate::web::forms::{FieldErrors, Refusal, Refused, too_long};
 
-/// The rules `posts.body_html` was rendered with. Bump it when `markdown::to_safe_html`
+/// The rules `posts.body_html` was rendered with. Bump it when `markdown::render`
 /// changes: `rerender_outdated` then renders every older row again.
 pub const RENDER_VERSION: i32 = 1;
 
@@ -489,6 +491,8 @@ struct Editable {
     slug: String,
     status: String,
     published_at: Option<PrimitiveDateTime>,
+    body_format: String,
+    category_id: Option<i32>,
 }
 
 /// The post `id` of `kind`, if `writer` may change it (`NotFound` otherwise).
@@ -502,6 +506,8 @@ fn editable(conn: &mut DbConn, writer: Writer, kind: Kind, id: i32) -> QueryResu
             posts::slug,
             posts::status,
             posts::published_at,
+            posts::body_format,
+            posts::category_id,
         ))
         .first(conn)?;
     if writer.may_edit(post.author_id) {
@@ -525,12 +531,13 @@ pub fn save(
     now: PrimitiveDateTime,
 ) -> Result<i32, Refused> {
     conn.write_transaction(|conn| {
-        let stored = match id {
+        let (stored, body_format, old_category) = match id {
             Some(id) => {
                 let post = editable(conn, writer, kind, id)?;
-                Some((Status::parse(&post.status), post.published_at))
+                let stored = (Status::parse(&post.status), post.published_at);
+                (Some(stored), post.body_format, post.category_id)
             }
-            None => None,
+            None => (None, markdown::MARKDOWN.to_owned(), None),
         };
         let taken: i64 = posts::table
             .filter(posts::slug.eq(&checked.slug))
@@ -582,7 +589,7 @@ pub fn save(
         }
         Refusal::unless_any(errors)?;
         let (status, published_at) = publication(action, stored, checked, now);
-        let body_html = to_safe_html(&checked.body);
+        let body_html = render(&body_format, &checked.body);
         // What every save writes, for an insert and an update alike.
         let content = (
             posts::title.eq(&checked.title),
@@ -631,6 +638,7 @@ pub fn save(
         };
         if kind == Kind::Post {
             set_tags(conn, post_id, &checked.tags)?;
+            set_primary_category(conn, post_id, old_category, checked.category_id)?;
         }
         insert_revision(
             conn,
@@ -667,6 +675,35 @@ fn insert_revision(
         ))
         .execute(conn)
         .map(drop)
+}
+
+/// Keeps `post_categories` holding the primary category: the old primary one leaves it,
+/// the new one joins; other (imported) categories stay.
+fn set_primary_category(
+    conn: &mut DbConn,
+    post_id: i32,
+    old: Option<i32>,
+    new: Option<i32>,
+) -> QueryResult<()> {
+    let of_post = post_categories::table.filter(post_categories::post_id.eq(post_id));
+    if let Some(old) = old.filter(|old| Some(*old) != new) {
+        diesel::delete(of_post.filter(post_categories::category_id.eq(old))).execute(conn)?;
+    }
+    if let Some(new) = new {
+        let present: i64 = of_post
+            .filter(post_categories::category_id.eq(new))
+            .count()
+            .get_result(conn)?;
+        if present == 0 {
+            diesel::insert_into(post_categories::table)
+                .values((
+                    post_categories::post_id.eq(post_id),
+                    post_categories::category_id.eq(new),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
 }
 
 /// Replaces the post's tags; new names become tags. A fixed number of queries.
@@ -706,6 +743,8 @@ pub struct Stored {
     pub published_at: Option<PrimitiveDateTime>,
     pub slug: String,
     pub updated_at: PrimitiveDateTime,
+    /// `markdown` or `html` (imported): how the body is rendered.
+    pub body_format: String,
 }
 
 #[derive(Queryable)]
@@ -726,6 +765,7 @@ struct StoredRow {
     published_at: Option<PrimitiveDateTime>,
     version: i32,
     updated_at: PrimitiveDateTime,
+    body_format: String,
 }
 
 /// The post `id` of `kind` if `writer` may edit it (`NotFound` otherwise: an author does
@@ -757,6 +797,7 @@ pub fn load(
             posts::published_at,
             posts::version,
             posts::updated_at,
+            posts::body_format,
         ))
         .first(conn)?;
     if !writer.may_edit(row.author_id) {
@@ -795,6 +836,7 @@ pub fn load(
         published_at: row.published_at,
         slug: row.slug,
         updated_at: row.updated_at,
+        body_format: row.body_format,
     })
 }
 
@@ -907,7 +949,8 @@ pub fn restore_revision(
     now: PrimitiveDateTime,
 ) -> QueryResult<()> {
     conn.write_transaction(|conn| {
-        let current_slug = editable(conn, writer, kind, post_id)?.slug;
+        let current = editable(conn, writer, kind, post_id)?;
+        let current_slug = current.slug;
         let mut found = revisions_by_id(conn, post_id, &[revision_id])?;
         let revision = found
             .remove(&revision_id)
@@ -929,7 +972,7 @@ pub fn restore_revision(
                 posts::slug.eq(&slug),
                 posts::excerpt.eq(&revision.excerpt),
                 posts::body.eq(&revision.body),
-                posts::body_html.eq(to_safe_html(&revision.body)),
+                posts::body_html.eq(render(&current.body_format, &revision.body)),
                 posts::render_version.eq(RENDER_VERSION),
                 posts::updated_at.eq(now),
                 posts::version.eq(posts::version + 1),
@@ -949,20 +992,20 @@ pub fn restore_revision(
 pub fn rerender_outdated(conn: &mut DbConn) -> QueryResult<usize> {
     let mut done = 0;
     loop {
-        let batch: Vec<(i32, String)> = posts::table
+        let batch: Vec<(i32, String, String)> = posts::table
             .filter(posts::render_version.lt(RENDER_VERSION))
             .order(posts::id)
             .limit(100)
-            .select((posts::id, posts::body))
+            .select((posts::id, posts::body_format, posts::body))
             .load(conn)?;
         if batch.is_empty() {
             return Ok(done);
         }
         conn.write_transaction(|conn| {
-            for (id, body) in &batch {
+            for (id, body_format, body) in &batch {
                 diesel::update(posts::table.find(id))
                     .set((
-                        posts::body_html.eq(to_safe_html(body)),
+                        posts::body_html.eq(render(body_format, body)),
                         posts::render_version.eq(RENDER_VERSION),
                     ))
                     .execute(conn)?;

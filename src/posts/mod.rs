@@ -311,6 +311,7 @@ pub async fn render_article(
             let now = dates::now();
             let article = queries::find_published(conn, now, &slug)?;
             let tags = queries::tags_of(conn, article.id)?;
+            let categories = queries::categories_of(conn, article.id)?;
             let count = queries::approved_comment_counts(conn, &[article.id])?
                 .get(&article.id)
                 .copied()
@@ -339,7 +340,7 @@ pub async fn render_article(
             let style = dates::DateStyle::of(&layout.settings);
             Ok(ArticlePage {
                 layout,
-                article: ArticleView::new(&style, article, tags, count),
+                article: ArticleView::new(&style, article, [categories, tags], count),
                 comments: section,
             })
         })

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
-use crate::db::schema::{categories, comments, media, post_tags, posts, tags, users};
+use crate::db::schema::{
+    categories, comments, media, post_categories, post_tags, posts, tags, users,
+};
 use crate::db::{DbConn, lower};
 
 /// Where a post stands; stored as its `as_str` text. Only published posts are shown, and
@@ -13,6 +15,10 @@ use crate::db::{DbConn, lower};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
     Draft,
+    /// Written, waiting for an editor's review (WordPress "pending"); not public.
+    Pending,
+    /// Seen only in the back office (WordPress "private").
+    Private,
     Published,
     Trash,
 }
@@ -21,6 +27,8 @@ impl Status {
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Draft => "draft",
+            Status::Pending => "pending",
+            Status::Private => "private",
             Status::Published => "published",
             Status::Trash => "trash",
         }
@@ -30,6 +38,8 @@ impl Status {
     pub fn parse(text: &str) -> Status {
         match text {
             "published" => Status::Published,
+            "pending" => Status::Pending,
+            "private" => Status::Private,
             "trash" => Status::Trash,
             _ => Status::Draft,
         }
@@ -53,8 +63,9 @@ impl Kind {
     }
 }
 
-/// The media row of a featured image: (stem, extension, width, height, variant widths, alt).
-pub type MediaColumns = (String, String, i32, i32, String, String);
+/// The media row of a featured image: (stem, extension, width, height, variant widths, alt,
+/// external url).
+pub type MediaColumns = (String, String, i32, i32, String, String, Option<String>);
 
 /// The columns of [`MediaColumns`], for a `.nullable()` select over a left join.
 macro_rules! media_columns {
@@ -66,6 +77,7 @@ macro_rules! media_columns {
             media::height,
             media::variant_widths,
             media::alt,
+            media::external_url,
         )
             .nullable()
     };
@@ -131,7 +143,13 @@ fn visible_posts(
         .into_boxed();
     match listing {
         Listing::All => query,
-        Listing::Category(id) => query.filter(posts::category_id.eq(*id)),
+        Listing::Category(id) => query.filter(
+            posts::id.eq_any(
+                post_categories::table
+                    .filter(post_categories::category_id.eq(*id))
+                    .select(post_categories::post_id),
+            ),
+        ),
         Listing::Search(words) => {
             let pattern = format!("%{}%", escape_like(&words.to_lowercase()));
             query.filter(
@@ -254,6 +272,16 @@ pub fn tags_of(conn: &mut DbConn, post_id: i32) -> QueryResult<Vec<(String, Stri
         .filter(post_tags::post_id.eq(post_id))
         .select((tags::slug, tags::name))
         .order(tags::name)
+        .load(conn)
+}
+
+/// (slug, name) of every category of a post (imported posts have several), by name.
+pub fn categories_of(conn: &mut DbConn, post_id: i32) -> QueryResult<Vec<(String, String)>> {
+    post_categories::table
+        .inner_join(categories::table)
+        .filter(post_categories::post_id.eq(post_id))
+        .select((categories::slug, categories::name))
+        .order(categories::name)
         .load(conn)
 }
 

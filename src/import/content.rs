@@ -1,0 +1,186 @@
+//! WordPress post content to the HTML an imported post keeps as its source: Gutenberg block
+//! comments dropped (the HTML between them kept), `[caption]` as a figure, embeds as links,
+//! WordPress's known shortcodes dropped (their inner text kept; unknown `[words]` stay as
+//! typed), and wpautop's paragraphs. The result is sanitized when rendered
+//! (`posts::markdown::render`), like every post body.
+
+use std::sync::LazyLock;
+
+use regex_lite::{Captures, Regex};
+
+/// Tags wpautop treats as blocks: never wrapped in a paragraph.
+const BLOCK_TAGS: &str = "table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|area|blockquote|address|math|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header|footer|nav|figure|figcaption|details|menu|summary|iframe|object|video|audio";
+
+/// WordPress core and Jetpack shortcodes: their brackets are dropped. Any other `[word]`
+/// is text (it may be a citation mark, not a shortcode).
+const SHORTCODES: &str = "gallery|audio|video|playlist|embed|wpvideo|youtube|vimeo|twitter|tweet|soundcloud|googlemaps|instagram|flickr|slideshow|contact-form|contact-field|recipe|archives|sitemap|code|sourcecode";
+
+static BLOCK_COMMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"<!--\s*/?wp:[^>]*?-->\n?").expect("a valid pattern")
+});
+static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?s)\[(?:wp_)?caption[^\]]*\](.*?)\[/(?:wp_)?caption\]").expect("a valid pattern")
+});
+static CAPTION_MEDIA: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?s)^\s*((?:<a [^>]*>\s*)?<img [^>]*>(?:\s*</a>)?)(.*)$").expect("a valid pattern")
+});
+static SHORTCODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"\[/?(?:{SHORTCODES})(?:\s[^\]]*)?/?\]")).expect("a valid pattern")
+});
+static EMBED_SHORTCODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\[embed[^\]]*\]\s*(https?://[^\s\[<]+)\s*\[/embed\]").expect("a valid pattern")
+});
+static URL_SHORTCODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\[(?:youtube|vimeo|twitter|tweet|soundcloud|instagram|flickr)\s+(https?://[^\s\]]+)[^\]]*\]")
+        .expect("a valid pattern")
+});
+/// A URL alone on its line (WordPress's oEmbed): kept as a link.
+static BARE_URL_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t]*(https?://[^\s<>\x22]+)[ \t]*$").expect("a valid pattern")
+});
+static PRE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?is)<pre[\s>].*?</pre>").expect("a valid pattern"));
+static BEFORE_BLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(?i)(<(?:{BLOCK_TAGS})[\s/>])")).expect("a valid pattern")
+});
+static AFTER_BLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(?i)(</(?:{BLOCK_TAGS})>)")).expect("a valid pattern")
+});
+static STARTS_WITH_BLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(?i)^</?(?:{BLOCK_TAGS})[\s/>]")).expect("a valid pattern")
+});
+static PARAGRAPH_BREAK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\n[ \t]*\n\s*").expect("a valid pattern"));
+
+/// A post's content as HTML (still to be sanitized).
+pub fn to_html(content: &str) -> String {
+    let text = content.replace("\r\n", "\n").replace('\r', "\n");
+    let text = BLOCK_COMMENT.replace_all(&text, "");
+    let text = CAPTION.replace_all(&text, |c: &Captures| caption_figure(&c[1]));
+    let text = EMBED_SHORTCODE.replace_all(&text, |c: &Captures| link_line(&c[1]));
+    let text = URL_SHORTCODE.replace_all(&text, |c: &Captures| link_line(&c[1]));
+    let text = SHORTCODE.replace_all(&text, "");
+    let text = BARE_URL_LINE.replace_all(&text, |c: &Captures| link(&c[1]));
+    autop(&text)
+}
+
+fn caption_figure(inner: &str) -> String {
+    match CAPTION_MEDIA.captures(inner) {
+        Some(parts) => format!(
+            "<figure class=\"wp-caption\">{}<figcaption>{}</figcaption></figure>",
+            &parts[1],
+            parts[2].trim()
+        ),
+        None => format!("<figure class=\"wp-caption\">{}</figure>", inner.trim()),
+    }
+}
+
+fn link(url: &str) -> String {
+    let escaped = url.replace('&', "&amp;").replace('"', "&quot;");
+    format!("<a href=\"{escaped}\">{escaped}</a>")
+}
+
+/// On a line of its own, so wpautop makes it a paragraph.
+fn link_line(url: &str) -> String {
+    format!("\n{}\n", link(url))
+}
+
+/// wpautop: blank lines make paragraphs, single newlines `<br>`, except in blocks and
+/// `<pre>` (kept as it is).
+fn autop(text: &str) -> String {
+    let mut kept: Vec<String> = Vec::new();
+    let text = PRE.replace_all(text, |c: &Captures| {
+        kept.push(c[0].to_owned());
+        format!("\n\n<pre data-kept=\"{}\"></pre>\n\n", kept.len() - 1)
+    });
+    let text = BEFORE_BLOCK.replace_all(&text, "\n\n$1");
+    let text = AFTER_BLOCK.replace_all(&text, "$1\n\n");
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for chunk in PARAGRAPH_BREAK.split(&text) {
+        let chunk = chunk.trim();
+        if chunk.is_empty() {
+            continue;
+        }
+        if STARTS_WITH_BLOCK.is_match(chunk) {
+            out.push_str(chunk);
+        } else {
+            out.push_str("<p>");
+            out.push_str(&chunk.replace('\n', "<br>\n"));
+            out.push_str("</p>");
+        }
+        out.push('\n');
+    }
+    for (i, pre) in kept.iter().enumerate() {
+        out = out.replacen(&format!("<pre data-kept=\"{i}\"></pre>"), pre, 1);
+    }
+    out
+}
+
+/// The plain text of a title or name that WordPress may have stored with entities.
+pub fn plain(text: &str) -> String {
+    let cleaned = ammonia::Builder::empty().clean(text).to_string();
+    cleaned
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&")
+        .trim()
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_lines_are_paragraphs_and_single_newlines_breaks() {
+        assert_eq!(
+            to_html("One\ntwo\n\nThree"),
+            "<p>One<br>\ntwo</p>\n<p>Three</p>\n"
+        );
+    }
+
+    #[test]
+    fn blocks_and_pre_are_left_as_they_are() {
+        let html = to_html("<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n<pre>x\n\ny</pre>\nafter");
+        assert!(!html.contains("<p><ul>") && !html.contains("<p><li>"), "{html}");
+        assert!(html.contains("<pre>x\n\ny</pre>"), "{html}");
+        assert!(html.contains("<p>after</p>"), "{html}");
+    }
+
+    #[test]
+    fn block_comments_go_and_their_html_stays() {
+        let html = to_html(
+            "<!-- wp:paragraph -->\n<p>Hello</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:separator /-->",
+        );
+        assert_eq!(html, "<p>Hello</p>\n");
+    }
+
+    #[test]
+    fn embeds_become_links() {
+        let html = to_html(
+            "<!-- wp:embed {\"url\":\"https://www.youtube.com/watch?v=x\"} -->\n<figure class=\"wp-block-embed\"><div class=\"wp-block-embed__wrapper\">\nhttps://www.youtube.com/watch?v=x&amp;t=1\n</div></figure>\n<!-- /wp:embed -->\n\nhttps://vimeo.com/1\n\n[embed]https://twitter.com/a/status/1[/embed]",
+        );
+        assert!(html.contains("<a href=\"https://www.youtube.com/watch?v=x&amp;t=1\""), "{html}");
+        assert!(html.contains("<p><a href=\"https://vimeo.com/1\">"), "{html}");
+        assert!(html.contains("<a href=\"https://twitter.com/a/status/1\">"), "{html}");
+        assert!(!html.contains("[embed]"), "{html}");
+    }
+
+    #[test]
+    fn captions_become_figures_and_known_shortcodes_go() {
+        let html = to_html(
+            "[caption id=\"a\" width=\"300\"]<img src=\"https://x.example/a.jpg\" alt=\"A\"> The caption[/caption]\n\n[gallery ids=\"1,2\"]\n\nSee [1] and [citation needed].",
+        );
+        assert!(html.contains("<figure class=\"wp-caption\"><img src=\"https://x.example/a.jpg\" alt=\"A\"><figcaption>The caption</figcaption></figure>"), "{html}");
+        assert!(!html.contains("[gallery"), "{html}");
+        assert!(html.contains("[1] and [citation needed]"), "{html}");
+    }
+
+    #[test]
+    fn titles_lose_their_markup_and_entities() {
+        assert_eq!(plain("Tom &amp; <b>Jerry</b>"), "Tom & Jerry");
+    }
+}
