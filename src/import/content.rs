@@ -15,9 +15,8 @@ const BLOCK_TAGS: &str = "table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|
 /// is text (it may be a citation mark, not a shortcode).
 const SHORTCODES: &str = "gallery|audio|video|playlist|embed|wpvideo|youtube|vimeo|twitter|tweet|soundcloud|googlemaps|instagram|flickr|slideshow|contact-form|contact-field|recipe|archives|sitemap|code|sourcecode";
 
-static BLOCK_COMMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"<!--\s*/?wp:[^>]*?-->\n?").expect("a valid pattern")
-});
+static BLOCK_COMMENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"<!--\s*/?wp:[^>]*?-->\n?").expect("a valid pattern"));
 static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?s)\[(?:wp_)?caption[^\]]*\](.*?)\[/(?:wp_)?caption\]").expect("a valid pattern")
 });
@@ -43,9 +42,8 @@ static PRE: LazyLock<Regex> =
 static BEFORE_BLOCK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i)(<(?:{BLOCK_TAGS})[\s/>])")).expect("a valid pattern")
 });
-static AFTER_BLOCK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)(</(?:{BLOCK_TAGS})>)")).expect("a valid pattern")
-});
+static AFTER_BLOCK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"(?i)(</(?:{BLOCK_TAGS})>)")).expect("a valid pattern"));
 static STARTS_WITH_BLOCK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i)^</?(?:{BLOCK_TAGS})[\s/>]")).expect("a valid pattern")
 });
@@ -76,7 +74,11 @@ fn caption_figure(inner: &str) -> String {
 }
 
 fn link(url: &str) -> String {
-    let escaped = url.replace('&', "&amp;").replace('"', "&quot;");
+    // The URL may come HTML-escaped already (`&amp;` in a block's HTML).
+    let escaped = url
+        .replace("&amp;", "&")
+        .replace('&', "&amp;")
+        .replace('"', "&quot;");
     format!("<a href=\"{escaped}\">{escaped}</a>")
 }
 
@@ -145,7 +147,10 @@ mod tests {
     #[test]
     fn blocks_and_pre_are_left_as_they_are() {
         let html = to_html("<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n<pre>x\n\ny</pre>\nafter");
-        assert!(!html.contains("<p><ul>") && !html.contains("<p><li>"), "{html}");
+        assert!(
+            !html.contains("<p><ul>") && !html.contains("<p><li>"),
+            "{html}"
+        );
         assert!(html.contains("<pre>x\n\ny</pre>"), "{html}");
         assert!(html.contains("<p>after</p>"), "{html}");
     }
@@ -163,9 +168,18 @@ mod tests {
         let html = to_html(
             "<!-- wp:embed {\"url\":\"https://www.youtube.com/watch?v=x\"} -->\n<figure class=\"wp-block-embed\"><div class=\"wp-block-embed__wrapper\">\nhttps://www.youtube.com/watch?v=x&amp;t=1\n</div></figure>\n<!-- /wp:embed -->\n\nhttps://vimeo.com/1\n\n[embed]https://twitter.com/a/status/1[/embed]",
         );
-        assert!(html.contains("<a href=\"https://www.youtube.com/watch?v=x&amp;t=1\""), "{html}");
-        assert!(html.contains("<p><a href=\"https://vimeo.com/1\">"), "{html}");
-        assert!(html.contains("<a href=\"https://twitter.com/a/status/1\">"), "{html}");
+        assert!(
+            html.contains("<a href=\"https://www.youtube.com/watch?v=x&amp;t=1\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("<p><a href=\"https://vimeo.com/1\">"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<a href=\"https://twitter.com/a/status/1\">"),
+            "{html}"
+        );
         assert!(!html.contains("[embed]"), "{html}");
     }
 
@@ -174,7 +188,16 @@ mod tests {
         let html = to_html(
             "[caption id=\"a\" width=\"300\"]<img src=\"https://x.example/a.jpg\" alt=\"A\"> The caption[/caption]\n\n[gallery ids=\"1,2\"]\n\nSee [1] and [citation needed].",
         );
-        assert!(html.contains("<figure class=\"wp-caption\"><img src=\"https://x.example/a.jpg\" alt=\"A\"><figcaption>The caption</figcaption></figure>"), "{html}");
+        assert!(
+            html.contains(
+                "<figure class=\"wp-caption\"><img src=\"https://x.example/a.jpg\" alt=\"A\">"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains("<figcaption>The caption</figcaption>\n</figure>"),
+            "{html}"
+        );
         assert!(!html.contains("[gallery"), "{html}");
         assert!(html.contains("[1] and [citation needed]"), "{html}");
     }

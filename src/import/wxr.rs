@@ -110,8 +110,14 @@ impl ParseError {
         let offset = usize::try_from(offset).unwrap_or(usize::MAX).min(xml.len());
         let before = &xml.as_bytes()[..offset];
         let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-        let line_start = before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-        let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+        let line_start = before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count()
+            + 1;
         ParseError {
             line,
             column,
@@ -224,14 +230,8 @@ impl Builder {
     /// A container element closes: its record is complete.
     fn close(&mut self, context: Context, text: String) {
         match context {
-            Context::Author => self
-                .export
-                .authors
-                .push(std::mem::take(&mut self.author)),
-            Context::Category => self
-                .export
-                .categories
-                .push(std::mem::take(&mut self.term)),
+            Context::Author => self.export.authors.push(std::mem::take(&mut self.author)),
+            Context::Category => self.export.categories.push(std::mem::take(&mut self.term)),
             Context::Tag => self.export.tags.push(std::mem::take(&mut self.term)),
             Context::Item => self.export.items.push(std::mem::take(&mut self.item)),
             Context::ItemTerm => {
@@ -342,11 +342,7 @@ pub fn parse(xml: &str) -> Result<Export, ParseError> {
         let (resolved, event) = match reader.read_resolved_event() {
             Ok(pair) => pair,
             Err(e) => {
-                return Err(ParseError::at(
-                    xml,
-                    reader.error_position(),
-                    e.to_string(),
-                ));
+                return Err(ParseError::at(xml, reader.error_position(), e.to_string()));
             }
         };
         let ns = match resolved {
@@ -501,7 +497,11 @@ mod tests {
         let terms = &export.items[0].terms;
         assert_eq!(terms.len(), 2);
         assert_eq!(
-            (terms[0].domain.as_str(), terms[0].slug.as_str(), terms[0].name.as_str()),
+            (
+                terms[0].domain.as_str(),
+                terms[0].slug.as_str(),
+                terms[0].name.as_str()
+            ),
             ("post_tag", "a-b", "A B")
         );
     }

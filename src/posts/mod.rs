@@ -86,10 +86,21 @@ struct Archive {
 }
 
 async fn home(
+    req: HttpRequest,
     db: web::Data<Db>,
     visitor: Visitor,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
+    // `/?p=ID`, `/?page_id=ID`: an imported post's old address.
+    if !req.query_string().is_empty() {
+        let query = req.query_string().to_owned();
+        if let Some(to) = db
+            .run(move |conn| Ok(crate::import::redirects::home_query(conn, &query)?))
+            .await?
+        {
+            return Ok(crate::import::redirects::moved_permanently(&to));
+        }
+    }
     let page = query.number()?;
     listing_page(&db, HeaderInfo::of(&visitor), page, |_| {
         Ok(Archive {

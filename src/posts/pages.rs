@@ -43,11 +43,11 @@ pub async fn page_or_not_found(
         return Err(AppError::NotFound);
     }
     let Some(slug) = slug_of(req.path()).map(str::to_owned) else {
-        return Err(AppError::NotFound);
+        return moved_or_not_found(&req, &db).await;
     };
     let visitor = Visitor::from_request_parts(&req).await?;
     let header = HeaderInfo::of(&visitor);
-    let view = db
+    let found = db
         .run(move |conn| {
             let page = queries::find_published_of(conn, Kind::Page, dates::now(), &slug)?;
             let layout =
@@ -65,8 +65,24 @@ pub async fn page_or_not_found(
                 body_html: page.body_html,
             })
         })
+        .await;
+    match found {
+        Ok(view) => crate::web::render(StatusCode::OK, &view),
+        Err(AppError::NotFound) => moved_or_not_found(&req, &db).await,
+        Err(e) => Err(e),
+    }
+}
+
+/// An old (imported) address answers 301 to where its post is now; any other, 404.
+async fn moved_or_not_found(req: &HttpRequest, db: &Db) -> Result<HttpResponse, AppError> {
+    let (path, query) = (req.path().to_owned(), req.query_string().to_owned());
+    let target = db
+        .run(move |conn| Ok(crate::import::redirects::target(conn, &path, &query)?))
         .await?;
-    crate::web::render(StatusCode::OK, &view)
+    match target {
+        Some(to) => Ok(crate::import::redirects::moved_permanently(&to)),
+        None => Err(AppError::NotFound),
+    }
 }
 
 #[cfg(test)]
