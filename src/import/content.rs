@@ -47,6 +47,25 @@ static AFTER_BLOCK: LazyLock<Regex> =
 static STARTS_WITH_BLOCK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i)^</?(?:{BLOCK_TAGS})[\s/>]")).expect("a valid pattern")
 });
+/// WordPress's caption markup before HTML5: `<dl class="wp-caption"><dt>image</dt><dd>text</dd></dl>`.
+static OLD_CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?is)<dl[^>]*class="[^"]*wp-caption[^"]*"[^>]*>(.*?)</dl>"#)
+        .expect("a valid pattern")
+});
+static OLD_CAPTION_PARTS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?is)<(dt|dd)[^>]*>(.*?)</(?:dt|dd)>").expect("a valid pattern"));
+/// Elements HTML no longer has, and what they are now.
+static OBSOLETE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)<(/?)(acronym|tt|strike)(\s|>|/)").expect("a valid pattern"));
+/// `cite` must be a URL: WordPress's editor wrote words there ("deleted it").
+static CITE_WITH_SPACES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\scite=(?:"[^"]*\s[^"]*"|'[^']*\s[^']*')"#).expect("a valid pattern")
+});
+static A_TAG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)<a(?:\s[^>]*)?>").expect("a valid pattern"));
+static HREF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"#).expect("a valid pattern")
+});
 static PARAGRAPH_BREAK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\n[ \t]*\n\s*").expect("a valid pattern"));
 
@@ -59,7 +78,57 @@ pub fn to_html(content: &str) -> String {
     let text = URL_SHORTCODE.replace_all(&text, |c: &Captures| link_line(&c[1]));
     let text = SHORTCODE.replace_all(&text, "");
     let text = BARE_URL_LINE.replace_all(&text, |c: &Captures| link(&c[1]));
-    autop(&text)
+    autop(&modernize(&text))
+}
+
+/// Old markup made valid HTML: captions as figures, obsolete elements renamed, `cite`s
+/// that are not addresses dropped, and links without a usable address unwrapped (buttons
+/// of the block editor, typos like `hhttps:`; the sanitizer would drop the address and
+/// leave a `rel`, which needs one).
+pub fn modernize(html: &str) -> String {
+    let html = OLD_CAPTION.replace_all(html, |c: &Captures| {
+        let inner = OLD_CAPTION_PARTS.replace_all(&c[1], |p: &Captures| {
+            if p[1].eq_ignore_ascii_case("dd") {
+                format!("<figcaption>{}</figcaption>", &p[2])
+            } else {
+                p[2].to_owned()
+            }
+        });
+        format!("<figure class=\"wp-caption\">{inner}</figure>")
+    });
+    let html = OBSOLETE.replace_all(&html, |c: &Captures| {
+        let now = match c[2].to_ascii_lowercase().as_str() {
+            "acronym" => "abbr",
+            "tt" => "code",
+            _ => "s",
+        };
+        format!("<{}{now}{}", &c[1], &c[3])
+    });
+    let html = CITE_WITH_SPACES.replace_all(&html, "");
+    unwrap_links_without_href(&html)
+}
+
+fn unwrap_links_without_href(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(found) = A_TAG.find(rest) {
+        out.push_str(&rest[..found.start()]);
+        let tag = found.as_str();
+        rest = &rest[found.end()..];
+        if HREF
+            .captures(tag)
+            .is_some_and(|c| is_usable_href(href_value(&c)))
+        {
+            out.push_str(tag);
+            continue;
+        }
+        if let Some(close) = rest.to_ascii_lowercase().find("</a>") {
+            out.push_str(&rest[..close]);
+            rest = &rest[close + 4..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn caption_figure(inner: &str) -> String {
@@ -116,6 +185,27 @@ fn autop(text: &str) -> String {
         out = out.replacen(&format!("<pre data-kept=\"{i}\"></pre>"), pre, 1);
     }
     out
+}
+
+fn href_value<'a>(captures: &Captures<'a>) -> &'a str {
+    (1..=3)
+        .find_map(|i| captures.get(i))
+        .map_or("", |m| m.as_str())
+}
+
+/// A relative address, or one whose scheme the sanitizers keep.
+fn is_usable_href(href: &str) -> bool {
+    let href = href.trim();
+    let scheme_end = href.find(':');
+    let path_start = href.find(['/', '?', '#']);
+    match (scheme_end, path_start) {
+        (Some(colon), Some(path)) if colon > path => !href.is_empty(),
+        (Some(colon), _) => {
+            let scheme = href[..colon].to_ascii_lowercase();
+            matches!(scheme.as_str(), "http" | "https" | "mailto")
+        }
+        (None, _) => !href.is_empty(),
+    }
 }
 
 /// The plain text of a title or name that WordPress may have stored with entities.
@@ -200,6 +290,17 @@ mod tests {
         );
         assert!(!html.contains("[gallery"), "{html}");
         assert!(html.contains("[1] and [citation needed]"), "{html}");
+    }
+
+    #[test]
+    fn old_markup_becomes_valid_html() {
+        let html = modernize(
+            "<dl class=\"wp-caption\"><dt><img src=\"a.jpg\"></dt><dd>Text</dd></dl><acronym title=\"x\">X</acronym><tt>t</tt><del cite=\"deleted it\">d</del><a class=\"button\">Go</a><a href=\"/x\">x</a><a href=\"hhttps://x.example\">typo</a>",
+        );
+        assert_eq!(
+            html,
+            "<figure class=\"wp-caption\"><img src=\"a.jpg\"><figcaption>Text</figcaption></figure><abbr title=\"x\">X</abbr><code>t</code><del>d</del>Go<a href=\"/x\">x</a>typo"
+        );
     }
 
     #[test]

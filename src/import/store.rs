@@ -717,6 +717,7 @@ impl Run<'_> {
         let depth = parent.map_or(0, |(_, depth)| depth + 1);
         let name = content::plain(&comment.author);
         let created_at = wp_date(&comment.date_gmt, &comment.date, &self.style).unwrap_or(self.now);
+        let body = content::modernize(&comment.content);
         let new = NewComment {
             post_id,
             parent_id: parent.map(|(id, _)| id),
@@ -724,7 +725,7 @@ impl Run<'_> {
             author_name: if name.is_empty() { "Anonymous" } else { &name },
             author_email: &comment.author_email,
             author_url: &comment.author_url,
-            body: &comment.content,
+            body: &body,
             status,
             depth,
             ip_hash: "",

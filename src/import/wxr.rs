@@ -254,10 +254,10 @@ impl Builder {
                 "base_blog_url" => self.export.base_blog_url = text.trim().to_owned(),
                 _ => {}
             },
-            (Some(Context::Channel), Ns::Rss) if name == "link" => {
-                if self.export.base_blog_url.is_empty() {
-                    self.export.base_blog_url = text.trim().to_owned();
-                }
+            (Some(Context::Channel), Ns::Rss)
+                if name == "link" && self.export.base_blog_url.is_empty() =>
+            {
+                self.export.base_blog_url = text.trim().to_owned();
             }
             (Some(Context::Author), Ns::Wp) => match name {
                 "author_login" => self.author.login = text.trim().to_owned(),

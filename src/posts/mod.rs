@@ -5,6 +5,7 @@ pub mod editor;
 mod feeds;
 pub mod markdown;
 pub mod pages;
+pub mod protected;
 pub mod queries;
 pub mod slug;
 pub mod views;
@@ -30,6 +31,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
         .route("/posts/{slug}", web::get().to(article))
         .route("/posts/{slug}/comments", web::post().to(leave_reply))
+        .route("/posts/{slug}/password", web::post().to(protected::unlock))
         .route("/category/{slug}", web::get().to(category))
         .route("/tag/{slug}", web::get().to(tag))
         .route("/search", web::get().to(search))
@@ -75,6 +77,8 @@ struct ArticlePage {
     layout: Layout,
     article: ArticleView,
     comments: CommentsSection,
+    /// Set while a password-protected post is locked: the form instead of its content.
+    locked: Option<protected::PasswordPrompt>,
 }
 
 /// What an archive is, once its slug has been looked up.
@@ -262,6 +266,7 @@ async fn article(
         form: comments::remembered_commenter(&req),
         status: StatusCode::OK,
         client,
+        password_message: None,
     };
     render_article(&db, &secrets, &visitor, slug.into_inner(), request).await
 }
@@ -287,6 +292,7 @@ async fn leave_reply(
                 form,
                 status,
                 client,
+                password_message: None,
             };
             render_article(&db, &secrets, &visitor, slug, request).await
         }
@@ -302,6 +308,8 @@ pub struct ArticleRequest {
     pub status: StatusCode,
     /// Who asks: the reply form's stamp is bound to this address.
     pub client: ClientAddr,
+    /// Why the password of a protected post was refused.
+    pub password_message: Option<String>,
 }
 
 pub async fn render_article(
@@ -317,7 +325,8 @@ pub async fn render_article(
     let logged_in_as = visitor.user.as_ref().map(|u| u.display_name.clone());
     let secrets = secrets.clone();
     let status = request.status;
-    let view = db
+    let unlocked = protected::unlocked(&visitor.session);
+    let mut view = db
         .run(move |conn| {
             let now = dates::now();
             let article = queries::find_published(conn, now, &slug)?;
@@ -327,9 +336,23 @@ pub async fn render_article(
                 .get(&article.id)
                 .copied()
                 .unwrap_or(0);
-            let layout = Layout::load(conn, header, Some(&article.title))?
-                .with_description(&article.excerpt);
             let post_path = format!("/posts/{}", article.slug);
+            let locked =
+                (article.password.is_some() && !unlocked.contains(&article.id)).then(|| {
+                    protected::PasswordPrompt {
+                        action: format!("{post_path}/password"),
+                        // Set below: only a locked post gives its reader a session.
+                        csrf_token: String::new(),
+                        message: request.password_message,
+                    }
+                });
+            let description = if locked.is_some() {
+                ""
+            } else {
+                &article.excerpt
+            };
+            let layout =
+                Layout::load(conn, header, Some(&article.title))?.with_description(description);
             let section = comments::section::load(
                 conn,
                 &layout.settings,
@@ -353,8 +376,12 @@ pub async fn render_article(
                 layout,
                 article: ArticleView::new(&style, article, [categories, tags], count),
                 comments: section,
+                locked,
             })
         })
         .await?;
+    if let Some(prompt) = view.locked.as_mut() {
+        prompt.csrf_token = visitor.session.csrf_token();
+    }
     crate::web::forms::private_page(status, &view)
 }

@@ -62,7 +62,11 @@ pub async fn page_or_not_found(
                     page.credit,
                 ),
                 title: page.title,
-                body_html: page.body_html,
+                // Pages have no password form: a protected one keeps its content to itself.
+                body_html: match page.password {
+                    Some(_) => "<p>This page is password protected.</p>".to_owned(),
+                    None => page.body_html,
+                },
             })
         })
         .await;

@@ -106,6 +106,8 @@ pub struct PostSummary {
     pub author_name: String,
     pub category: Option<(String, String)>,
     pub media: Option<MediaColumns>,
+    /// Password-protected: its excerpt is not shown either.
+    pub protected: bool,
 }
 
 /// A whole article.
@@ -125,6 +127,8 @@ pub struct Article {
     pub author_name: String,
     pub category: Option<(String, String)>,
     pub media: Option<MediaColumns>,
+    /// Set for a password-protected post or page.
+    pub password: Option<String>,
 }
 
 pub struct Page<T> {
@@ -152,12 +156,16 @@ fn visible_posts(
         ),
         Listing::Search(words) => {
             let pattern = format!("%{}%", escape_like(&words.to_lowercase()));
+            // A password-protected post is found by its title only.
+            let in_text = lower(posts::excerpt)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(posts::body).like(pattern.clone()).escape('\\'));
             query.filter(
                 lower(posts::title)
-                    .like(pattern.clone())
+                    .like(pattern)
                     .escape('\\')
-                    .or(lower(posts::excerpt).like(pattern.clone()).escape('\\'))
-                    .or(lower(posts::body).like(pattern).escape('\\')),
+                    .or(posts::password.is_null().and(in_text)),
             )
         }
         Listing::Tag(id) => query.filter(
@@ -179,9 +187,17 @@ pub fn list_published(
     per_page: i64,
 ) -> QueryResult<Page<PostSummary>> {
     let total: i64 = visible_posts(now, &listing).count().get_result(conn)?;
-    let ids: Vec<i32> = visible_posts(now, &listing)
-        .select(posts::id)
-        .order((posts::published_at.desc(), posts::id.desc()))
+    let in_order = visible_posts(now, &listing).select(posts::id);
+    // Sticky posts first on the home page, as WordPress does.
+    let in_order = match listing {
+        Listing::All => in_order.order((
+            posts::sticky.desc(),
+            posts::published_at.desc(),
+            posts::id.desc(),
+        )),
+        _ => in_order.order((posts::published_at.desc(), posts::id.desc())),
+    };
+    let ids: Vec<i32> = in_order
         .limit(per_page)
         .offset((page - 1) * per_page)
         .load(conn)?;
@@ -201,6 +217,7 @@ pub fn list_published(
             users::display_name,
             (categories::slug, categories::name).nullable(),
             media_columns!(),
+            posts::password.is_not_null(),
         ))
         .load(conn)?;
     rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
@@ -246,6 +263,7 @@ pub fn find_published_of(
             users::display_name,
             (categories::slug, categories::name).nullable(),
             media_columns!(),
+            posts::password,
         ))
         .first(conn)
 }
@@ -342,6 +360,8 @@ pub fn latest_for_feed(
         .filter(posts::kind.eq(Kind::Post.as_str()))
         .filter(posts::status.eq(Status::Published.as_str()))
         .filter(posts::published_at.le(now))
+        // A feed never carries password-protected content.
+        .filter(posts::password.is_null())
         .order((posts::published_at.desc(), posts::id.desc()))
         .limit(limit)
         .select((

@@ -57,6 +57,9 @@ impl Figure {
     }
 }
 
+/// What a listing says instead of a password-protected post's excerpt.
+pub const PROTECTED_EXCERPT: &str = "This post is password protected.";
+
 pub struct PostCard {
     pub url: String,
     pub title: String,
@@ -125,7 +128,11 @@ impl PostCard {
         PostCard {
             url: format!("/posts/{}", post.slug),
             title: post.title,
-            excerpt: post.excerpt,
+            excerpt: if post.protected {
+                PROTECTED_EXCERPT.to_owned()
+            } else {
+                post.excerpt
+            },
             author: post.author_name,
             date,
             date_iso,

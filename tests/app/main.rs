@@ -14,6 +14,7 @@ mod comments;
 mod demo;
 mod health;
 mod html_validity;
+mod import;
 mod migrations;
 mod pages;
 mod query_counts;
