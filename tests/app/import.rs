@@ -761,3 +761,113 @@ fn the_binary_prints_a_summary_and_fails_on_a_malformed_file() {
     let missing = run(&dir.path().join("nope.xml"));
     assert!(!missing.status.success());
 }
+
+on_both_backends!(statuses_media_and_categories_of_a_hand_written_export);
+
+/// An item with postmeta and terms, for the test below.
+fn rich_item(id: i64, status: &str, title: &str, extra: &str) -> String {
+    item(id, "post", status, title, "Text").replace("</item>", &format!("{extra}\n</item>"))
+}
+
+async fn statuses_media_and_categories_of_a_hand_written_export(app: TestApp) {
+    let terms = r#"<wp:category><wp:term_id>10</wp:term_id><wp:category_nicename>parent</wp:category_nicename><wp:category_parent></wp:category_parent><wp:cat_name><![CDATA[Parent]]></wp:cat_name></wp:category>
+<wp:category><wp:term_id>11</wp:term_id><wp:category_nicename>child</wp:category_nicename><wp:category_parent>parent</wp:category_parent><wp:cat_name><![CDATA[Child]]></wp:cat_name></wp:category>"#;
+    let attachment = item(50, "attachment", "inherit", "Photo", "").replace(
+        "</item>",
+        r#"<wp:attachment_url>https://cdn.old.example/uploads/photo.jpg</wp:attachment_url>
+<wp:postmeta><wp:meta_key>_wp_attachment_metadata</wp:meta_key><wp:meta_value><![CDATA[a:3:{s:5:"width";i:1200;s:6:"height";i:800;s:4:"file";s:9:"photo.jpg";}]]></wp:meta_value></wp:postmeta>
+<wp:postmeta><wp:meta_key>_wp_attachment_image_alt</wp:meta_key><wp:meta_value>A photo</wp:meta_value></wp:postmeta>
+</item>"#,
+    );
+    let featured = rich_item(
+        51,
+        "publish",
+        "Featured",
+        r#"<category domain="category" nicename="child"><![CDATA[Child]]></category>
+<category domain="category" nicename="parent"><![CDATA[Parent]]></category>
+<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>50</wp:meta_value></wp:postmeta>"#,
+    );
+    let xml = export(
+        "",
+        &format!(
+            "{terms}\n{attachment}\n{featured}\n{}\n{}\n{}",
+            rich_item(52, "pending", "Waiting for review", ""),
+            rich_item(53, "private", "Only for us", ""),
+            rich_item(54, "draft", "Half written", ""),
+        ),
+    );
+    let summary = import(&app, &xml).expect("imports");
+    assert_eq!(summary.media.new, 1, "{summary}");
+    let categories = local_ids_of(&app, "https://old.example", "category");
+    let parent_of_child: Option<i32> = app.with_conn(|conn| {
+        categories::table
+            .find(categories[&11])
+            .select(categories::parent_id)
+            .first(conn)
+            .unwrap()
+    });
+    assert_eq!(parent_of_child, Some(categories[&10]));
+
+    // The featured image stays at its address: one src, its size, no srcset.
+    let (code, html) = app.page("/posts/featured").await;
+    assert_eq!(code, StatusCode::OK);
+    assert!(
+        html.contains("<img src=\"https://cdn.old.example/uploads/photo.jpg\" alt=\"A photo\" width=\"1200\" height=\"800\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("href=\"/category/child\"") && html.contains("href=\"/category/parent\"")
+    );
+    for slug in ["waiting-for-review", "only-for-us", "half-written"] {
+        assert_eq!(
+            app.page(&format!("/posts/{slug}")).await.0,
+            StatusCode::NOT_FOUND
+        );
+    }
+
+    // The back office lists pending and private posts under their own filters, and the
+    // external image in the library.
+    let password = "velvet kettle orbits lazily";
+    app.with_conn(|conn| insert_admin(conn, "boss", "boss@example.com", password));
+    let browser = app.new_browser();
+    browser.log_in("boss", password).await;
+    let (_, pending) = browser.page("/admin/posts?status=pending").await;
+    assert!(pending.contains("Waiting for review") && !pending.contains("Only for us"));
+    assert!(pending.contains("Pending review"), "{pending}");
+    let (_, private) = browser.page("/admin/posts?status=private").await;
+    assert!(private.contains("Only for us") && !private.contains("Waiting for review"));
+    let media_id = local_ids_of(&app, "https://old.example", "attachment")[&50];
+    let (code, library) = browser.page("/admin/media").await;
+    assert_eq!(code, StatusCode::OK);
+    assert!(
+        library.contains("https://cdn.old.example/uploads/photo.jpg"),
+        "{library}"
+    );
+    let (code, page) = browser.page(&format!("/admin/media/{media_id}")).await;
+    assert_eq!(code, StatusCode::OK, "{page}");
+    assert!(page.contains("https://cdn.old.example/uploads/photo.jpg"));
+
+    // The editor changes the primary category; the other imported one stays.
+    let post_id = local_ids_of(&app, "https://old.example", "post")[&51];
+    let editor = format!("/admin/posts/{post_id}");
+    let (_, html) = browser.page(&editor).await;
+    let mut fields = form_fields(&html, &editor);
+    fields.retain(|(n, _)| n != "category_id");
+    fields.push(("category_id".to_owned(), categories[&10].to_string()));
+    fields.push(("action".to_owned(), "update".to_owned()));
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(browser.submit(&editor, &pairs).await.status, StatusCode::OK);
+    let in_categories: Vec<i32> = app.with_conn(|conn| {
+        glowpress::db::schema::post_categories::table
+            .filter(glowpress::db::schema::post_categories::post_id.eq(post_id))
+            .select(glowpress::db::schema::post_categories::category_id)
+            .load(conn)
+            .unwrap()
+    });
+    assert_eq!(in_categories, vec![categories[&10]]);
+    let (_, archive) = app.page("/category/parent").await;
+    assert!(archive.contains("/posts/featured"));
+}
