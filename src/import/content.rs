@@ -26,6 +26,10 @@ static CAPTION_MEDIA: LazyLock<Regex> = LazyLock::new(|| {
 static SHORTCODE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"\[/?(?:{SHORTCODES})(?:\s[^\]]*)?/?\]")).expect("a valid pattern")
 });
+static GALLERY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\[gallery([^\]]*)\]").expect("a valid pattern"));
+static GALLERY_IDS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"\bids\s*=\s*["']?([0-9, ]+)"#).expect("a valid pattern"));
 static EMBED_SHORTCODE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\[embed[^\]]*\]\s*(https?://[^\s\[<]+)\s*\[/embed\]").expect("a valid pattern")
 });
@@ -69,11 +73,30 @@ static HREF: LazyLock<Regex> = LazyLock::new(|| {
 static PARAGRAPH_BREAK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\n[ \t]*\n\s*").expect("a valid pattern"));
 
-/// A post's content as HTML (still to be sanitized).
-pub fn to_html(content: &str) -> String {
+/// An image a `[gallery]` shows: its address and alt text.
+pub struct Image {
+    pub url: String,
+    pub alt: String,
+}
+
+/// A post's content as HTML (still to be sanitized). `gallery` gives the images of a
+/// `[gallery ids="…"]`, or with no ids, those attached to the post.
+pub fn to_html(content: &str, gallery: &dyn Fn(&[i64]) -> Vec<Image>) -> String {
     let text = content.replace("\r\n", "\n").replace('\r', "\n");
     let text = BLOCK_COMMENT.replace_all(&text, "");
     let text = CAPTION.replace_all(&text, |c: &Captures| caption_figure(&c[1]));
+    let text = GALLERY.replace_all(&text, |c: &Captures| {
+        let ids: Vec<i64> = GALLERY_IDS
+            .captures(&c[1])
+            .map(|ids| {
+                ids[1]
+                    .split(',')
+                    .filter_map(|id| id.trim().parse().ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        gallery_figure(&gallery(&ids))
+    });
     let text = EMBED_SHORTCODE.replace_all(&text, |c: &Captures| link_line(&c[1]));
     let text = URL_SHORTCODE.replace_all(&text, |c: &Captures| link_line(&c[1]));
     let text = SHORTCODE.replace_all(&text, "");
@@ -129,6 +152,29 @@ fn unwrap_links_without_href(html: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// A gallery as a figure of images, on lines of its own.
+fn gallery_figure(images: &[Image]) -> String {
+    if images.is_empty() {
+        return String::new();
+    }
+    let escape = |text: &str| {
+        text.replace('&', "&amp;")
+            .replace('"', "&quot;")
+            .replace('<', "&lt;")
+    };
+    let imgs: String = images
+        .iter()
+        .map(|image| {
+            format!(
+                "<img src=\"{}\" alt=\"{}\" loading=\"lazy\">",
+                escape(&image.url),
+                escape(&image.alt)
+            )
+        })
+        .collect();
+    format!("\n\n<figure class=\"gallery\">{imgs}</figure>\n\n")
 }
 
 fn caption_figure(inner: &str) -> String {
@@ -226,17 +272,43 @@ pub fn plain(text: &str) -> String {
 mod tests {
     use super::*;
 
+    fn html_of(content: &str) -> String {
+        to_html(content, &|_| Vec::new())
+    }
+
+    #[test]
+    fn a_gallery_is_a_figure_of_its_images() {
+        let images = |ids: &[i64]| {
+            let ids = if ids.is_empty() {
+                vec![1, 2]
+            } else {
+                ids.to_vec()
+            };
+            ids.iter()
+                .map(|id| Image {
+                    url: format!("https://x.example/{id}.jpg"),
+                    alt: format!("Image {id}"),
+                })
+                .collect()
+        };
+        let attached = to_html("[gallery columns=\"2\"]", &images);
+        assert!(attached.contains("<figure class=\"gallery\"><img src=\"https://x.example/1.jpg\" alt=\"Image 1\" loading=\"lazy\"><img src=\"https://x.example/2.jpg\""), "{attached}");
+        let chosen = to_html("[gallery ids=\"7, 8\"]", &images);
+        assert!(chosen.contains("7.jpg") && chosen.contains("8.jpg") && !chosen.contains("1.jpg"));
+        assert_eq!(to_html("[gallery]", &|_| Vec::new()), "");
+    }
+
     #[test]
     fn blank_lines_are_paragraphs_and_single_newlines_breaks() {
         assert_eq!(
-            to_html("One\ntwo\n\nThree"),
+            html_of("One\ntwo\n\nThree"),
             "<p>One<br>\ntwo</p>\n<p>Three</p>\n"
         );
     }
 
     #[test]
     fn blocks_and_pre_are_left_as_they_are() {
-        let html = to_html("<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n<pre>x\n\ny</pre>\nafter");
+        let html = html_of("<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n<pre>x\n\ny</pre>\nafter");
         assert!(
             !html.contains("<p><ul>") && !html.contains("<p><li>"),
             "{html}"
@@ -247,7 +319,7 @@ mod tests {
 
     #[test]
     fn block_comments_go_and_their_html_stays() {
-        let html = to_html(
+        let html = html_of(
             "<!-- wp:paragraph -->\n<p>Hello</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:separator /-->",
         );
         assert_eq!(html, "<p>Hello</p>\n");
@@ -255,7 +327,7 @@ mod tests {
 
     #[test]
     fn embeds_become_links() {
-        let html = to_html(
+        let html = html_of(
             "<!-- wp:embed {\"url\":\"https://www.youtube.com/watch?v=x\"} -->\n<figure class=\"wp-block-embed\"><div class=\"wp-block-embed__wrapper\">\nhttps://www.youtube.com/watch?v=x&amp;t=1\n</div></figure>\n<!-- /wp:embed -->\n\nhttps://vimeo.com/1\n\n[embed]https://twitter.com/a/status/1[/embed]",
         );
         assert!(
@@ -275,7 +347,7 @@ mod tests {
 
     #[test]
     fn captions_become_figures_and_known_shortcodes_go() {
-        let html = to_html(
+        let html = html_of(
             "[caption id=\"a\" width=\"300\"]<img src=\"https://x.example/a.jpg\" alt=\"A\"> The caption[/caption]\n\n[gallery ids=\"1,2\"]\n\nSee [1] and [citation needed].",
         );
         assert!(

@@ -564,7 +564,7 @@ impl Run<'_> {
         let updated_at = wp_date(&item.post_modified_gmt, &item.post_modified, &self.style)
             .or(date)
             .unwrap_or(self.now);
-        let body = content::to_html(&item.content);
+        let body = content::to_html(&item.content, &|ids| self.gallery(item.wp_id, ids));
         let featured_media_id = item
             .meta("_thumbnail_id")
             .and_then(|id| id.trim().parse::<i64>().ok())
@@ -620,6 +620,37 @@ impl Run<'_> {
             }
         }
         self.comments(conn, item, id)
+    }
+
+    /// The images of a gallery: those listed, else those attached to the post `parent`.
+    fn gallery(&self, parent: i64, ids: &[i64]) -> Vec<content::Image> {
+        let attachments = self
+            .export
+            .items
+            .iter()
+            .filter(|item| item.post_type == "attachment");
+        let image = |item: &Item| content::Image {
+            url: if item.attachment_url.is_empty() {
+                item.guid.clone()
+            } else {
+                item.attachment_url.clone()
+            },
+            alt: item
+                .meta("_wp_attachment_image_alt")
+                .map(content::plain)
+                .unwrap_or_default(),
+        };
+        if ids.is_empty() {
+            attachments
+                .filter(|item| item.post_parent == parent)
+                .map(image)
+                .collect()
+        } else {
+            let by_id: HashMap<i64, &Item> = attachments.map(|item| (item.wp_id, item)).collect();
+            ids.iter()
+                .filter_map(|id| by_id.get(id).map(|item| image(item)))
+                .collect()
+        }
     }
 
     fn term_ids(&self, item: &Item, kind: TermKind) -> Vec<i32> {

@@ -455,6 +455,22 @@ async fn imported_edge_cases_render_sensibly(app: TestApp) {
         }
     }
 
+    // A classic [gallery] shows the images attached to its post.
+    let gallery_post = wp_id_titled("Post Format: Gallery").to_string();
+    let attached = items_of(FIXTURE, "attachment")
+        .into_iter()
+        .filter(|item| field(item, "wp:post_parent") == gallery_post)
+        .count();
+    assert!(attached > 5);
+    let (_, html) = app.page(&url("Post Format: Gallery")).await;
+    let gallery = html
+        .split("<figure><img ")
+        .nth(1)
+        .and_then(|rest| rest.split("</figure>").next())
+        .unwrap_or_else(|| panic!("no gallery: {html}"));
+    assert_eq!(gallery.matches("<img src=\"https://").count() + 1, attached);
+    assert!(!html.contains("[gallery"));
+
     // Deep threads keep their depth.
     let (_, html) = app.page(&url("Template: Comments")).await;
     assert!(html.contains("comment--depth-"), "{html}");
