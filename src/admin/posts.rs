@@ -636,8 +636,16 @@ async fn render_editor(
                         Some(public_url(kind, &s.slug)),
                     ),
                     (Status::Trash, _) => ("In the trash".to_owned(), false, false, true, None),
-                    _ => (
-                        format!("Draft, last saved {}", style.date_time(s.updated_at)),
+                    (status, _) => (
+                        format!(
+                            "{}, last saved {}",
+                            match status {
+                                Status::Pending => "Pending review",
+                                Status::Private => "Private",
+                                _ => "Draft",
+                            },
+                            style.date_time(s.updated_at)
+                        ),
                         false,
                         false,
                         false,

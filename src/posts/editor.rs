@@ -479,6 +479,8 @@ fn publication(
         (Action::Publish, _) => (Status::Published, Some(now)),
         (Action::Schedule, _) => (Status::Published, checked.schedule_at),
         (Action::Update, Some((Status::Published, at))) => (Status::Published, at),
+        // Imported pending and private posts stay so until published.
+        (Action::SaveDraft, Some((kept @ (Status::Pending | Status::Private), at))) => (kept, at),
         _ => (Status::Draft, None),
     }
 }

@@ -10,7 +10,7 @@ use glowpress::db::schema::{categories, comments, media, posts, tags, users, wp_
 use glowpress::import::{ImportError, Summary, import_wordpress};
 use reqwest::StatusCode;
 
-use crate::admin_posts::form_fields;
+use crate::admin_posts::{form_fields, send};
 use crate::common::{Backend, TestApp, csrf_token, insert_admin, unescape_html};
 use crate::html_validity::{assert_valid_html, checker_available};
 use crate::on_both_backends;
@@ -579,11 +579,7 @@ async fn an_imported_post_saved_in_the_editor_still_renders_its_html() {
     fields.retain(|(n, _)| n != "title");
     fields.push(("title".to_owned(), "Indented HTML, edited".to_owned()));
     fields.push(("action".to_owned(), "update".to_owned()));
-    let pairs: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let saved = browser.submit(&editor, &pairs).await;
+    let saved = send(&browser, &editor, &fields).await;
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.html);
     let (_, article) = app.page("/posts/indented-html").await;
     assert!(article.contains("Indented HTML, edited"), "{article}");
@@ -852,6 +848,19 @@ async fn statuses_media_and_categories_of_a_hand_written_export(app: TestApp) {
     assert!(pending.contains("Pending review"), "{pending}");
     let (_, private) = browser.page("/admin/posts?status=private").await;
     assert!(private.contains("Only for us") && !private.contains("Waiting for review"));
+    // Saving a pending post keeps it pending.
+    let pending_id = local_ids_of(&app, "https://old.example", "post")[&52];
+    let editor = format!("/admin/posts/{pending_id}");
+    let (_, html) = browser.page(&editor).await;
+    assert!(html.contains("Pending review, last saved"), "{html}");
+    let mut fields = form_fields(&html, &editor);
+    fields.push(("action".to_owned(), "draft".to_owned()));
+    let saved = send(&browser, &editor, &fields).await;
+    assert!(
+        saved.html.contains("Pending review, last saved"),
+        "{}",
+        saved.html
+    );
     let media_id = local_ids_of(&app, "https://old.example", "attachment")[&50];
     let (code, library) = browser.page("/admin/media").await;
     assert_eq!(code, StatusCode::OK);
@@ -871,11 +880,10 @@ async fn statuses_media_and_categories_of_a_hand_written_export(app: TestApp) {
     fields.retain(|(n, _)| n != "category_id");
     fields.push(("category_id".to_owned(), categories[&10].to_string()));
     fields.push(("action".to_owned(), "update".to_owned()));
-    let pairs: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    assert_eq!(browser.submit(&editor, &pairs).await.status, StatusCode::OK);
+    assert_eq!(
+        send(&browser, &editor, &fields).await.status,
+        StatusCode::OK
+    );
     let in_categories: Vec<i32> = app.with_conn(|conn| {
         glowpress::db::schema::post_categories::table
             .filter(glowpress::db::schema::post_categories::post_id.eq(post_id))
