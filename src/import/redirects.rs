@@ -50,19 +50,44 @@ fn toggle_slash(path: &str) -> String {
     }
 }
 
-/// `/?p=ID` and `/?page_id=ID` on the home page: the old address of a post or page, when
-/// it is one (`None`: show the home page as usual).
-pub fn home_query(conn: &mut DbConn, query: &str) -> QueryResult<Option<String>> {
-    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
-        if (key == "p" || key == "page_id") && value.bytes().all(|b| b.is_ascii_digit()) {
-            return target(conn, "/", &format!("{key}={value}"));
-        }
-    }
-    Ok(None)
+/// `p=ID` or `page_id=ID` of a home page query, as the redirects table spells it: the old
+/// WordPress address of a post or page (`None`: the home page as usual, no lookup).
+pub fn old_home_query(query: &str) -> Option<String> {
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(key, value)| {
+            (key == "p" || key == "page_id")
+                && !value.is_empty()
+                && value.bytes().all(|b| b.is_ascii_digit())
+        })
+        .map(|(key, value)| format!("{key}={value}"))
 }
 
 pub fn moved_permanently(to: &str) -> HttpResponse {
     HttpResponse::MovedPermanently()
         .insert_header((header::LOCATION, to))
         .finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_numeric_post_ids_on_the_home_page_are_old_addresses() {
+        assert_eq!(old_home_query("p=12").as_deref(), Some("p=12"));
+        assert_eq!(
+            old_home_query("page=2&page_id=7").as_deref(),
+            Some("page_id=7")
+        );
+        assert_eq!(old_home_query("page=2"), None);
+        assert_eq!(old_home_query("p=abc"), None);
+        assert_eq!(old_home_query("p="), None);
+    }
+
+    #[test]
+    fn a_trailing_slash_is_toggled() {
+        assert_eq!(toggle_slash("/a/b/"), "/a/b");
+        assert_eq!(toggle_slash("/a/b"), "/a/b/");
+        assert_eq!(toggle_slash("/"), "/");
+    }
 }

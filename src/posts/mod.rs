@@ -96,12 +96,11 @@ async fn home(
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     // `/?p=ID`, `/?page_id=ID`: an imported post's old address.
-    if !req.query_string().is_empty() {
-        let query = req.query_string().to_owned();
-        if let Some(to) = db
-            .run(move |conn| Ok(crate::import::redirects::home_query(conn, &query)?))
-            .await?
-        {
+    if let Some(old) = crate::import::redirects::old_home_query(req.query_string()) {
+        let moved = db
+            .run(move |conn| Ok(crate::import::redirects::target(conn, "/", &old)?))
+            .await?;
+        if let Some(to) = moved {
             return Ok(crate::import::redirects::moved_permanently(&to));
         }
     }
