@@ -39,6 +39,12 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         products: usize,
     },
+    /// Import a WordPress export (WXR): authors, categories, tags, posts, pages, media
+    /// records and comments, all or nothing. Running it again adds nothing twice.
+    ImportWordpress {
+        /// The export file (Tools → Export in WordPress).
+        file: std::path::PathBuf,
+    },
     /// Change a site setting, e.g. `settings set users_can_register 1`.
     Settings {
         #[command(subcommand)]
@@ -102,6 +108,7 @@ fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::ImportWordpress { file } => import_wordpress(&cli.config, &file),
     }
 }
 
@@ -130,6 +137,24 @@ fn settings(config: &Config, action: SettingsAction) -> anyhow::Result<()> {
             println!("{key} updated");
         }
     }
+    Ok(())
+}
+
+fn import_wordpress(config: &Config, file: &std::path::Path) -> anyhow::Result<()> {
+    let xml = std::fs::read_to_string(file)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let db = glowpress::open_database(config)?;
+    let mut conn = db.get_blocking()?;
+    let started = std::time::Instant::now();
+    let summary = match glowpress::import::import_wordpress(&mut conn, &xml) {
+        Ok(summary) => summary,
+        Err(e) => {
+            eprintln!("error: {}: {e}", file.display());
+            std::process::exit(1);
+        }
+    };
+    print!("{summary}");
+    println!("Done in {} ms.", started.elapsed().as_millis());
     Ok(())
 }
 

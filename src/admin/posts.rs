@@ -18,7 +18,7 @@ use crate::db::{Db, DbConn, lower};
 use crate::error::AppError;
 use crate::posts::diff::{self, FieldDiff};
 use crate::posts::editor::{self, Action, EditorForm, Writer};
-use crate::posts::markdown::to_safe_html;
+use crate::posts::markdown;
 use crate::posts::queries::{Kind, Status, escape_like};
 use crate::web::csrf::{EDITOR_FORM_BYTES, UnverifiedEditorPost};
 use crate::web::dates::{self, DateStyle};
@@ -144,6 +144,8 @@ enum Filter {
     Published,
     Scheduled,
     Draft,
+    Pending,
+    Private,
     Trash,
 }
 
@@ -153,6 +155,8 @@ impl Filter {
             "published" => Filter::Published,
             "scheduled" => Filter::Scheduled,
             "draft" => Filter::Draft,
+            "pending" => Filter::Pending,
+            "private" => Filter::Private,
             "trash" => Filter::Trash,
             _ => Filter::All,
         }
@@ -164,6 +168,8 @@ impl Filter {
             Filter::Published => "published",
             Filter::Scheduled => "scheduled",
             Filter::Draft => "draft",
+            Filter::Pending => "pending",
+            Filter::Private => "private",
             Filter::Trash => "trash",
         }
     }
@@ -174,6 +180,8 @@ impl Filter {
             Filter::Published => "Published",
             Filter::Scheduled => "Scheduled",
             Filter::Draft => "Drafts",
+            Filter::Pending => "Pending review",
+            Filter::Private => "Private",
             Filter::Trash => "Trash",
         }
     }
@@ -261,6 +269,8 @@ fn filtered(
             .filter(posts::status.eq(Status::Published.as_str()))
             .filter(posts::published_at.gt(now)),
         Filter::Draft => query.filter(posts::status.eq(Status::Draft.as_str())),
+        Filter::Pending => query.filter(posts::status.eq(Status::Pending.as_str())),
+        Filter::Private => query.filter(posts::status.eq(Status::Private.as_str())),
         Filter::Trash => query.filter(posts::status.eq(Status::Trash.as_str())),
     };
     if q.is_empty() {
@@ -277,7 +287,7 @@ fn counts(
     writer: Writer,
     kind: Kind,
     now: PrimitiveDateTime,
-) -> QueryResult<[(Filter, i64); 5]> {
+) -> QueryResult<[(Filter, i64); 7]> {
     // Grouping does not combine with boxed queries: the author filter is spelled out.
     let of_kind = posts::table.filter(posts::kind.eq(kind.as_str()));
     let by_status: Vec<(String, i64)> = if writer.edits_all {
@@ -303,11 +313,15 @@ fn counts(
         .get_result(conn)?;
     let published = of(Status::Published);
     let drafts = of(Status::Draft);
+    let pending = of(Status::Pending);
+    let private = of(Status::Private);
     Ok([
-        (Filter::All, published + drafts),
+        (Filter::All, published + drafts + pending + private),
         (Filter::Published, published - scheduled),
         (Filter::Scheduled, scheduled),
         (Filter::Draft, drafts),
+        (Filter::Pending, pending),
+        (Filter::Private, private),
         (Filter::Trash, of(Status::Trash)),
     ])
 }
@@ -401,6 +415,8 @@ async fn list(
                         (Status::Published, Some(at)) if at > now => ("Scheduled", at, false),
                         (Status::Published, Some(at)) => ("Published", at, true),
                         (Status::Trash, _) => ("In the trash", row.updated_at, false),
+                        (Status::Pending, _) => ("Pending review", row.updated_at, false),
+                        (Status::Private, _) => ("Private", row.updated_at, false),
                         _ => ("Draft, last changed", row.updated_at, false),
                     };
                     Row {
@@ -426,6 +442,12 @@ async fn list(
                 status: filter.key(),
                 filters: counts
                     .iter()
+                    // As WordPress: the imported statuses show only when some post has one.
+                    .filter(|(f, count)| {
+                        *count > 0
+                            || *f == filter
+                            || !matches!(f, Filter::Pending | Filter::Private)
+                    })
                     .map(|(f, count)| FilterLink {
                         label: f.label(),
                         count: *count,
@@ -614,8 +636,16 @@ async fn render_editor(
                         Some(public_url(kind, &s.slug)),
                     ),
                     (Status::Trash, _) => ("In the trash".to_owned(), false, false, true, None),
-                    _ => (
-                        format!("Draft, last saved {}", style.date_time(s.updated_at)),
+                    (status, _) => (
+                        format!(
+                            "{}, last saved {}",
+                            match status {
+                                Status::Pending => "Pending review",
+                                Status::Private => "Private",
+                                _ => "Draft",
+                            },
+                            style.date_time(s.updated_at)
+                        ),
                         false,
                         false,
                         false,
@@ -637,7 +667,12 @@ async fn render_editor(
                 },
                 id,
                 is_post: kind == Kind::Post,
-                preview_html: preview.then(|| to_safe_html(&form.body)),
+                preview_html: preview.then(|| {
+                    let format = stored
+                        .as_ref()
+                        .map_or(markdown::MARKDOWN, |s| &s.body_format);
+                    markdown::render(format, &form.body)
+                }),
                 form,
                 state,
                 is_published,

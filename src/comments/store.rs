@@ -313,7 +313,7 @@ pub struct CommentOnPost {
     pub post_title: String,
 }
 
-/// For the feeds: approved comments on published posts, newest first.
+/// For the feeds: approved comments on published posts that have no password, newest first.
 pub fn latest_public(
     conn: &mut DbConn,
     post_id: Option<i32>,
@@ -323,6 +323,7 @@ pub fn latest_public(
         .inner_join(posts::table)
         .filter(comments::status.eq(Status::Approved.as_str()))
         .filter(posts::status.eq(crate::posts::queries::Status::Published.as_str()))
+        .filter(posts::password.is_null())
         .select((Comment::as_select(), posts::slug, posts::title))
         .order((comments::created_at.desc(), comments::id.desc()))
         .limit(limit)

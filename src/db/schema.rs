@@ -28,6 +28,7 @@ diesel::table! {
         slug -> Text,
         name -> Text,
         description -> Text,
+        parent_id -> Nullable<Integer>,
     }
 }
 
@@ -63,6 +64,9 @@ diesel::table! {
         featured_media_id -> Nullable<Integer>,
         /// `body_html` as plain text, for the search index (`search::plain_text`).
         body_text -> Text,
+        sticky -> Bool,
+        password -> Nullable<Text>,
+        body_format -> Text,
     }
 }
 
@@ -240,6 +244,30 @@ diesel::table! {
         alt -> Text,
         uploaded_by -> Nullable<Integer>,
         created_at -> Timestamp,
+        external_url -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    post_categories (post_id, category_id) {
+        post_id -> Integer,
+        category_id -> Integer,
+    }
+}
+
+diesel::table! {
+    redirects (old_path) {
+        old_path -> Text,
+        post_id -> Integer,
+    }
+}
+
+diesel::table! {
+    wp_import_ids (source, kind, wp_id) {
+        source -> Text,
+        kind -> Text,
+        wp_id -> BigInt,
+        local_id -> Integer,
     }
 }
 
@@ -254,6 +282,9 @@ diesel::joinable!(remember_tokens -> users (user_id));
 diesel::joinable!(posts -> categories (category_id));
 diesel::joinable!(post_tags -> posts (post_id));
 diesel::joinable!(post_tags -> tags (tag_id));
+diesel::joinable!(post_categories -> posts (post_id));
+diesel::joinable!(post_categories -> categories (category_id));
+diesel::joinable!(redirects -> posts (post_id));
 diesel::joinable!(comments -> posts (post_id));
 diesel::joinable!(carts -> users (user_id));
 diesel::joinable!(cart_items -> carts (cart_id));
@@ -283,4 +314,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     coupons,
     post_revisions,
     media,
+    post_categories,
+    redirects,
+    wp_import_ids,
 );

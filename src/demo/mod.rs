@@ -12,7 +12,8 @@ use diesel::prelude::*;
 
 use crate::db::DbConn;
 use crate::db::schema::{
-    categories, post_tags, posts as posts_table, products as products_table, settings, tags, users,
+    categories, post_categories, post_tags, posts as posts_table, products as products_table,
+    settings, tags, users,
 };
 use crate::posts::slug::slugify;
 use crate::web::dates;
@@ -94,7 +95,7 @@ fn load(conn: &mut DbConn) -> anyhow::Result<()> {
                 posts_table::title.eq(post.title),
                 posts_table::excerpt.eq(post.excerpt),
                 posts_table::body.eq(post.body),
-                crate::posts::editor::rendered_body(post.body),
+                crate::posts::editor::rendered_body(crate::posts::markdown::MARKDOWN, post.body),
                 posts_table::status.eq(crate::posts::queries::Status::Published.as_str()),
                 posts_table::published_at.eq(published_at),
                 posts_table::author_id.eq(author_id),
@@ -107,6 +108,14 @@ fn load(conn: &mut DbConn) -> anyhow::Result<()> {
             ))
             .returning(posts_table::id)
             .get_result(conn)?;
+        if let Some(category_id) = category_ids.get(post.category) {
+            diesel::insert_into(post_categories::table)
+                .values((
+                    post_categories::post_id.eq(post_id),
+                    post_categories::category_id.eq(category_id),
+                ))
+                .execute(conn)?;
+        }
         for name in post.tags {
             let tag_id = match tag_ids.get(name) {
                 Some(id) => *id,

@@ -33,10 +33,15 @@ pub struct Media {
     pub alt: String,
     pub uploaded_by: Option<i32>,
     pub created_at: PrimitiveDateTime,
+    /// Set for an imported image left at its original address: no files here.
+    pub external_url: Option<String>,
 }
 
 impl Media {
     pub fn picture(&self) -> Picture {
+        if let Some(url) = &self.external_url {
+            return Picture::external(url, self.width, self.height, &self.alt);
+        }
         Picture::new(
             &self.stem,
             &self.extension,
@@ -48,6 +53,9 @@ impl Media {
     }
 
     pub fn widths(&self) -> Vec<u32> {
+        if self.external_url.is_some() {
+            return Vec::new();
+        }
         self.variant_widths
             .split(',')
             .filter_map(|w| w.trim().parse().ok())
@@ -56,6 +64,9 @@ impl Media {
 
     /// `/media/{stem}.{ext}`.
     pub fn url(&self) -> String {
+        if let Some(url) = &self.external_url {
+            return url.clone();
+        }
         format!("{}{}.{}", picture::URL_PREFIX, self.stem, self.extension)
     }
 
@@ -74,6 +85,9 @@ impl Media {
 
     /// Every file name this record has under the media folder.
     pub fn file_names(&self) -> Vec<String> {
+        if self.external_url.is_some() {
+            return Vec::new();
+        }
         let mut names = vec![format!("{}.{}", self.stem, self.extension)];
         names.extend(
             self.widths()

@@ -10,12 +10,24 @@ pub struct Picture {
     pub src: String,
     /// Empty when the image has no variants.
     pub srcset: String,
+    /// 0 when unknown (an external image without metadata): the page then gives none.
     pub width: i32,
     pub height: i32,
     pub alt: String,
 }
 
 impl Picture {
+    /// An image that stays at its original address (imported): one `src`, no variants.
+    pub fn external(url: &str, width: i32, height: i32, alt: &str) -> Picture {
+        Picture {
+            src: url.to_owned(),
+            srcset: String::new(),
+            width,
+            height,
+            alt: alt.to_owned(),
+        }
+    }
+
     /// From a media row's columns; `variant_widths` is its comma-separated list.
     pub fn new(
         stem: &str,
@@ -61,6 +73,13 @@ mod tests {
             "/media/a1b2-480.jpg 480w, /media/a1b2-960.jpg 960w, /media/a1b2-1600.jpg 1600w, /media/a1b2.jpg 2000w"
         );
         assert_eq!((picture.width, picture.height), (2000, 1000));
+    }
+
+    #[test]
+    fn an_external_image_is_its_address_alone() {
+        let picture = Picture::external("https://example.com/a.jpg", 0, 0, "A");
+        assert_eq!(picture.src, "https://example.com/a.jpg");
+        assert_eq!(picture.srcset, "");
     }
 
     #[test]

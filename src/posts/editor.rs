@@ -11,14 +11,16 @@ use time::PrimitiveDateTime;
 
 use crate::accounts::users::is_unique_violation;
 use crate::db::DbConn;
-use crate::db::schema::{categories, media, post_revisions, post_tags, posts, tags, users};
-use crate::posts::markdown::to_safe_html;
+use crate::db::schema::{
+    categories, media, post_categories, post_revisions, post_tags, posts, tags, users,
+};
+use crate::posts::markdown;
 use crate::posts::queries::{Kind, Status};
 use crate::posts::slug::slugify;
 use crate::web::dates::DateStyle;
 use crate::web::forms::{FieldErrors, Refusal, Refused, too_long};
 
-/// The rules `posts.body_html` was rendered with. Bump it when `markdown::to_safe_html`
+/// The rules `posts.body_html` was rendered with. Bump it when `markdown::render`
 /// changes: `rerender_outdated` then renders every older row again.
 pub const RENDER_VERSION: i32 = 1;
 
@@ -30,8 +32,8 @@ pub type RenderedBody = (
     diesel::dsl::Eq<posts::render_version, i32>,
 );
 
-pub fn rendered_body(body: &str) -> RenderedBody {
-    let html = to_safe_html(body);
+pub fn rendered_body(body_format: &str, body: &str) -> RenderedBody {
+    let html = super::markdown::render(body_format, body);
     let text = crate::search::plain_text(&html);
     (
         posts::body_html.eq(html),
@@ -495,6 +497,8 @@ fn publication(
         (Action::Publish, _) => (Status::Published, Some(now)),
         (Action::Schedule, _) => (Status::Published, checked.schedule_at),
         (Action::Update, Some((Status::Published, at))) => (Status::Published, at),
+        // Imported pending and private posts stay so until published.
+        (Action::SaveDraft, Some((kept @ (Status::Pending | Status::Private), at))) => (kept, at),
         _ => (Status::Draft, None),
     }
 }
@@ -507,6 +511,8 @@ struct Editable {
     slug: String,
     status: String,
     published_at: Option<PrimitiveDateTime>,
+    body_format: String,
+    category_id: Option<i32>,
 }
 
 /// The post `id` of `kind`, if `writer` may change it (`NotFound` otherwise).
@@ -520,6 +526,8 @@ fn editable(conn: &mut DbConn, writer: Writer, kind: Kind, id: i32) -> QueryResu
             posts::slug,
             posts::status,
             posts::published_at,
+            posts::body_format,
+            posts::category_id,
         ))
         .first(conn)?;
     if writer.may_edit(post.author_id) {
@@ -543,12 +551,13 @@ pub fn save(
     now: PrimitiveDateTime,
 ) -> Result<i32, Refused> {
     conn.write_transaction(|conn| {
-        let stored = match id {
+        let (stored, body_format, old_category) = match id {
             Some(id) => {
                 let post = editable(conn, writer, kind, id)?;
-                Some((Status::parse(&post.status), post.published_at))
+                let stored = (Status::parse(&post.status), post.published_at);
+                (Some(stored), post.body_format, post.category_id)
             }
-            None => None,
+            None => (None, markdown::MARKDOWN.to_owned(), None),
         };
         let taken: i64 = posts::table
             .filter(posts::slug.eq(&checked.slug))
@@ -606,7 +615,7 @@ pub fn save(
             posts::slug.eq(&checked.slug),
             posts::excerpt.eq(&checked.excerpt),
             posts::body.eq(&checked.body),
-            rendered_body(&checked.body),
+            rendered_body(&body_format, &checked.body),
             posts::status.eq(status.as_str()),
             posts::published_at.eq(published_at),
             posts::category_id.eq(checked.category_id),
@@ -647,6 +656,7 @@ pub fn save(
         };
         if kind == Kind::Post {
             set_tags(conn, post_id, &checked.tags)?;
+            set_primary_category(conn, post_id, old_category, checked.category_id)?;
         }
         insert_revision(
             conn,
@@ -683,6 +693,35 @@ fn insert_revision(
         ))
         .execute(conn)
         .map(drop)
+}
+
+/// Keeps `post_categories` holding the primary category: the old primary one leaves it,
+/// the new one joins; other (imported) categories stay.
+fn set_primary_category(
+    conn: &mut DbConn,
+    post_id: i32,
+    old: Option<i32>,
+    new: Option<i32>,
+) -> QueryResult<()> {
+    let of_post = post_categories::table.filter(post_categories::post_id.eq(post_id));
+    if let Some(old) = old.filter(|old| Some(*old) != new) {
+        diesel::delete(of_post.filter(post_categories::category_id.eq(old))).execute(conn)?;
+    }
+    if let Some(new) = new {
+        let present: i64 = of_post
+            .filter(post_categories::category_id.eq(new))
+            .count()
+            .get_result(conn)?;
+        if present == 0 {
+            diesel::insert_into(post_categories::table)
+                .values((
+                    post_categories::post_id.eq(post_id),
+                    post_categories::category_id.eq(new),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
 }
 
 /// Replaces the post's tags; new names become tags. A fixed number of queries.
@@ -722,6 +761,8 @@ pub struct Stored {
     pub published_at: Option<PrimitiveDateTime>,
     pub slug: String,
     pub updated_at: PrimitiveDateTime,
+    /// `markdown` or `html` (imported): how the body is rendered.
+    pub body_format: String,
 }
 
 #[derive(Queryable)]
@@ -742,6 +783,7 @@ struct StoredRow {
     published_at: Option<PrimitiveDateTime>,
     version: i32,
     updated_at: PrimitiveDateTime,
+    body_format: String,
 }
 
 /// The post `id` of `kind` if `writer` may edit it (`NotFound` otherwise: an author does
@@ -773,6 +815,7 @@ pub fn load(
             posts::published_at,
             posts::version,
             posts::updated_at,
+            posts::body_format,
         ))
         .first(conn)?;
     if !writer.may_edit(row.author_id) {
@@ -811,6 +854,7 @@ pub fn load(
         published_at: row.published_at,
         slug: row.slug,
         updated_at: row.updated_at,
+        body_format: row.body_format,
     })
 }
 
@@ -923,7 +967,8 @@ pub fn restore_revision(
     now: PrimitiveDateTime,
 ) -> QueryResult<()> {
     conn.write_transaction(|conn| {
-        let current_slug = editable(conn, writer, kind, post_id)?.slug;
+        let current = editable(conn, writer, kind, post_id)?;
+        let current_slug = current.slug;
         let mut found = revisions_by_id(conn, post_id, &[revision_id])?;
         let revision = found
             .remove(&revision_id)
@@ -945,7 +990,7 @@ pub fn restore_revision(
                 posts::slug.eq(&slug),
                 posts::excerpt.eq(&revision.excerpt),
                 posts::body.eq(&revision.body),
-                rendered_body(&revision.body),
+                rendered_body(&current.body_format, &revision.body),
                 posts::updated_at.eq(now),
                 posts::version.eq(posts::version + 1),
             ))
@@ -964,19 +1009,19 @@ pub fn restore_revision(
 pub fn rerender_outdated(conn: &mut DbConn) -> QueryResult<usize> {
     let mut done = 0;
     loop {
-        let batch: Vec<(i32, String)> = posts::table
+        let batch: Vec<(i32, String, String)> = posts::table
             .filter(posts::render_version.lt(RENDER_VERSION))
             .order(posts::id)
             .limit(100)
-            .select((posts::id, posts::body))
+            .select((posts::id, posts::body_format, posts::body))
             .load(conn)?;
         if batch.is_empty() {
             return Ok(done);
         }
         conn.write_transaction(|conn| {
-            for (id, body) in &batch {
+            for (id, body_format, body) in &batch {
                 diesel::update(posts::table.find(id))
-                    .set(rendered_body(body))
+                    .set(rendered_body(body_format, body))
                     .execute(conn)?;
             }
             QueryResult::Ok(())

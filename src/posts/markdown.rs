@@ -3,6 +3,20 @@
 
 use pulldown_cmark::{Options, Parser, html};
 
+/// `posts.body_format` of a post written here.
+pub const MARKDOWN: &str = "markdown";
+/// `posts.body_format` of an imported post: its source is HTML, never read as Markdown
+/// (indented HTML would become code blocks).
+pub const HTML: &str = "html";
+
+/// A post's body, in its `body_format`, as HTML that is safe to put in a page.
+pub fn render(body_format: &str, body: &str) -> String {
+    match body_format {
+        HTML => ammonia::clean(body),
+        _ => to_safe_html(body),
+    }
+}
+
 /// Markdown to HTML that is safe to put in a page: whatever the Markdown contains (raw HTML
 /// included) passes through ammonia's allow-list.
 pub fn to_safe_html(markdown: &str) -> String {
@@ -73,6 +87,17 @@ mod tests {
     fn renders_paragraphs_and_headings() {
         let html = to_safe_html("First.\n\n## How?\n\nSecond.");
         assert_eq!(html, "<p>First.</p>\n<h2>How?</h2>\n<p>Second.</p>\n");
+    }
+
+    #[test]
+    fn an_html_body_is_sanitized_not_read_as_markdown() {
+        let html = render(HTML, "<div>\n    <p>Indented</p>\n</div><script>x</script>");
+        assert!(html.contains("<p>Indented</p>"), "{html}");
+        assert!(
+            !html.contains("<pre>") && !html.contains("<script"),
+            "{html}"
+        );
+        assert!(render(MARKDOWN, "    code").contains("<pre>"));
     }
 
     #[test]

@@ -37,11 +37,19 @@ fn preview_image(site_url: &str, article: &Article) -> Option<Image> {
     })
 }
 
+/// What a post or page says about itself to machines: never a word of protected content.
+fn public_description(article: &Article) -> String {
+    match article.password {
+        Some(_) => "This content is password protected.".to_owned(),
+        None => description(&article.excerpt, &article.body_html),
+    }
+}
+
 /// An article at `/posts/{slug}`: BlogPosting, breadcrumbs Home › Category › Post, and its
 /// comment feed.
 pub fn article(layout: &mut Layout, site_url: &str, article: &Article, tags: &[(String, String)]) {
     let canonical = format!("{site_url}/posts/{}", article.slug);
-    layout.set_description(&description(&article.excerpt, &article.body_html));
+    layout.set_description(&public_description(article));
     let published = article.published_at.map(dates::iso).unwrap_or_default();
     let modified = dates::iso(article.updated_at);
     let image = preview_image(site_url, article);
@@ -107,7 +115,7 @@ pub fn article(layout: &mut Layout, site_url: &str, article: &Article, tags: &[(
 /// A page at `/{slug}`: breadcrumbs Home › Page.
 pub fn page(layout: &mut Layout, site_url: &str, page: &Article) {
     let canonical = format!("{site_url}/{}", page.slug);
-    layout.set_description(&description(&page.excerpt, &page.body_html));
+    layout.set_description(&public_description(page));
     let home = format!("{site_url}/");
     let meta = &mut layout.meta;
     meta.add_json_ld(&seo::breadcrumbs(&[

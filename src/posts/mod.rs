@@ -6,6 +6,7 @@ mod feeds;
 pub mod markdown;
 pub(crate) mod meta;
 pub mod pages;
+pub mod protected;
 pub mod queries;
 pub mod slug;
 pub mod views;
@@ -32,6 +33,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
         .route("/posts/{slug}", web::get().to(article))
         .route("/posts/{slug}/comments", web::post().to(leave_reply))
+        .route("/posts/{slug}/password", web::post().to(protected::unlock))
         .route("/category/{slug}", web::get().to(category))
         .route("/tag/{slug}", web::get().to(tag))
         .route(
@@ -82,6 +84,8 @@ struct ArticlePage {
     layout: Layout,
     article: ArticleView,
     comments: CommentsSection,
+    /// Set while a password-protected post is locked: the form instead of its content.
+    locked: Option<protected::PasswordPrompt>,
 }
 
 /// What an archive is, once its slug has been looked up.
@@ -95,11 +99,21 @@ struct Archive {
 }
 
 async fn home(
+    req: HttpRequest,
     db: web::Data<Db>,
     site: web::Data<SiteInfo>,
     visitor: Visitor,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
+    // `/?p=ID`, `/?page_id=ID`: an imported post's old address.
+    if let Some(old) = crate::import::redirects::old_home_query(req.query_string()) {
+        let moved = db
+            .run(move |conn| Ok(crate::import::redirects::target(conn, "/", &old)?))
+            .await?;
+        if let Some(to) = moved {
+            return Ok(crate::import::redirects::moved_permanently(&to));
+        }
+    }
     let page = query.number()?;
     listing_page(&db, &site, HeaderInfo::of(&visitor), page, |_| {
         Ok(Archive {
@@ -234,6 +248,7 @@ async fn article(
         form: comments::remembered_commenter(&req),
         status: StatusCode::OK,
         client,
+        password_message: None,
     };
     let site_url = crate::web::seo::site_url(&req);
     render_article(
@@ -268,6 +283,7 @@ async fn leave_reply(
                 form,
                 status,
                 client,
+                password_message: None,
             };
             let site_url = crate::web::seo::site_url(&req);
             render_article(&db, site_url, &secrets, &visitor, slug, request).await
@@ -284,6 +300,8 @@ pub struct ArticleRequest {
     pub status: StatusCode,
     /// Who asks: the reply form's stamp is bound to this address.
     pub client: ClientAddr,
+    /// Why the password of a protected post was refused.
+    pub password_message: Option<String>,
 }
 
 pub async fn render_article(
@@ -300,18 +318,29 @@ pub async fn render_article(
     let logged_in_as = visitor.user.as_ref().map(|u| u.display_name.clone());
     let secrets = secrets.clone();
     let status = request.status;
-    let view = db
+    let unlocked = protected::unlocked(&visitor.session);
+    let mut view = db
         .run(move |conn| {
             let now = dates::now();
             let article = queries::find_published(conn, now, &slug)?;
             let tags = queries::tags_of(conn, article.id)?;
+            let categories = queries::categories_of(conn, article.id)?;
             let count = queries::approved_comment_counts(conn, &[article.id])?
                 .get(&article.id)
                 .copied()
                 .unwrap_or(0);
+            let post_path = format!("/posts/{}", article.slug);
+            let locked =
+                (article.password.is_some() && !unlocked.contains(&article.id)).then(|| {
+                    protected::PasswordPrompt {
+                        action: format!("{post_path}/password"),
+                        // Set below: only a locked post gives its reader a session.
+                        csrf_token: String::new(),
+                        message: request.password_message,
+                    }
+                });
             let mut layout = Layout::load(conn, header, Some(&article.title))?;
             meta::article(&mut layout, &site_url, &article, &tags);
-            let post_path = format!("/posts/{}", article.slug);
             let section = comments::section::load(
                 conn,
                 &layout.settings,
@@ -333,10 +362,14 @@ pub async fn render_article(
             let style = dates::DateStyle::of(&layout.settings);
             Ok(ArticlePage {
                 layout,
-                article: ArticleView::new(&style, article, tags, count),
+                article: ArticleView::new(&style, article, [categories, tags], count),
                 comments: section,
+                locked,
             })
         })
         .await?;
+    if let Some(prompt) = view.locked.as_mut() {
+        prompt.csrf_token = visitor.session.csrf_token();
+    }
     crate::web::forms::private_page(status, &view)
 }

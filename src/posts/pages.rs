@@ -43,12 +43,12 @@ pub async fn page_or_not_found(
         return Err(AppError::NotFound);
     }
     let Some(slug) = slug_of(req.path()).map(str::to_owned) else {
-        return Err(AppError::NotFound);
+        return moved_or_not_found(&req, &db).await;
     };
     let visitor = Visitor::from_request_parts(&req).await?;
     let header = HeaderInfo::of(&visitor);
     let site_url = crate::web::seo::site_url(&req);
-    let view = db
+    let found = db
         .run(move |conn| {
             let page = queries::find_published_of(conn, Kind::Page, dates::now(), &slug)?;
             let mut layout = Layout::load(conn, header, Some(&page.title))?;
@@ -63,11 +63,31 @@ pub async fn page_or_not_found(
                     page.credit,
                 ),
                 title: page.title,
-                body_html: page.body_html,
+                // Pages have no password form: a protected one keeps its content to itself.
+                body_html: match page.password {
+                    Some(_) => "<p>This page is password protected.</p>".to_owned(),
+                    None => page.body_html,
+                },
             })
         })
+        .await;
+    match found {
+        Ok(view) => crate::web::render(StatusCode::OK, &view),
+        Err(AppError::NotFound) => moved_or_not_found(&req, &db).await,
+        Err(e) => Err(e),
+    }
+}
+
+/// An old (imported) address answers 301 to where its post is now; any other, 404.
+async fn moved_or_not_found(req: &HttpRequest, db: &Db) -> Result<HttpResponse, AppError> {
+    let (path, query) = (req.path().to_owned(), req.query_string().to_owned());
+    let target = db
+        .run(move |conn| Ok(crate::import::redirects::target(conn, &path, &query)?))
         .await?;
-    crate::web::render(StatusCode::OK, &view)
+    match target {
+        Some(to) => Ok(crate::import::redirects::moved_permanently(&to)),
+        None => Err(AppError::NotFound),
+    }
 }
 
 #[cfg(test)]

@@ -6,13 +6,19 @@ use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
 use crate::db::DbConn;
-use crate::db::schema::{categories, comments, media, post_tags, posts, tags, users};
+use crate::db::schema::{
+    categories, comments, media, post_categories, post_tags, posts, tags, users,
+};
 
 /// Where a post stands; stored as its `as_str` text. Only published posts are shown, and
 /// only once their `published_at` has come (a later one is "scheduled").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
     Draft,
+    /// Written, waiting for an editor's review (WordPress "pending"); not public.
+    Pending,
+    /// Seen only in the back office (WordPress "private").
+    Private,
     Published,
     Trash,
 }
@@ -21,6 +27,8 @@ impl Status {
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Draft => "draft",
+            Status::Pending => "pending",
+            Status::Private => "private",
             Status::Published => "published",
             Status::Trash => "trash",
         }
@@ -30,6 +38,8 @@ impl Status {
     pub fn parse(text: &str) -> Status {
         match text {
             "published" => Status::Published,
+            "pending" => Status::Pending,
+            "private" => Status::Private,
             "trash" => Status::Trash,
             _ => Status::Draft,
         }
@@ -53,8 +63,9 @@ impl Kind {
     }
 }
 
-/// The media row of a featured image: (stem, extension, width, height, variant widths, alt).
-pub type MediaColumns = (String, String, i32, i32, String, String);
+/// The media row of a featured image: (stem, extension, width, height, variant widths, alt,
+/// external url).
+pub type MediaColumns = (String, String, i32, i32, String, String, Option<String>);
 
 /// The columns of [`MediaColumns`], for a `.nullable()` select over a left join.
 macro_rules! media_columns {
@@ -66,6 +77,7 @@ macro_rules! media_columns {
             media::height,
             media::variant_widths,
             media::alt,
+            media::external_url,
         )
             .nullable()
     };
@@ -92,6 +104,8 @@ pub struct PostSummary {
     pub author_name: String,
     pub category: Option<(String, String)>,
     pub media: Option<MediaColumns>,
+    /// Password-protected: its excerpt is not shown either.
+    pub protected: bool,
 }
 
 /// A whole article.
@@ -112,6 +126,8 @@ pub struct Article {
     pub category: Option<(String, String)>,
     pub updated_at: PrimitiveDateTime,
     pub media: Option<MediaColumns>,
+    /// Set for a password-protected post or page.
+    pub password: Option<String>,
 }
 
 pub struct Page<T> {
@@ -130,7 +146,13 @@ fn visible_posts(
         .into_boxed();
     match listing {
         Listing::All => query,
-        Listing::Category(id) => query.filter(posts::category_id.eq(*id)),
+        Listing::Category(id) => query.filter(
+            posts::id.eq_any(
+                post_categories::table
+                    .filter(post_categories::category_id.eq(*id))
+                    .select(post_categories::post_id),
+            ),
+        ),
         Listing::Tag(id) => query.filter(
             posts::id.eq_any(
                 post_tags::table
@@ -150,9 +172,17 @@ pub fn list_published(
     per_page: i64,
 ) -> QueryResult<Page<PostSummary>> {
     let total: i64 = visible_posts(now, &listing).count().get_result(conn)?;
-    let ids: Vec<i32> = visible_posts(now, &listing)
-        .select(posts::id)
-        .order((posts::published_at.desc(), posts::id.desc()))
+    let in_order = visible_posts(now, &listing).select(posts::id);
+    // Sticky posts first on the home page, as WordPress does.
+    let in_order = match listing {
+        Listing::All => in_order.order((
+            posts::sticky.desc(),
+            posts::published_at.desc(),
+            posts::id.desc(),
+        )),
+        _ => in_order.order((posts::published_at.desc(), posts::id.desc())),
+    };
+    let ids: Vec<i32> = in_order
         .limit(per_page)
         .offset((page - 1) * per_page)
         .load(conn)?;
@@ -172,6 +202,7 @@ pub fn list_published(
             users::display_name,
             (categories::slug, categories::name).nullable(),
             media_columns!(),
+            posts::password.is_not_null(),
         ))
         .load(conn)?;
     rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
@@ -218,6 +249,7 @@ pub fn find_published_of(
             (categories::slug, categories::name).nullable(),
             posts::updated_at,
             media_columns!(),
+            posts::password,
         ))
         .first(conn)
 }
@@ -244,6 +276,16 @@ pub fn tags_of(conn: &mut DbConn, post_id: i32) -> QueryResult<Vec<(String, Stri
         .filter(post_tags::post_id.eq(post_id))
         .select((tags::slug, tags::name))
         .order(tags::name)
+        .load(conn)
+}
+
+/// (slug, name) of every category of a post (imported posts have several), by name.
+pub fn categories_of(conn: &mut DbConn, post_id: i32) -> QueryResult<Vec<(String, String)>> {
+    post_categories::table
+        .inner_join(categories::table)
+        .filter(post_categories::post_id.eq(post_id))
+        .select((categories::slug, categories::name))
+        .order(categories::name)
         .load(conn)
 }
 
@@ -305,6 +347,8 @@ pub fn latest_for_feed(
     limit: i64,
 ) -> QueryResult<Vec<FeedPost>> {
     let ids: Vec<i32> = visible_posts(now, listing)
+        // A feed never carries password-protected content.
+        .filter(posts::password.is_null())
         .select(posts::id)
         .order((posts::published_at.desc(), posts::id.desc()))
         .limit(limit)

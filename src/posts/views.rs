@@ -33,9 +33,12 @@ impl Figure {
         caption: String,
         credit: String,
     ) -> Option<Figure> {
-        if let Some((stem, extension, width, height, variants, media_alt)) = media {
+        if let Some((stem, extension, width, height, variants, media_alt, external)) = media {
             let alt = if alt.is_empty() { media_alt } else { alt };
-            let picture = Picture::new(&stem, &extension, width, height, &variants, &alt);
+            let picture = match external {
+                Some(url) => Picture::external(&url, width, height, &alt),
+                None => Picture::new(&stem, &extension, width, height, &variants, &alt),
+            };
             return Some(Figure {
                 src: picture.src.clone(),
                 alt,
@@ -53,6 +56,9 @@ impl Figure {
         })
     }
 }
+
+/// What a listing says instead of a password-protected post's excerpt.
+pub const PROTECTED_EXCERPT: &str = "This post is password protected.";
 
 pub struct PostCard {
     pub url: String,
@@ -72,6 +78,8 @@ pub struct ArticleView {
     pub date: String,
     pub date_iso: String,
     pub category: Option<Link>,
+    /// Every category, when there are more than the primary one.
+    pub categories: Vec<Link>,
     pub tags: Vec<Link>,
     pub body_html: String,
     pub figure: Option<Figure>,
@@ -150,7 +158,11 @@ impl PostCard {
         PostCard {
             url: format!("/posts/{}", post.slug),
             title: post.title,
-            excerpt: post.excerpt,
+            excerpt: if post.protected {
+                PROTECTED_EXCERPT.to_owned()
+            } else {
+                post.excerpt
+            },
             author: post.author_name,
             date,
             date_iso,
@@ -165,7 +177,7 @@ impl ArticleView {
     pub fn new(
         style: &DateStyle,
         article: Article,
-        tags: Vec<(String, String)>,
+        [categories, tags]: [Vec<(String, String)>; 2],
         comment_count: i64,
     ) -> ArticleView {
         let (date, date_iso) = date_pair(style, article.published_at);
@@ -182,6 +194,14 @@ impl ArticleView {
             date,
             date_iso,
             category: category_link(article.category),
+            categories: if categories.len() > 1 {
+                categories
+                    .into_iter()
+                    .filter_map(|c| category_link(Some(c)))
+                    .collect()
+            } else {
+                Vec::new()
+            },
             tags: tags
                 .into_iter()
                 .map(|(slug, name)| Link {

@@ -12,10 +12,12 @@ use super::index::{Hit, PostMatch, ProductMatch, Search, Total};
 use super::marks::{END, START};
 use super::terms::Terms;
 
-/// Published posts and pages whose time has come; binds: $1 the tsquery text, $2 now.
+/// Published posts and pages whose time has come, not password-protected; binds: $1 the
+/// tsquery text, $2 now.
 const POSTS_MATCHING: &str = "FROM posts, to_tsquery('english', $1) AS query \
      WHERE posts.search_vector @@ query AND posts.status = 'published' \
-     AND posts.kind IN ('post', 'page') AND posts.published_at <= $2";
+     AND posts.kind IN ('post', 'page') AND posts.published_at <= $2 \
+     AND posts.password IS NULL";
 
 /// Published products; bind: $1 the tsquery text.
 const PRODUCTS_MATCHING: &str = "FROM products, to_tsquery('english', $1) AS query \

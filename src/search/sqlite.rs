@@ -15,10 +15,12 @@ use super::terms::Terms;
 // itself, SQLite may walk the posts index of status and date and run the full-text query
 // again for every post, which takes minutes at 100,000 posts instead of milliseconds.
 
-/// Published posts and pages whose time has come; binds: the match, now.
+/// Published posts and pages whose time has come, not password-protected; binds: the match,
+/// now.
 const POSTS_MATCHING: &str = "FROM search_posts CROSS JOIN posts ON posts.id = search_posts.rowid \
      WHERE search_posts MATCH ? AND posts.status = 'published' \
-     AND posts.kind IN ('post', 'page') AND posts.published_at <= ?";
+     AND posts.kind IN ('post', 'page') AND posts.published_at <= ? \
+     AND posts.password IS NULL";
 
 /// Published products; bind: the match.
 const PRODUCTS_MATCHING: &str = "FROM search_products \

@@ -91,7 +91,7 @@ async fn press(browser: &Browser, editor: &str, changes: &[(&str, &str)], action
     send(browser, &post_to, &fields).await
 }
 
-async fn send(browser: &Browser, path: &str, fields: &[(String, String)]) -> Page {
+pub async fn send(browser: &Browser, path: &str, fields: &[(String, String)]) -> Page {
     let pairs: Vec<(&str, &str)> = fields
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))

@@ -15,6 +15,7 @@ mod demo;
 mod feeds;
 mod health;
 mod html_validity;
+mod import;
 mod migrations;
 mod pages;
 mod query_counts;

@@ -76,7 +76,7 @@ fn insert_post(app: &TestApp, author_id: i32, stage: Stage) -> i32 {
                 posts::title.eq(stage.title),
                 posts::excerpt.eq(stage.excerpt),
                 posts::body.eq(stage.body),
-                rendered_body(stage.body),
+                rendered_body(glowpress::posts::markdown::MARKDOWN, stage.body),
                 posts::status.eq(stage.status),
                 posts::kind.eq(stage.kind),
                 posts::published_at.eq(stage.published_at),

@@ -3,7 +3,7 @@
 
 use diesel::prelude::*;
 use glowpress::db::DbConn;
-use glowpress::db::schema::{categories, posts, users};
+use glowpress::db::schema::{categories, post_categories, posts, users};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -60,13 +60,16 @@ pub fn insert_post(conn: &mut DbConn, post: &NewPost) -> i32 {
     });
     let now = glowpress::web::dates::now();
     let at = now + time::Duration::hours(post.published_in_hours);
-    diesel::insert_into(posts::table)
+    let id = diesel::insert_into(posts::table)
         .values((
             posts::slug.eq(post.slug),
             posts::title.eq(post.title),
             posts::excerpt.eq(post.excerpt),
             posts::body.eq(post.body),
-            posts::body_html.eq(glowpress::posts::markdown::to_safe_html(post.body)),
+            glowpress::posts::editor::rendered_body(
+                glowpress::posts::markdown::MARKDOWN,
+                post.body,
+            ),
             posts::status.eq(post.status),
             posts::published_at.eq(Some(at)),
             posts::author_id.eq(author),
@@ -76,7 +79,17 @@ pub fn insert_post(conn: &mut DbConn, post: &NewPost) -> i32 {
         ))
         .returning(posts::id)
         .get_result(conn)
-        .unwrap()
+        .unwrap();
+    if let Some(category) = category {
+        diesel::insert_into(post_categories::table)
+            .values((
+                post_categories::post_id.eq(id),
+                post_categories::category_id.eq(category),
+            ))
+            .execute(conn)
+            .unwrap();
+    }
+    id
 }
 
 /// Every JSON-LD document of a page, parsed.

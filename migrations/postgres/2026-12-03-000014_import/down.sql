@@ -1,0 +1,10 @@
+DROP TABLE wp_import_ids;
+DROP TABLE redirects;
+ALTER TABLE media DROP COLUMN external_url;
+DROP INDEX posts_kind_sticky_published;
+ALTER TABLE posts DROP COLUMN body_format;
+ALTER TABLE posts DROP COLUMN password;
+ALTER TABLE posts DROP COLUMN sticky;
+DROP TABLE post_categories;
+DROP INDEX categories_parent;
+ALTER TABLE categories DROP COLUMN parent_id;
