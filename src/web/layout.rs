@@ -125,6 +125,10 @@ pub struct Layout {
     pub search_query: String,
 }
 
+/// The header names at most this many top-level categories: an imported site can have
+/// dozens, which would bury the navigation (and grow every page).
+const NAV_CATEGORIES: i64 = 6;
+
 impl Layout {
     /// Loads settings and navigation; `page_title` of `None` is the home page.
     pub fn load(
@@ -135,8 +139,10 @@ impl Layout {
         let settings = Settings::load(conn)?;
         let cart = MiniCart::load(conn, header.cart.as_ref(), Currency::of(&settings))?;
         let categories: Vec<(String, String)> = categories::table
+            .filter(categories::parent_id.is_null())
             .select((categories::slug, categories::name))
             .order(categories::name)
+            .limit(NAV_CATEGORIES)
             .load(conn)?;
         let mut nav = vec![NavLink {
             href: "/".to_owned(),

@@ -413,6 +413,15 @@ async fn imported_edge_cases_render_sensibly(app: TestApp) {
         url_of(kind, slug)
     };
 
+    // Dozens of imported categories do not bury the header: Home, six, Shop.
+    let (_, home) = app.page("/").await;
+    let main_nav = home
+        .split("<nav aria-label=\"Main\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</nav>").next())
+        .expect("the main navigation");
+    assert_eq!(crate::common::count(main_nav, "<li>"), 8, "{main_nav}");
+
     // An untitled post gets a title and keeps its slug.
     let untitled = &imported[&1169];
     assert_eq!(untitled.1, "edge-case-no-title");
