@@ -116,7 +116,11 @@ pub fn grow(conn: &mut DbConn, growth: Growth) -> anyhow::Result<Grown> {
     conn.write_transaction(|conn| -> anyhow::Result<()> {
         for start in (0..growth.posts).step_by(BATCH) {
             let rows: Vec<_> = (start..growth.posts.min(start + BATCH))
-                .map(|i| post_row(&mut rng, first_post + i, author_id, &category_ids, now))
+                .map(|i| {
+                    // Newer ids are newer posts, as on a real site.
+                    let age = growth.posts - i;
+                    post_row(&mut rng, first_post + i, age, author_id, &category_ids, now)
+                })
                 .collect();
             grown.posts += insert_posts(conn, &rows)?;
         }
@@ -207,6 +211,7 @@ type PostRow = (
 fn post_row(
     rng: &mut StdRng,
     number: usize,
+    age: usize,
     author_id: i32,
     category_ids: &[i32],
     now: PrimitiveDateTime,
@@ -216,8 +221,8 @@ fn post_row(
     let paragraphs: Vec<String> = (0..6).map(|_| sentence(rng, 30)).collect();
     let body = paragraphs.join("\n\n");
     let body_html: String = paragraphs.iter().map(|p| format!("<p>{p}</p>\n")).collect();
-    // One post every ten minutes, backwards from now.
-    let published_at = now - time::Duration::minutes(10 * (number as i64 + 1));
+    // One post every ten minutes, the last `age` steps of ten minutes before now.
+    let published_at = now - time::Duration::minutes(10 * age as i64);
     (
         posts::slug.eq(format!("generated-{number}")),
         posts::title.eq(title),

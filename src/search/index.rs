@@ -4,6 +4,9 @@
 //! the index itself is kept by the database (triggers, generated columns; see the
 //! `2026-12-03-000012_search` migrations).
 //!
+//! A query matching more than [`WINDOW`] posts (or products) is answered from the newest
+//! `WINDOW` of them only, so that the work per query stays the same as the site grows.
+//!
 //! Visibility is decided here, at query time, not when indexing: a scheduled post is found
 //! once its time has come, with nothing reindexed.
 
@@ -17,6 +20,44 @@ use time::PrimitiveDateTime;
 use super::terms::Terms;
 use super::{postgres, sqlite};
 use crate::db::DbConn;
+
+/// How many of the newest matches of a table are ranked, counted and paged when more
+/// match: enough to page through for a while (50 pages of 10), few enough that ranking and
+/// counting them takes about a millisecond on either backend, however many posts there are.
+/// A common word ("skin" in a skincare blog) matches nearly every post; ranking all of
+/// them takes a time that grows with the site (on SQLite bm25 reads the whole list of
+/// every word).
+pub const WINDOW: i64 = 500;
+
+/// Where the newest [`WINDOW`] matches of each table begin, when more match: only ids
+/// above these are searched. `None`: all matches are.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Window {
+    pub posts_after: Option<i32>,
+    pub products_after: Option<i32>,
+}
+
+impl Window {
+    /// Whether some matches are left out.
+    pub fn is_cut(&self) -> bool {
+        self.posts_after.is_some() || self.products_after.is_some()
+    }
+
+    /// The ids searched are above these (ids start at 1).
+    pub fn floors(&self) -> (i32, i32) {
+        (
+            self.posts_after.unwrap_or(0),
+            self.products_after.unwrap_or(0),
+        )
+    }
+}
+
+/// The id of the match just older than the newest [`WINDOW`], if there is one.
+#[derive(QueryableByName)]
+pub struct Floor {
+    #[diesel(sql_type = Integer)]
+    pub id: i32,
+}
 
 /// Which table a match is from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -93,7 +134,10 @@ pub struct Total {
 
 /// One page of results: the matches in rank order, with what each shows.
 pub struct Found {
+    /// All matches, or those of the window if it is cut.
     pub total: i64,
+    /// Only the newest matches were searched.
+    pub cut: bool,
     pub hits: Vec<Hit>,
     pub posts: HashMap<i32, PostMatch>,
     pub products: HashMap<i32, ProductMatch>,
@@ -107,14 +151,19 @@ pub struct Search<'a> {
     pub offset: i64,
 }
 
-/// Four queries, whatever the number of matches.
+/// Six queries, whatever the number of matches.
 pub fn find(conn: &mut DbConn, search: &Search) -> QueryResult<Found> {
-    let (total, hits) = match conn {
-        DbConn::Sqlite(conn) => (sqlite::count(conn, search)?, sqlite::hits(conn, search)?),
-        DbConn::Pg(conn) => (
-            postgres::count(conn, search)?,
-            postgres::hits(conn, search)?,
-        ),
+    let (window, total, hits) = match conn {
+        DbConn::Sqlite(conn) => {
+            let window = sqlite::window(conn, search)?;
+            let total = sqlite::count(conn, search, window)?;
+            (window, total, sqlite::hits(conn, search, window)?)
+        }
+        DbConn::Pg(conn) => {
+            let window = postgres::window(conn, search)?;
+            let total = postgres::count(conn, search, window)?;
+            (window, total, postgres::hits(conn, search, window)?)
+        }
     };
     let ids_of = |source: Source| -> Vec<i32> {
         hits.iter()
@@ -135,14 +184,15 @@ pub fn find(conn: &mut DbConn, search: &Search) -> QueryResult<Found> {
     };
     Ok(Found {
         total,
+        cut: window.is_cut(),
         hits,
         posts: posts.into_iter().map(|p| (p.id, p)).collect(),
         products: products.into_iter().map(|p| (p.id, p)).collect(),
     })
 }
 
-/// The plans the database makes for counting the matches and for the ranked page of them,
-/// one step a line: for
+/// The plans the database makes for finding the window, counting the matches and for the
+/// ranked page of them (the window cut or not), one step a line: for
 /// checking that it reads the full-text index (FTS5 table, GIN index) instead of scanning.
 pub fn query_plan(
     conn: &mut DbConn,

@@ -12,7 +12,7 @@ mod text;
 
 use actix_web::web;
 
-pub use index::query_plan;
+pub use index::{WINDOW, query_plan};
 pub use terms::Terms;
 pub use text::plain_text;
 

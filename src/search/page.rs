@@ -89,6 +89,7 @@ pub async fn search(
                 Some(index::find(conn, &search)?)
             };
             let total = found.as_ref().map_or(0, |f| f.total);
+            let cut = found.as_ref().is_some_and(|f| f.cut);
             let base = format!("/search?q={}", crate::web::url_encode(&typed));
             let pager = WindowPager::new(&base, page, total, per_page);
             if page > pager.pages {
@@ -99,7 +100,7 @@ pub async fn search(
                 .map(|found| result_views(found, &style, layout.money))
                 .unwrap_or_default();
             Ok(ResultsPage {
-                summary: summary(&typed, total),
+                summary: summary(&typed, total, cut),
                 query: typed,
                 heading,
                 results,
@@ -124,8 +125,13 @@ fn kept_query(typed: &str) -> String {
         .to_owned()
 }
 
-fn summary(typed: &str, total: i64) -> String {
+/// `cut`: only the newest `total` matches were searched, and more match.
+fn summary(typed: &str, total: i64, cut: bool) -> String {
     match total {
+        n if cut => format!(
+            "More than {n} results for “{typed}”; the newest are shown. \
+             Add words to narrow it."
+        ),
         _ if typed.is_empty() => {
             "Type a few words in the search box to find posts, pages and products.".to_owned()
         }
@@ -211,12 +217,16 @@ mod tests {
     #[test]
     fn the_summary_speaks_of_search() {
         assert_eq!(
-            summary("mask", 0),
+            summary("mask", 0, false),
             "No results for “mask”. Try fewer or different words."
         );
-        assert_eq!(summary("mask", 1), "1 result for “mask”");
-        assert_eq!(summary("mask", 12), "12 results for “mask”");
-        assert!(summary("", 0).starts_with("Type a few words"));
+        assert_eq!(summary("mask", 1, false), "1 result for “mask”");
+        assert_eq!(summary("mask", 12, false), "12 results for “mask”");
+        assert_eq!(
+            summary("mask", 500, true),
+            "More than 500 results for “mask”; the newest are shown. Add words to narrow it."
+        );
+        assert!(summary("", 0, false).starts_with("Type a few words"));
     }
 
     #[test]

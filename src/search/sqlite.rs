@@ -4,10 +4,10 @@
 
 use diesel::prelude::*;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-use diesel::sql_types::{BigInt, Text, Timestamp};
+use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
 use diesel::sqlite::{Sqlite, SqliteConnection};
 
-use super::index::{Hit, PostMatch, ProductMatch, Search, Total};
+use super::index::{Floor, Hit, PostMatch, ProductMatch, Search, Total, WINDOW, Window};
 use super::marks::{END, START};
 use super::terms::Terms;
 
@@ -16,36 +16,107 @@ use super::terms::Terms;
 // again for every post, which takes minutes at 100,000 posts instead of milliseconds.
 
 /// Published posts and pages whose time has come, not password-protected; binds: the match,
-/// now.
+/// the window's floor, now.
 const POSTS_MATCHING: &str = "FROM search_posts CROSS JOIN posts ON posts.id = search_posts.rowid \
-     WHERE search_posts MATCH ? AND posts.status = 'published' \
+     WHERE search_posts MATCH ? AND search_posts.rowid > ? AND posts.status = 'published' \
      AND posts.kind IN ('post', 'page') AND posts.published_at <= ? \
      AND posts.password IS NULL";
 
-/// Published products; bind: the match.
+/// Published products; binds: the match, the window's floor.
 const PRODUCTS_MATCHING: &str = "FROM search_products \
      CROSS JOIN products ON products.id = search_products.rowid \
-     WHERE search_products MATCH ? AND products.published";
+     WHERE search_products MATCH ? AND search_products.rowid > ? AND products.published";
 
 /// bm25 is lower for better matches; negated so that both backends sort by score, highest
 /// first. A word in the title weighs ten times one in the body.
 const POST_SCORE: &str = "-bm25(search_posts, 10.0, 3.0, 1.0)";
 const PRODUCT_SCORE: &str = "-bm25(search_products, 10.0, 10.0, 3.0, 1.0)";
 
-pub fn count(conn: &mut SqliteConnection, search: &Search) -> QueryResult<i64> {
-    let total: Total = count_query("", search).get_result(conn)?;
+/// The columns of a table, for the score of a cut window: every word in the first group
+/// (the title) ranks highest, then every word in the first two (title and excerpt), then
+/// the rest. bm25 cannot rank a window: it counts every match of each word in the table.
+struct Table {
+    name: &'static str,
+    title: &'static str,
+    excerpt: &'static str,
+}
+
+const POSTS: Table = Table {
+    name: "search_posts",
+    title: "title",
+    excerpt: "title excerpt",
+};
+
+const PRODUCTS: Table = Table {
+    name: "search_products",
+    title: "name sku",
+    excerpt: "name sku short_description",
+};
+
+/// Binds: the title match, the floor, the title-or-excerpt match, the floor. Each `IN` is
+/// one column-filtered FTS5 query over the window, run once.
+fn tier_score(table: &Table) -> String {
+    let name = table.name;
+    let within =
+        format!("{name}.rowid IN (SELECT rowid FROM {name} WHERE {name} MATCH ? AND rowid > ?)");
+    format!("CASE WHEN {within} THEN 3 WHEN {within} THEN 2 ELSE 1 END")
+}
+
+/// Finds the id of the match just older than the newest [`WINDOW`] posts, and products.
+/// FTS5 gives the matches newest first by rowid, so this reads `WINDOW` matches, not all.
+pub fn window(conn: &mut SqliteConnection, search: &Search) -> QueryResult<Window> {
+    let (posts, products) = window_queries("", search);
+    Ok(Window {
+        posts_after: posts.get_result::<Floor>(conn).optional()?.map(|f| f.id),
+        products_after: products.get_result::<Floor>(conn).optional()?.map(|f| f.id),
+    })
+}
+
+type Query = BoxedSqlQuery<'static, Sqlite, SqlQuery>;
+
+fn window_queries(prefix: &str, search: &Search) -> (Query, Query) {
+    let beyond = format!("LIMIT 1 OFFSET {WINDOW}");
+    let query = search.terms.fts5_match();
+    let posts = diesel::sql_query(format!(
+        "{prefix}SELECT posts.id AS id {POSTS_MATCHING} ORDER BY search_posts.rowid DESC {beyond}"
+    ))
+    .into_boxed()
+    .bind::<Text, _>(query.clone())
+    .bind::<Integer, _>(0)
+    .bind::<Timestamp, _>(search.now);
+    let products = diesel::sql_query(format!(
+        "{prefix}SELECT products.id AS id {PRODUCTS_MATCHING} \
+         ORDER BY search_products.rowid DESC {beyond}"
+    ))
+    .into_boxed()
+    .bind::<Text, _>(query)
+    .bind::<Integer, _>(0);
+    (posts, products)
+}
+
+pub fn count(conn: &mut SqliteConnection, search: &Search, window: Window) -> QueryResult<i64> {
+    let total: Total = count_query("", search, window).get_result(conn)?;
     Ok(total.total)
 }
 
-pub fn hits(conn: &mut SqliteConnection, search: &Search) -> QueryResult<Vec<Hit>> {
-    hits_query("", search).load(conn)
+pub fn hits(conn: &mut SqliteConnection, search: &Search, window: Window) -> QueryResult<Vec<Hit>> {
+    hits_query("", search, window).load(conn)
 }
 
-/// What SQLite does for [`count`] and [`hits`], one step a line.
+/// What SQLite does to find the window, for [`count`] and for [`hits`] (with the window
+/// cut and not), one step a line.
 pub fn plan(conn: &mut SqliteConnection, search: &Search) -> QueryResult<Vec<String>> {
     let explain = "EXPLAIN QUERY PLAN ";
-    let mut steps: Vec<PlanStep> = count_query(explain, search).load(conn)?;
-    steps.extend(hits_query(explain, search).load::<PlanStep>(conn)?);
+    let (posts, products) = window_queries(explain, search);
+    let cut = Window {
+        posts_after: Some(0),
+        products_after: Some(0),
+    };
+    let mut steps: Vec<PlanStep> = posts.load(conn)?;
+    steps.extend(products.load::<PlanStep>(conn)?);
+    steps.extend(count_query(explain, search, Window::default()).load::<PlanStep>(conn)?);
+    steps.extend(hits_query(explain, search, Window::default()).load::<PlanStep>(conn)?);
+    steps.extend(hits_query(explain, search, cut).load::<PlanStep>(conn)?);
     Ok(steps.into_iter().map(|step| step.detail).collect())
 }
 
@@ -55,34 +126,64 @@ struct PlanStep {
     detail: String,
 }
 
-fn count_query(prefix: &str, search: &Search) -> BoxedSqlQuery<'static, Sqlite, SqlQuery> {
+fn count_query(prefix: &str, search: &Search, window: Window) -> Query {
     let sql = format!(
         "{prefix}SELECT (SELECT count(*) {POSTS_MATCHING}) \
          + (SELECT count(*) {PRODUCTS_MATCHING}) AS total"
     );
-    matching(sql, search)
+    let query = diesel::sql_query(sql).into_boxed();
+    let query = bind_posts_matching(query, search, window);
+    bind_products_matching(query, search, window)
 }
 
-/// `sql` with the binds of [`POSTS_MATCHING`] and then [`PRODUCTS_MATCHING`].
-fn matching(sql: String, search: &Search) -> BoxedSqlQuery<'static, Sqlite, SqlQuery> {
-    let query = search.terms.fts5_match();
-    diesel::sql_query(sql)
-        .into_boxed()
-        .bind::<Text, _>(query.clone())
+fn bind_posts_matching(query: Query, search: &Search, window: Window) -> Query {
+    query
+        .bind::<Text, _>(search.terms.fts5_match())
+        .bind::<Integer, _>(window.floors().0)
         .bind::<Timestamp, _>(search.now)
-        .bind::<Text, _>(query)
 }
 
-fn hits_query(prefix: &str, search: &Search) -> BoxedSqlQuery<'static, Sqlite, SqlQuery> {
+fn bind_products_matching(query: Query, search: &Search, window: Window) -> Query {
+    query
+        .bind::<Text, _>(search.terms.fts5_match())
+        .bind::<Integer, _>(window.floors().1)
+}
+
+/// Binds [`tier_score`]'s, when the window is cut.
+fn bind_tier(query: Query, table: &Table, search: &Search, floor: i32, cut: bool) -> Query {
+    if !cut {
+        return query;
+    }
+    query
+        .bind::<Text, _>(search.terms.fts5_in(table.title))
+        .bind::<Integer, _>(floor)
+        .bind::<Text, _>(search.terms.fts5_in(table.excerpt))
+        .bind::<Integer, _>(floor)
+}
+
+/// Ranked by bm25 over all matches, or, when the window is cut, by where the words are
+/// (posts and products alike, so that the scores compare), ties newest first.
+fn hits_query(prefix: &str, search: &Search, window: Window) -> Query {
+    let cut = window.is_cut();
+    let (post_score, product_score) = if cut {
+        (tier_score(&POSTS), tier_score(&PRODUCTS))
+    } else {
+        (POST_SCORE.to_owned(), PRODUCT_SCORE.to_owned())
+    };
     let sql = format!(
-        "{prefix}SELECT 'post' AS source, posts.id AS id, {POST_SCORE} AS score, \
+        "{prefix}SELECT 'post' AS source, posts.id AS id, {post_score} AS score, \
          posts.published_at AS at {POSTS_MATCHING} \
          UNION ALL \
-         SELECT 'product', products.id, {PRODUCT_SCORE}, products.created_at \
+         SELECT 'product', products.id, {product_score}, products.created_at \
          {PRODUCTS_MATCHING} \
          ORDER BY score DESC, at DESC, id DESC LIMIT ? OFFSET ?"
     );
-    matching(sql, search)
+    let (posts_floor, products_floor) = window.floors();
+    let query = diesel::sql_query(sql).into_boxed();
+    let query = bind_tier(query, &POSTS, search, posts_floor, cut);
+    let query = bind_posts_matching(query, search, window);
+    let query = bind_tier(query, &PRODUCTS, search, products_floor, cut);
+    bind_products_matching(query, search, window)
         .bind::<BigInt, _>(search.limit)
         .bind::<BigInt, _>(search.offset)
 }

@@ -4,10 +4,12 @@
 
 /// At most this many words count; the rest of a long query is ignored.
 pub const MAX_TERMS: usize = 8;
-/// A longer word is cut to its first this many characters (still found as a prefix).
+/// A longer word is cut to its first this many characters, and only then found as a prefix.
 pub const MAX_TERM_CHARS: usize = 40;
 
-/// The words of a query, lower-cased, each matched as a word or the start of one; all must
+/// The words of a query, lower-cased, each matched as a whole word (stemmed by the index, so
+/// "routines" finds "routine"), not as the start of one: a prefix of a common word would
+/// merge the lists of every word it starts, and cost with the size of the site. All must
 /// occur (in any of the indexed fields).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Terms(Vec<String>);
@@ -39,25 +41,46 @@ impl Terms {
         &self.0
     }
 
-    /// An FTS5 query: each word a quoted string with a prefix star (`"serum"* "vitamin"*`),
-    /// so FTS5 reads no operator in it.
+    /// An FTS5 query: each word a quoted string (`"serum" "vitamin"`), so FTS5 reads no
+    /// operator in it.
     pub fn fts5_match(&self) -> String {
+        self.fts5_in("")
+    }
+
+    /// The same, each word required in one of `columns` (`{title excerpt}`), or anywhere
+    /// if `columns` is empty.
+    pub fn fts5_in(&self, columns: &str) -> String {
+        let filter = if columns.is_empty() {
+            String::new()
+        } else {
+            format!("{{{columns}}} : ")
+        };
         self.0
             .iter()
-            .map(|word| format!("\"{word}\"*"))
+            .map(|word| format!("{filter}\"{word}\"{}", prefix_mark(word, "*")))
             .collect::<Vec<_>>()
             .join(" ")
     }
 
-    /// A PostgreSQL `to_tsquery` text: each word a quoted lexeme with a prefix mark, all
-    /// required (`'serum':* & 'vitamin':*`). `to_tsquery` rather than `plainto_tsquery`
-    /// because only it has prefix matching, which FTS5 does too.
+    /// A PostgreSQL `to_tsquery` text: each word a quoted lexeme, all required
+    /// (`'serum' & 'vitamin'`). `to_tsquery` rather than `plainto_tsquery` for the prefix
+    /// mark of a cut word.
     pub fn tsquery(&self) -> String {
         self.0
             .iter()
-            .map(|word| format!("'{word}':*"))
+            .map(|word| format!("'{word}'{}", prefix_mark(word, ":*")))
             .collect::<Vec<_>>()
             .join(" & ")
+    }
+}
+
+/// `mark` for a word of [`MAX_TERM_CHARS`] (cut, perhaps), which is then found as the start of the
+/// longer word typed.
+fn prefix_mark(word: &str, mark: &'static str) -> &'static str {
+    if word.chars().count() == MAX_TERM_CHARS {
+        mark
+    } else {
+        ""
     }
 }
 
@@ -66,11 +89,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn words_become_quoted_prefix_terms() {
+    fn words_become_quoted_whole_word_terms() {
         let terms = Terms::parse("Vitamin-C  serums!");
         assert_eq!(terms.words(), ["vitamin", "c", "serums"]);
-        assert_eq!(terms.fts5_match(), "\"vitamin\"* \"c\"* \"serums\"*");
-        assert_eq!(terms.tsquery(), "'vitamin':* & 'c':* & 'serums':*");
+        assert_eq!(terms.fts5_match(), "\"vitamin\" \"c\" \"serums\"");
+        assert_eq!(terms.tsquery(), "'vitamin' & 'c' & 'serums'");
+        assert_eq!(
+            Terms::parse("skin barrier").fts5_in("title excerpt"),
+            "{title excerpt} : \"skin\" {title excerpt} : \"barrier\""
+        );
+    }
+
+    #[test]
+    fn only_a_cut_word_is_a_prefix() {
+        let long = "b".repeat(MAX_TERM_CHARS + 5);
+        let terms = Terms::parse(&format!("a {long}"));
+        let cut = "b".repeat(MAX_TERM_CHARS);
+        assert_eq!(terms.fts5_match(), format!("\"a\" \"{cut}\"*"));
+        assert_eq!(terms.tsquery(), format!("'a' & '{cut}':*"));
     }
 
     #[test]

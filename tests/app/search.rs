@@ -25,8 +25,9 @@ on_both_backends!(
     snippets_highlight_the_words_and_never_return_stored_text_as_markup,
     markup_in_a_body_is_not_searchable_only_its_text,
     odd_queries_answer_with_a_page,
-    stemming_and_prefixes_find_other_forms_of_a_word,
+    stemming_finds_other_forms_of_a_word_but_not_its_start,
     results_are_paginated_with_the_query_kept,
+    a_common_word_searches_its_newest_matches_ranked_by_where_it_occurs,
     the_seed_article_is_found_by_words_in_its_title_or_body_ignoring_case,
     the_query_plan_reads_the_full_text_index,
 );
@@ -500,7 +501,9 @@ async fn odd_queries_answer_with_a_page(app: TestApp) {
     }
     assert_eq!(found_hrefs(&app, "Crème").await, ["/posts/odd"]);
     assert_eq!(found_hrefs(&app, "😀 crème").await, ["/posts/odd"]);
-    assert_eq!(found_hrefs(&app, "日本語").await, ["/posts/odd"]);
+    assert_eq!(found_hrefs(&app, "日本語のテキスト").await, ["/posts/odd"]);
+    // Words are whole: text without spaces is one word, not found by its start.
+    assert!(found_hrefs(&app, "日本語").await.is_empty());
     assert_eq!(found_hrefs(&app, "\"NEAR\" (words)").await, ["/posts/odd"]);
     let (_, html) = search(&app, "!!!").await;
     assert!(html.contains("No results for “!!!”. Try fewer or different words."));
@@ -509,25 +512,131 @@ async fn odd_queries_answer_with_a_page(app: TestApp) {
     assert!(!html.contains("No results for"));
 }
 
-async fn stemming_and_prefixes_find_other_forms_of_a_word(app: TestApp) {
+async fn stemming_finds_other_forms_of_a_word_but_not_its_start(app: TestApp) {
     let author = author(&app);
     insert_post(
         &app,
         author,
         Stage::post("forms", "Gentle flurbishing", "Zorbulating twice."),
     );
-    for query in [
-        "flurbishes",
-        "FLURBISH",
-        "gentle flurbish",
-        "zorbulate",
-        "zorb",
-        "flurb",
-    ] {
+    for query in ["flurbishes", "FLURBISH", "gentle flurbish", "zorbulate"] {
         assert_eq!(found_hrefs(&app, query).await, ["/posts/forms"], "{query}");
+    }
+    // A word is matched whole: its start finds nothing.
+    for query in ["zorb", "flurb", "gentl flurb"] {
+        assert!(found_hrefs(&app, query).await.is_empty(), "{query}");
     }
     // Every word must occur.
     assert!(found_hrefs(&app, "flurbish zzqqxx").await.is_empty());
+    // Only a word cut to the longest kept is found as the start of what was typed.
+    let long = format!("plumb{}", "o".repeat(60));
+    insert_post(&app, author, Stage::post("long-word", "Long", &long));
+    assert_eq!(
+        found_hrefs(&app, &format!("{long}xyz")).await,
+        ["/posts/long-word"]
+    );
+}
+
+/// `rows` published posts `bulk-1` (oldest) to `bulk-{rows}` (newest, 100 minutes ago), one
+/// a minute, with "plumbago" in their body only; SQLite's SQL.
+fn bulk_posts_sqlite(rows: i64) -> String {
+    format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {rows}) \
+         INSERT INTO posts (slug, title, body, body_html, body_text, status, published_at, \
+             author_id, updated_at) \
+         SELECT 'bulk-' || i, 'Bulk post ' || i, 'Filler', '<p>Filler</p>', \
+             'Some plumbago filler ' || i, 'published', \
+             datetime('now', '-' || ({rows} + 100 - i) || ' minutes'), \
+             (SELECT min(id) FROM users), datetime('now') \
+         FROM n"
+    )
+}
+
+/// The same on PostgreSQL.
+fn bulk_posts_pg(rows: i64) -> String {
+    format!(
+        "INSERT INTO posts (slug, title, body, body_html, body_text, status, published_at, \
+             author_id, updated_at) \
+         SELECT 'bulk-' || n, 'Bulk post ' || n, 'Filler', '<p>Filler</p>', \
+             'Some plumbago filler ' || n, 'published', \
+             (now() AT TIME ZONE 'UTC') - ({rows} + 100 - n) * interval '1 minute', \
+             (SELECT min(id) FROM users), now() \
+         FROM generate_series(1, {rows}) AS n"
+    )
+}
+
+async fn a_common_word_searches_its_newest_matches_ranked_by_where_it_occurs(app: TestApp) {
+    app.with_conn(|conn| glowpress::settings::set(conn, "posts_per_page", "100"))
+        .expect("set the page size");
+    let window = glowpress::search::WINDOW;
+    let author = author(&app);
+    let days_ago = |days: i64| glowpress::web::dates::now() - Duration::days(days);
+    // The oldest match, left out however well it matches.
+    let mut oldest = Stage::post("oldest", "Plumbago", "Plumbago.");
+    oldest.published_at = days_ago(10);
+    insert_post(&app, author, oldest);
+    let bulk = 600;
+    app.with_conn(|conn| {
+        let sql = match conn {
+            glowpress::db::DbConn::Sqlite(_) => bulk_posts_sqlite(bulk),
+            glowpress::db::DbConn::Pg(_) => bulk_posts_pg(bulk),
+        };
+        conn.batch_execute(&sql).expect("bulk posts")
+    });
+    // Newer rows than the bulk, but older dates: rank, not date, puts them first.
+    let mut in_title = Stage::post("in-title", "Plumbago and marigold", "Nothing else.");
+    in_title.published_at = days_ago(2);
+    insert_post(&app, author, in_title);
+    let mut in_excerpt = Stage::post("in-excerpt", "Notes", "Nothing else.");
+    in_excerpt.excerpt = "Plumbago, briefly.";
+    in_excerpt.published_at = days_ago(3);
+    insert_post(&app, author, in_excerpt);
+    let mut in_body = Stage::post("in-body", "Notes again", "A plumbago hedge.");
+    in_body.published_at = glowpress::web::dates::now() - Duration::minutes(1);
+    insert_post(&app, author, in_body);
+    insert_product(&app, "plumbago-balm", "Plumbago balm", "A balm.", true);
+
+    let (status, first) = search(&app, "plumbago").await;
+    assert_eq!(status, StatusCode::OK);
+    let text = unescape_html(&first);
+    // The newest `window` posts and the one product.
+    let total = window + 1;
+    assert!(
+        text.contains(&format!(
+            "More than {total} results for “plumbago”; the newest are shown. \
+             Add words to narrow it."
+        )),
+        "{first}"
+    );
+    let hrefs: Vec<String> = results(&first).into_iter().map(|r| r.href).collect();
+    assert_eq!(hrefs.len(), 100);
+    let mut title_matches = hrefs[..2].to_vec();
+    title_matches.sort();
+    assert_eq!(title_matches, ["/posts/in-title", "/shop/plumbago-balm"]);
+    assert_eq!(
+        hrefs[2..5],
+        ["/posts/in-excerpt", "/posts/in-body", "/posts/bulk-600"]
+    );
+    assert!(!hrefs.contains(&"/posts/oldest".to_owned()));
+    // Pages go as far as the window.
+    let pages = (total + 99) / 100;
+    let (status, last) = app.page(&format!("/search?q=plumbago&page={pages}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let oldest_in_window = format!("/posts/bulk-{}", bulk - (window - 3) + 1);
+    let hrefs: Vec<String> = results(&last).into_iter().map(|r| r.href).collect();
+    assert_eq!(hrefs.last(), Some(&oldest_in_window), "{last}");
+    assert_eq!(hrefs.len() as i64, total - (pages - 1) * 100);
+    let (status, _) = app
+        .page(&format!("/search?q=plumbago&page={}", pages + 1))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Another word narrows it to an exact count, ranked over all matches.
+    let (_, narrow) = search(&app, "plumbago marigold").await;
+    assert!(unescape_html(&narrow).contains("1 result for “plumbago marigold”"));
+    assert_eq!(
+        found_hrefs(&app, "marigold plumbago").await,
+        ["/posts/in-title"]
+    );
 }
 
 async fn results_are_paginated_with_the_query_kept(app: TestApp) {
@@ -641,37 +750,39 @@ async fn the_query_plan_reads_the_full_text_index(app: TestApp) {
     });
     match without_seq_scans {
         None => {
-            // The count and the page each read the FTS tables, then every match's row by
-            // its id: never the posts by status and date with a full-text query per post.
+            // The window, the count and the page (cut or not) each read the FTS tables
+            // with the match and the window's floor, then every match's row by its id:
+            // never the posts by status and date with a full-text query per post.
             let reads = |needle: &str| count(&plan, needle);
-            assert_eq!(
-                reads("SCAN search_posts VIRTUAL TABLE INDEX 0:M"),
-                2,
-                "{plan}"
-            );
-            assert_eq!(
-                reads("SCAN search_products VIRTUAL TABLE INDEX 0:M"),
-                2,
-                "{plan}"
-            );
-            assert_eq!(reads("SEARCH posts USING INTEGER PRIMARY KEY"), 2, "{plan}");
+            for table in ["search_posts", "search_products"] {
+                let scan = format!("SCAN {table} VIRTUAL TABLE INDEX");
+                // The cut page's score asks twice more per table.
+                assert_eq!(reads(&scan), 6, "{plan}");
+                for line in plan.lines().filter(|line| line.contains(&scan)) {
+                    assert!(line.contains(":M") && line.ends_with('>'), "{plan}");
+                }
+            }
+            assert_eq!(reads("SEARCH posts USING INTEGER PRIMARY KEY"), 4, "{plan}");
             assert_eq!(
                 reads("SEARCH products USING INTEGER PRIMARY KEY"),
-                2,
+                4,
                 "{plan}"
             );
             assert!(!plan.contains("USING COVERING INDEX"), "{plan}");
+            // The window's queries read the matches newest first, without sorting them all.
+            let window = &plan[..plan.find("SCAN CONSTANT ROW").expect("the count")];
+            assert!(!window.contains("TEMP B-TREE"), "{plan}");
         }
         Some(forced) => {
             let reads = |plan: &str, needle: &str| count(plan, needle);
             assert_eq!(
                 reads(&plan, "Bitmap Index Scan on posts_search"),
-                2,
+                3,
                 "{plan}"
             );
             assert_eq!(
                 reads(&forced, "Bitmap Index Scan on products_search"),
-                2,
+                3,
                 "{forced}"
             );
         }
