@@ -43,6 +43,12 @@ impl Window {
         self.posts_after.is_some() || self.products_after.is_some()
     }
 
+    /// A cut table's window holds [`WINDOW`] matches (it ends just after the one older than
+    /// them); when both are cut, no need to count.
+    pub fn known_total(&self) -> Option<i64> {
+        (self.posts_after.is_some() && self.products_after.is_some()).then_some(2 * WINDOW)
+    }
+
     /// The ids searched are above these (ids start at 1).
     pub fn floors(&self) -> (i32, i32) {
         (
@@ -151,17 +157,23 @@ pub struct Search<'a> {
     pub offset: i64,
 }
 
-/// Six queries, whatever the number of matches.
+/// At most six queries, whatever the number of matches.
 pub fn find(conn: &mut DbConn, search: &Search) -> QueryResult<Found> {
     let (window, total, hits) = match conn {
         DbConn::Sqlite(conn) => {
             let window = sqlite::window(conn, search)?;
-            let total = sqlite::count(conn, search, window)?;
+            let total = match window.known_total() {
+                Some(total) => total,
+                None => sqlite::count(conn, search, window)?,
+            };
             (window, total, sqlite::hits(conn, search, window)?)
         }
         DbConn::Pg(conn) => {
             let window = postgres::window(conn, search)?;
-            let total = postgres::count(conn, search, window)?;
+            let total = match window.known_total() {
+                Some(total) => total,
+                None => postgres::count(conn, search, window)?,
+            };
             (window, total, postgres::hits(conn, search, window)?)
         }
     };
@@ -208,5 +220,23 @@ pub fn query_plan(
     match conn {
         DbConn::Sqlite(conn) => sqlite::plan(conn, &search),
         DbConn::Pg(conn) => postgres::plan(conn, &search),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_two_cut_windows_need_no_count() {
+        let window = |posts_after, products_after| Window {
+            posts_after,
+            products_after,
+        };
+        assert_eq!(window(Some(7), Some(3)).known_total(), Some(2 * WINDOW));
+        assert_eq!(window(Some(7), None).known_total(), None);
+        assert_eq!(window(None, Some(3)).known_total(), None);
+        assert!(!window(None, None).is_cut());
+        assert_eq!(window(Some(7), None).floors(), (7, 0));
     }
 }
