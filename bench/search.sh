@@ -14,7 +14,7 @@ CONNECTIONS=${CONNECTIONS:-4}
 QUERIES=${QUERIES:-"skin barrier+ceramide dermatologist+winter+habit zzzz"}
 PG_URL=${PG_URL:-}
 cargo build --release --quiet
-BIN=./target/release/glowpress
+BIN=${CARGO_TARGET_DIR:-target}/release/glowpress
 WORK=$(mktemp -d)
 PIDS=""
 cleanup() {
