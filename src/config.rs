@@ -98,6 +98,16 @@ pub struct Config {
     )]
     pub comment_flood_seconds: i64,
 
+    /// Addresses per sitemap file; past it `/sitemap.xml` is an index of files (the
+    /// protocol allows 50,000).
+    #[arg(
+        long,
+        env = "GLOWPRESS_SITEMAP_URLS",
+        default_value_t = 50_000,
+        global = true
+    )]
+    pub sitemap_urls: usize,
+
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "GLOWPRESS_WORKERS", global = true)]
     pub workers: Option<usize>,
@@ -121,6 +131,7 @@ impl Config {
             trust_proxy: false,
             comment_min_seconds: 3,
             comment_flood_seconds: 15,
+            sitemap_urls: 50_000,
         }
     }
 

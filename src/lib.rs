@@ -78,6 +78,7 @@ impl Application {
         let site = SiteInfo {
             public_url: config.public_url(port),
             secure_cookies: config.secure_cookies(),
+            sitemap_urls: config.sitemap_urls,
         };
         if let Some(token) = setup_token {
             tracing::warn!(

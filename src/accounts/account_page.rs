@@ -76,7 +76,7 @@ async fn render(
     let user_id = me.user.id;
     let (layout, orders) = db
         .run(move |conn| {
-            let layout = Layout::load(conn, header, Some("Your account"))?;
+            let layout = Layout::load(conn, header, Some("Your account"))?.unindexed();
             Ok((layout, orders::of_user(conn, user_id)?))
         })
         .await?;

@@ -21,6 +21,18 @@ pub const REGISTRATION_WINDOW: Duration = Duration::hours(1);
 /// The longest window of any budget: older rows count for nothing.
 const LONGEST_WINDOW: Duration = REGISTRATION_WINDOW;
 
+/// Guesses at a protected post's password, per post and client address, in `WINDOW`.
+pub const MAX_POST_PASSWORD_GUESSES: usize = 10;
+
+/// The budget of password guesses at post (or page) `post_id` from one client address.
+pub fn post_password(post_id: i32, hashed_address: &str) -> Budget {
+    Budget::new(
+        format!("post-password:{post_id}|address:{hashed_address}"),
+        MAX_POST_PASSWORD_GUESSES,
+        WINDOW,
+    )
+}
+
 /// At most this many guest orders per client address in `GUEST_ORDER_WINDOW`.
 pub const GUEST_ORDERS: usize = 10;
 pub const GUEST_ORDER_WINDOW: Duration = Duration::hours(1);

@@ -1,5 +1,5 @@
-//! For machines: the Atom feeds of posts (the site's, a category's, a tag's), the sitemap
-//! and robots.txt.
+//! For machines: the Atom feeds of posts (the site's, a category's, a tag's) and
+//! robots.txt (the sitemap is in `sitemap`).
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
@@ -7,9 +7,8 @@ use atom_syndication::{Category, Content, Entry, Feed, Person, Text};
 
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
-use crate::posts::queries::{self, FeedPost, Kind, Listing};
+use crate::posts::queries::{self, FeedPost, Listing};
 use crate::settings::Settings;
-use crate::shop::products;
 use crate::web::atom::{link, timestamp};
 use crate::web::{SiteInfo, dates};
 
@@ -151,99 +150,6 @@ fn category(site_url: &str, kind: &str, slug: &str, name: &str) -> Category {
     category
 }
 
-/// The sitemap protocol's limit for one file.
-pub const SITEMAP_LIMIT: usize = 50_000;
-
-pub async fn sitemap(
-    db: web::Data<Db>,
-    site: web::Data<SiteInfo>,
-) -> Result<HttpResponse, AppError> {
-    let limit = SITEMAP_LIMIT as i64;
-    let (posts, categories, tags, products) = db
-        .run(move |conn| {
-            let now = dates::now();
-            Ok((
-                queries::sitemap_entries(conn, now, limit)?,
-                queries::categories_in_use(conn, now)?,
-                queries::tags_in_use(conn, now)?,
-                products::sitemap_entries(conn, limit)?,
-            ))
-        })
-        .await?;
-    let url = &site.public_url;
-    let newest_post = posts
-        .iter()
-        .filter(|(kind, _, _)| kind == Kind::Post.as_str())
-        .map(|(_, _, at)| *at)
-        .max();
-    let newest_product = products.iter().map(|(_, at)| *at).max();
-    // Most important first, so that past the limit the oldest posts are what is left out.
-    let mut urls = vec![
-        (format!("{url}/"), newest_post),
-        (format!("{url}/shop"), newest_product),
-    ];
-    urls.extend(
-        products
-            .into_iter()
-            .map(|(slug, at)| (format!("{url}/shop/{slug}"), Some(at))),
-    );
-    urls.extend(
-        categories
-            .into_iter()
-            .map(|(slug, at)| (format!("{url}/category/{slug}"), at)),
-    );
-    urls.extend(
-        tags.into_iter()
-            .map(|(slug, at)| (format!("{url}/tag/{slug}"), at)),
-    );
-    urls.extend(posts.into_iter().map(|(kind, slug, at)| {
-        let path = if kind == Kind::Page.as_str() {
-            format!("/{slug}")
-        } else {
-            format!("/posts/{slug}")
-        };
-        (format!("{url}{path}"), Some(at))
-    }));
-    if urls.len() > SITEMAP_LIMIT {
-        tracing::warn!(
-            "the sitemap lists {SITEMAP_LIMIT} of {} addresses: the oldest posts are left out",
-            urls.len()
-        );
-        urls.truncate(SITEMAP_LIMIT);
-    }
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "application/xml; charset=utf-8"))
-        .body(sitemap_xml(&urls)))
-}
-
-fn sitemap_xml(urls: &[(String, Option<time::PrimitiveDateTime>)]) -> String {
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for (loc, lastmod) in urls {
-        xml.push_str("  <url><loc>");
-        xml.push_str(&xml_escape(loc));
-        xml.push_str("</loc>");
-        if let Some(at) = lastmod {
-            xml.push_str("<lastmod>");
-            xml.push_str(&dates::iso(*at));
-            xml.push_str("</lastmod>");
-        }
-        xml.push_str("</url>\n");
-    }
-    xml.push_str("</urlset>\n");
-    xml
-}
-
-fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
-}
-
 pub async fn robots(site: web::Data<SiteInfo>) -> HttpResponse {
     let body = format!(
         "User-agent: *\nDisallow: /admin/\nDisallow: /account\nDisallow: /cart\n\
@@ -253,26 +159,4 @@ pub async fn robots(site: web::Data<SiteInfo>) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/plain; charset=utf-8"))
         .body(body)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sitemap_addresses_are_escaped_and_dates_are_w3c() {
-        let at = dates::parse("2026-11-24 09:00:00").unwrap();
-        let xml = sitemap_xml(&[
-            ("https://x.example/shop?a=1&b='2'".to_owned(), Some(at)),
-            ("https://x.example/".to_owned(), None),
-        ]);
-        assert!(
-            xml.contains("<loc>https://x.example/shop?a=1&amp;b=&apos;2&apos;</loc><lastmod>2026-11-24T09:00:00Z</lastmod>"),
-            "{xml}"
-        );
-        assert!(
-            xml.contains("<url><loc>https://x.example/</loc></url>"),
-            "{xml}"
-        );
-    }
 }

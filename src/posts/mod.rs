@@ -8,6 +8,7 @@ pub(crate) mod meta;
 pub mod pages;
 pub mod protected;
 pub mod queries;
+mod sitemap;
 pub mod slug;
 pub mod views;
 
@@ -33,7 +34,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
         .route("/posts/{slug}", web::get().to(article))
         .route("/posts/{slug}/comments", web::post().to(leave_reply))
-        .route("/posts/{slug}/password", web::post().to(protected::unlock))
+        .route(
+            "/posts/{slug}/password",
+            web::post().to(protected::unlock_post),
+        )
+        .route(
+            "/pages/{slug}/password",
+            web::post().to(protected::unlock_page),
+        )
         .route("/category/{slug}", web::get().to(category))
         .route("/tag/{slug}", web::get().to(tag))
         .route(
@@ -42,7 +50,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/tag/{slug}/feed.xml", web::get().to(feeds::tag_feed))
         .route("/feed.xml", web::get().to(feeds::feed))
-        .route("/sitemap.xml", web::get().to(feeds::sitemap))
+        .route("/sitemap.xml", web::get().to(sitemap::sitemap))
+        .route("/sitemap-{n}.xml", web::get().to(sitemap::sitemap_file))
         .route("/robots.txt", web::get().to(feeds::robots));
 }
 

@@ -9,6 +9,7 @@ use crate::accounts::visitor::Visitor;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::posts::editor::is_reserved;
+use crate::posts::protected::{self, PasswordPrompt};
 use crate::posts::queries::{self, Kind};
 use crate::posts::views::Figure;
 use crate::web::dates;
@@ -21,6 +22,8 @@ struct PageView {
     title: String,
     body_html: String,
     figure: Option<Figure>,
+    /// Set while a password-protected page is locked: the form instead of its content.
+    locked: Option<PasswordPrompt>,
 }
 
 /// The slug a GET of `path` may name: one segment of slug characters.
@@ -46,14 +49,40 @@ pub async fn page_or_not_found(
         return moved_or_not_found(&req, &db).await;
     };
     let visitor = Visitor::from_request_parts(&req).await?;
-    let header = HeaderInfo::of(&visitor);
-    let site_url = crate::web::seo::site_url(&req);
-    let found = db
+    match render_page(&req, &db, &visitor, slug, None, StatusCode::OK).await {
+        Err(AppError::NotFound) => moved_or_not_found(&req, &db).await,
+        other => other,
+    }
+}
+
+/// A published page; while it is password-protected and not unlocked by this session, the
+/// password form (with `password_message` when a password was refused) instead of its body.
+pub async fn render_page(
+    req: &HttpRequest,
+    db: &Db,
+    visitor: &Visitor,
+    slug: String,
+    password_message: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let header = HeaderInfo::of(visitor);
+    let site_url = crate::web::seo::site_url(req);
+    let unlocked = protected::unlocked(&visitor.session);
+    let (mut view, protected) = db
         .run(move |conn| {
             let page = queries::find_published_of(conn, Kind::Page, dates::now(), &slug)?;
+            let protected = page.password.is_some();
             let mut layout = Layout::load(conn, header, Some(&page.title))?;
             crate::posts::meta::page(&mut layout, &site_url, &page);
-            Ok(PageView {
+            let locked = (protected && !unlocked.contains(&page.id)).then(|| {
+                PasswordPrompt {
+                    action: format!("/pages/{}/password", page.slug),
+                    // Set below: only a locked page gives its reader a session.
+                    csrf_token: String::new(),
+                    message: password_message,
+                }
+            });
+            let view = PageView {
                 layout,
                 figure: Figure::of(
                     page.media,
@@ -63,18 +92,20 @@ pub async fn page_or_not_found(
                     page.credit,
                 ),
                 title: page.title,
-                // Pages have no password form: a protected one keeps its content to itself.
-                body_html: match page.password {
-                    Some(_) => "<p>This page is password protected.</p>".to_owned(),
-                    None => page.body_html,
-                },
-            })
+                body_html: page.body_html,
+                locked,
+            };
+            Ok((view, protected))
         })
-        .await;
-    match found {
-        Ok(view) => crate::web::render(StatusCode::OK, &view),
-        Err(AppError::NotFound) => moved_or_not_found(&req, &db).await,
-        Err(e) => Err(e),
+        .await?;
+    if let Some(prompt) = view.locked.as_mut() {
+        prompt.csrf_token = visitor.session.csrf_token();
+    }
+    if protected {
+        // Its form holds this reader's token, or its content is unlocked for this reader only.
+        crate::web::forms::private_page(status, &view)
+    } else {
+        crate::web::render(status, &view)
     }
 }
 

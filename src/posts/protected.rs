@@ -1,19 +1,19 @@
 //! Password-protected posts (imported from WordPress): the article shows a password form
 //! instead of its content and comments until the right password is given; the unlock is
-//! kept in the session. Feeds, listings and search never show protected content.
+//! kept in the session. Feeds, listings and search never show protected content. Guesses
+//! are counted per post and client address (`throttle::post_password`).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use diesel::prelude::*;
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
 use crate::accounts::session::AppSession;
+use crate::accounts::throttle;
 use crate::accounts::visitor::Visitor;
 use crate::db::Db;
-use crate::db::schema::posts;
 use crate::error::AppError;
-use crate::posts::queries;
+use crate::posts::queries::{self, Kind};
 use crate::posts::{ArticleRequest, render_article};
 use crate::web::client::ClientAddr;
 use crate::web::dates;
@@ -61,9 +61,19 @@ pub struct UnlockForm {
     password: String,
 }
 
+/// What a password given for a post or page came to.
+enum Unlock {
+    /// Not protected (any more): nothing to unlock.
+    Open,
+    Right(i32),
+    Wrong,
+    /// Too many wrong guesses from this address: when it may try again.
+    Wait(String),
+}
+
 /// `POST /posts/{slug}/password`: the right password unlocks the post for this session
 /// (303 back to it); a wrong one shows the form again with a message (403).
-pub async fn unlock(
+pub async fn unlock_post(
     req: HttpRequest,
     db: web::Data<Db>,
     secrets: web::Data<Secrets>,
@@ -73,35 +83,91 @@ pub async fn unlock(
     form: web::Form<UnlockForm>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let wanted = slug.clone();
-    let (id, stored): (i32, Option<String>) = db
-        .run(move |conn| {
-            let (id, _) =
-                queries::find_published(conn, dates::now(), &wanted).map(|a| (a.id, a.slug))?;
-            let stored = posts::table.find(id).select(posts::password).first(conn)?;
-            Ok((id, stored))
-        })
-        .await?;
-    let path = format!("/posts/{slug}");
-    match stored {
-        None => Ok(see_other(&path)),
-        Some(stored) if password_matches(&stored, &form.password) => {
-            remember_unlocked(&visitor.session, id);
-            Ok(see_other(&path))
-        }
-        Some(_) => {
-            let request = ArticleRequest {
-                comments_page: None,
-                reply_to: None,
-                form: crate::comments::remembered_commenter(&req),
-                status: StatusCode::FORBIDDEN,
-                client,
-                password_message: Some("That password is not right. Try again.".to_owned()),
-            };
-            let site_url = crate::web::seo::site_url(&req);
-            render_article(&db, site_url, &secrets, &visitor, slug, request).await
+    let unlock = check(&db, Kind::Post, &slug, &client, form.into_inner()).await?;
+    let Some((status, message)) = refusal(&visitor, unlock) else {
+        return Ok(see_other(&format!("/posts/{slug}")));
+    };
+    let request = ArticleRequest {
+        comments_page: None,
+        reply_to: None,
+        form: crate::comments::remembered_commenter(&req),
+        status,
+        client,
+        password_message: Some(message),
+    };
+    let site_url = crate::web::seo::site_url(&req);
+    render_article(&db, site_url, &secrets, &visitor, slug, request).await
+}
+
+/// `POST /pages/{slug}/password`: as [`unlock_post`], for a page.
+pub async fn unlock_page(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    visitor: Visitor,
+    client: ClientAddr,
+    slug: web::Path<String>,
+    form: web::Form<UnlockForm>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let unlock = check(&db, Kind::Page, &slug, &client, form.into_inner()).await?;
+    match refusal(&visitor, unlock) {
+        None => Ok(see_other(&format!("/{slug}"))),
+        Some((status, message)) => {
+            crate::posts::pages::render_page(&req, &db, &visitor, slug, Some(message), status).await
         }
     }
+}
+
+/// Remembers a right password in the session (None: go to the content), or says why the
+/// form comes back.
+fn refusal(visitor: &Visitor, unlock: Unlock) -> Option<(StatusCode, String)> {
+    match unlock {
+        Unlock::Open => None,
+        Unlock::Right(id) => {
+            remember_unlocked(&visitor.session, id);
+            None
+        }
+        Unlock::Wrong => Some((
+            StatusCode::FORBIDDEN,
+            "That password is not right. Try again.".to_owned(),
+        )),
+        Unlock::Wait(when) => Some((
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("Too many wrong passwords from your connection. Try again {when}."),
+        )),
+    }
+}
+
+/// Checks a password against the post's, counting the guess against this address's budget
+/// for this post: a stranger guessing cannot lock out readers elsewhere.
+async fn check(
+    db: &Db,
+    kind: Kind,
+    slug: &str,
+    client: &ClientAddr,
+    form: UnlockForm,
+) -> Result<Unlock, AppError> {
+    let slug = slug.to_owned();
+    let address = client.0.clone();
+    db.write(move |conn| {
+        let now = dates::now();
+        let found = queries::find_published_of(conn, kind, now, &slug)?;
+        let Some(stored) = found.password else {
+            return Ok(Unlock::Open);
+        };
+        let budget = [throttle::post_password(found.id, &address)];
+        let rows = match throttle::begin_attempt(conn, &budget, now)? {
+            Ok(rows) => rows,
+            Err(until) => return Ok(Unlock::Wait(throttle::wait_phrase(now, until))),
+        };
+        if password_matches(&stored, &form.password) {
+            throttle::forget(conn, &rows)?;
+            Ok(Unlock::Right(found.id))
+        } else {
+            Ok(Unlock::Wrong)
+        }
+    })
+    .await
 }
 
 #[cfg(test)]

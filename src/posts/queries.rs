@@ -395,16 +395,44 @@ pub fn tags_of_posts(
 pub fn sitemap_entries(
     conn: &mut DbConn,
     now: PrimitiveDateTime,
+    offset: i64,
     limit: i64,
 ) -> QueryResult<Vec<(String, String, PrimitiveDateTime)>> {
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
     posts::table
         .filter(posts::kind.eq_any([Kind::Post.as_str(), Kind::Page.as_str()]))
         .filter(posts::status.eq(Status::Published.as_str()))
         .filter(posts::published_at.le(now))
         .order((posts::published_at.desc(), posts::id.desc()))
+        .offset(offset)
         .limit(limit)
         .select((posts::kind, posts::slug, posts::updated_at))
         .load(conn)
+}
+
+/// How many posts and pages are published (the sitemap's share of them).
+pub fn published_count(conn: &mut DbConn, now: PrimitiveDateTime) -> QueryResult<i64> {
+    posts::table
+        .filter(posts::kind.eq_any([Kind::Post.as_str(), Kind::Page.as_str()]))
+        .filter(posts::status.eq(Status::Published.as_str()))
+        .filter(posts::published_at.le(now))
+        .count()
+        .get_result(conn)
+}
+
+/// When a published post last changed: the home page's lastmod.
+pub fn newest_update(
+    conn: &mut DbConn,
+    now: PrimitiveDateTime,
+) -> QueryResult<Option<PrimitiveDateTime>> {
+    posts::table
+        .filter(posts::kind.eq(Kind::Post.as_str()))
+        .filter(posts::status.eq(Status::Published.as_str()))
+        .filter(posts::published_at.le(now))
+        .select(diesel::dsl::max(posts::updated_at))
+        .first(conn)
 }
 
 /// Slugs of the categories with at least one published post, with the newest update of

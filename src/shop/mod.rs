@@ -96,7 +96,7 @@ async fn layout_and_cart(
     let header = HeaderInfo::of(visitor);
     let owner = header.cart.clone();
     db.run(move |conn| {
-        let layout = Layout::load(conn, header, Some(title))?;
+        let layout = Layout::load(conn, header, Some(title))?.unindexed();
         let priced = PricedCart::load(conn, owner.as_ref(), &layout.settings, dates::now())?;
         Ok((layout, priced))
     })

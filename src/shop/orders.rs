@@ -320,7 +320,7 @@ pub async fn show(
                 .filter(|o| o.is_owned_by(user_id, session_token_hash.as_deref()))
                 .ok_or(AppError::NotFound)?;
             let items = items_of(conn, order.id)?;
-            let layout = Layout::load(conn, header, None)?;
+            let layout = Layout::load(conn, header, None)?.unindexed();
             let view = OrderView::new(&order, &DateStyle::of(&layout.settings));
             let layout = layout.titled(&format!("Order {}", view.reference()));
             Ok(OrderPage {

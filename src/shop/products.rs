@@ -107,8 +107,12 @@ pub fn list_published(conn: &mut DbConn) -> QueryResult<Vec<Product>> {
 /// (slug, last saved) of the published products, for the sitemap.
 pub fn sitemap_entries(
     conn: &mut DbConn,
+    offset: i64,
     limit: i64,
 ) -> QueryResult<Vec<(String, time::PrimitiveDateTime)>> {
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
     let rows: Vec<(
         String,
         Option<time::PrimitiveDateTime>,
@@ -116,6 +120,7 @@ pub fn sitemap_entries(
     )> = products::table
         .filter(products::published.eq(true))
         .order((products::name, products::id))
+        .offset(offset)
         .limit(limit)
         .select((products::slug, products::updated_at, products::created_at))
         .load(conn)?;
@@ -123,6 +128,28 @@ pub fn sitemap_entries(
         .into_iter()
         .map(|(slug, updated, created)| (slug, updated.unwrap_or(created)))
         .collect())
+}
+
+pub fn published_count(conn: &mut DbConn) -> QueryResult<i64> {
+    products::table
+        .filter(products::published.eq(true))
+        .count()
+        .get_result(conn)
+}
+
+/// When a published product last changed: the shop page's lastmod.
+pub fn newest_update(conn: &mut DbConn) -> QueryResult<Option<time::PrimitiveDateTime>> {
+    let (updated, created) = products::table
+        .filter(products::published.eq(true))
+        .select((
+            diesel::dsl::max(products::updated_at),
+            diesel::dsl::max(products::created_at),
+        ))
+        .first::<(
+            Option<time::PrimitiveDateTime>,
+            Option<time::PrimitiveDateTime>,
+        )>(conn)?;
+    Ok(updated.max(created))
 }
 
 pub fn find_published_by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Product> {

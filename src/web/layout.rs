@@ -197,15 +197,23 @@ impl Layout {
         }
     }
 
-    /// For pages that need nothing else from the database (forms, account pages).
+    /// For pages that need nothing else from the database (forms, account pages): none of
+    /// them is for search engines.
     pub async fn for_visitor(
         db: &Db,
         visitor: &Visitor,
         page_title: &'static str,
     ) -> Result<Layout, AppError> {
         let header = HeaderInfo::of(visitor);
-        db.run(move |conn| Layout::load(conn, header, Some(page_title)))
+        db.run(move |conn| Ok(Layout::load(conn, header, Some(page_title))?.unindexed()))
             .await
+    }
+
+    /// A page that is one visitor's (cart, checkout, account, an order) or a form: search
+    /// engines are asked to leave it out (`<meta name="robots" content="noindex">`).
+    pub fn unindexed(mut self) -> Layout {
+        self.meta.noindex = true;
+        self
     }
 
     /// For error pages rendered where the database may be what failed.

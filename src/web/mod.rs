@@ -38,6 +38,8 @@ pub struct SiteInfo {
     /// e.g. "https://glow.example", without a trailing slash.
     pub public_url: String,
     pub secure_cookies: bool,
+    /// At most this many addresses in one sitemap file.
+    pub sitemap_urls: usize,
 }
 
 /// Percent-encodes a value for a query string.

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use glowpress::db::schema::{categories, products};
 use reqwest::StatusCode;
 
-use crate::common::{TestApp, skip};
+use crate::common::{Backend, Site, TestApp, skip};
 use crate::seo::{NewPost, insert_post};
 
 crate::on_both_backends!(
@@ -16,6 +16,8 @@ crate::on_both_backends!(
     every_feed_is_valid_atom_with_hostile_text,
     the_sitemap_lists_what_is_published_with_lastmod,
 );
+
+crate::with_each_backend!(a_long_sitemap_becomes_an_index_of_files);
 
 /// RFC 4287 Appendix B, the schema the feeds must match.
 const ATOM_SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/atom/atom.rnc");
@@ -281,4 +283,83 @@ async fn the_sitemap_lists_what_is_published_with_lastmod(app: TestApp) {
     }
     let (_, robots) = app.page("/robots.txt").await;
     assert!(robots.contains(&format!("Sitemap: {}", app.url("/sitemap.xml"))));
+}
+
+/// The sitemap protocol allows 50,000 addresses a file; the site is told 7 here, so that a
+/// few posts are enough to need an index.
+async fn a_long_sitemap_becomes_an_index_of_files(backend: Backend) {
+    let Some(mut site) = Site::new(backend) else {
+        return skip("a long sitemap on PostgreSQL");
+    };
+    site.config.sitemap_urls = 7;
+    let app = site.start().await;
+    let slugs: Vec<String> = (0..10).map(|n| format!("post-{n:02}")).collect();
+    app.with_conn(|conn| {
+        for (n, slug) in slugs.iter().enumerate() {
+            let mut post = NewPost::published(slug, "Numbered", "A post.");
+            post.published_in_hours = -100 + n as i64;
+            insert_post(conn, &post);
+        }
+    });
+
+    let response = app.get("/sitemap.xml").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let index = response.text().await.unwrap();
+    assert!(
+        index.contains("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"),
+        "{index}"
+    );
+    let files = index.matches("<sitemap>").count();
+    let mut listed = Vec::new();
+    for n in 1..=files {
+        let path = format!("/sitemap-{n}.xml");
+        assert!(
+            index.contains(&format!("<loc>{}</loc>", app.url(&path))),
+            "{index}"
+        );
+        let response = app.get(&path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let urls = sitemap_urls(&response.text().await.unwrap());
+        let full = if n < files { 7 } else { urls.len().max(1) };
+        assert_eq!(urls.len(), full, "{path}: {urls:?}");
+        listed.extend(urls.into_iter().map(|(loc, _)| loc));
+    }
+    // Together the files list every address once, most important first.
+    assert!(listed.len() > 7 * (files - 1), "{listed:?}");
+    let mut unique = listed.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), listed.len(), "{listed:?}");
+    for path in [
+        "/shop/hydrating-serum",
+        "/category/treatments",
+        "/tag/in-office",
+        "/posts/exosome-therapy-skin-rejuvenation",
+    ] {
+        assert!(listed.contains(&app.url(path)), "{path}: {listed:?}");
+    }
+    assert_eq!(listed[0], app.url("/"));
+    assert_eq!(listed[1], app.url("/shop"));
+    for slug in &slugs {
+        assert!(
+            listed.contains(&app.url(&format!("/posts/{slug}"))),
+            "{slug}"
+        );
+    }
+    // Newest posts first: the last file ends with the oldest.
+    assert!(
+        listed.iter().position(|l| l.ends_with("/posts/post-09"))
+            < listed.iter().position(|l| l.ends_with("/posts/post-00"))
+    );
+    for path in [
+        format!("/sitemap-{}.xml", files + 1),
+        "/sitemap-0.xml".to_owned(),
+        "/sitemap-x.xml".to_owned(),
+    ] {
+        assert_eq!(
+            app.get(&path).await.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
 }

@@ -18,6 +18,7 @@ mod html_validity;
 mod import;
 mod migrations;
 mod pages;
+mod protected;
 mod query_counts;
 mod search;
 mod security_accounts;

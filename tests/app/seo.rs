@@ -19,6 +19,7 @@ crate::on_both_backends!(
     a_product_page_has_product_json_ld_with_its_offer_and_stock,
     archives_have_canonical_pages_feeds_and_breadcrumbs,
     the_pager_shows_a_window_of_pages,
+    forms_and_personal_pages_ask_not_to_be_indexed,
 );
 
 /// A post (or page) as a test wants it, inserted directly.
@@ -260,6 +261,39 @@ async fn a_page_and_the_home_page_have_their_metadata(app: TestApp) {
     let (_, search) = app.page("/search?q=skin").await;
     assert!(search.contains("<meta name=\"robots\" content=\"noindex\">"));
     assert_eq!(canonical(&search), None);
+}
+
+const NOINDEX: &str = "<meta name=\"robots\" content=\"noindex\">";
+
+async fn forms_and_personal_pages_ask_not_to_be_indexed(app: TestApp) {
+    for path in [
+        "/login",
+        "/register",
+        "/forgot-password",
+        "/cart",
+        "/checkout",
+    ] {
+        let (status, html) = app.page(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(html.contains(NOINDEX), "{path}: {html}");
+        assert_eq!(canonical(&html), None, "{path}");
+    }
+    let browser = app.new_browser();
+    browser
+        .register(
+            "noindex",
+            "noindex@example.com",
+            "velvet kettle orbits lazily",
+        )
+        .await;
+    let account = browser.visit("/account").await;
+    assert_eq!(account.path, "/account");
+    assert!(account.html.contains(NOINDEX));
+    // What is for readers is indexed.
+    for path in ["/", SEED, "/shop"] {
+        let (_, html) = app.page(path).await;
+        assert!(!html.contains(NOINDEX), "{path}");
+    }
 }
 
 async fn a_product_page_has_product_json_ld_with_its_offer_and_stock(app: TestApp) {
