@@ -146,6 +146,7 @@ pub fn grow(conn: &mut DbConn, growth: Growth) -> anyhow::Result<Grown> {
         }
         Ok(())
     })?;
+    crate::search::merge_index(conn)?;
     Ok(grown)
 }
 

@@ -26,5 +26,6 @@ pub enum ImportError {
 pub fn import_wordpress(conn: &mut DbConn, xml: &str) -> Result<Summary, ImportError> {
     let export = wxr::parse(xml)?;
     let summary = conn.write_transaction(|conn| store::import(conn, &export))?;
+    crate::search::merge_index(conn)?;
     Ok(summary)
 }

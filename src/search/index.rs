@@ -22,12 +22,12 @@ use super::{postgres, sqlite};
 use crate::db::DbConn;
 
 /// How many of the newest matches of a table are ranked, counted and paged when more
-/// match: enough to page through for a while (50 pages of 10), few enough that ranking and
-/// counting them takes about a millisecond on either backend, however many posts there are.
+/// match: enough to page through for a while (20 pages of 10), few enough that reading and
+/// ranking them costs about what a small site's search does, however many posts there are.
 /// A common word ("skin" in a skincare blog) matches nearly every post; ranking all of
 /// them takes a time that grows with the site (on SQLite bm25 reads the whole list of
 /// every word).
-pub const WINDOW: i64 = 500;
+pub const WINDOW: i64 = 200;
 
 /// Where the newest [`WINDOW`] matches of each table begin, when more match: only ids
 /// above these are searched. `None`: all matches are.
@@ -83,6 +83,17 @@ pub struct Hit {
 }
 
 impl Hit {
+    pub fn new(source: Source, id: i32) -> Hit {
+        let source = match source {
+            Source::Post => "post",
+            Source::Product => "product",
+        };
+        Hit {
+            source: source.to_owned(),
+            id,
+        }
+    }
+
     pub fn source(&self) -> Source {
         if self.source == "product" {
             Source::Product
@@ -157,24 +168,30 @@ pub struct Search<'a> {
     pub offset: i64,
 }
 
-/// At most six queries, whatever the number of matches.
+/// The matches of a search (of the window, when it is cut) and the page asked for of
+/// them, in rank order.
+pub struct Ranked {
+    pub total: i64,
+    pub cut: bool,
+    pub hits: Vec<Hit>,
+}
+
+/// At most eight queries, whatever the number of matches.
 pub fn find(conn: &mut DbConn, search: &Search) -> QueryResult<Found> {
-    let (window, total, hits) = match conn {
-        DbConn::Sqlite(conn) => {
-            let window = sqlite::window(conn, search)?;
-            let total = match window.known_total() {
-                Some(total) => total,
-                None => sqlite::count(conn, search, window)?,
-            };
-            (window, total, sqlite::hits(conn, search, window)?)
-        }
+    let Ranked { total, cut, hits } = match conn {
+        DbConn::Sqlite(conn) => sqlite::rank(conn, search)?,
         DbConn::Pg(conn) => {
             let window = postgres::window(conn, search)?;
             let total = match window.known_total() {
                 Some(total) => total,
                 None => postgres::count(conn, search, window)?,
             };
-            (window, total, postgres::hits(conn, search, window)?)
+            let hits = postgres::hits(conn, search, window)?;
+            Ranked {
+                total,
+                cut: window.is_cut(),
+                hits,
+            }
         }
     };
     let ids_of = |source: Source| -> Vec<i32> {
@@ -196,7 +213,7 @@ pub fn find(conn: &mut DbConn, search: &Search) -> QueryResult<Found> {
     };
     Ok(Found {
         total,
-        cut: window.is_cut(),
+        cut,
         hits,
         posts: posts.into_iter().map(|p| (p.id, p)).collect(),
         products: products.into_iter().map(|p| (p.id, p)).collect(),

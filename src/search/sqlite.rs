@@ -2,12 +2,15 @@
 //! `search_products` (name, sku, short_description, description), rowid = the row's id,
 //! porter stemming over unicode61 with diacritics removed.
 
+use std::collections::HashSet;
+
 use diesel::prelude::*;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
+use diesel::sql_types::{Integer, Nullable, Text, Timestamp};
 use diesel::sqlite::{Sqlite, SqliteConnection};
+use time::PrimitiveDateTime;
 
-use super::index::{Floor, Hit, PostMatch, ProductMatch, Search, Total, WINDOW, Window};
+use super::index::{Hit, PostMatch, ProductMatch, Ranked, Search, Source, WINDOW};
 use super::marks::{END, START};
 use super::terms::Terms;
 
@@ -15,26 +18,26 @@ use super::terms::Terms;
 // itself, SQLite may walk the posts index of status and date and run the full-text query
 // again for every post, which takes minutes at 100,000 posts instead of milliseconds.
 
-/// Published posts and pages whose time has come, not password-protected; binds: the match,
-/// the window's floor, now.
-const POSTS_MATCHING: &str = "FROM search_posts CROSS JOIN posts ON posts.id = search_posts.rowid \
-     WHERE search_posts MATCH ? AND search_posts.rowid > ? AND posts.status = 'published' \
+/// Published posts and pages whose time has come, not password-protected; binds: the
+/// match, now. The visibility columns are read from the `posts_search_visibility` index,
+/// not from the rows (whose bodies would be read past to reach them); SQLite would take the
+/// primary key without `INDEXED BY`.
+const POSTS_MATCHING: &str = "FROM search_posts \
+     CROSS JOIN posts INDEXED BY posts_search_visibility ON posts.id = search_posts.rowid \
+     WHERE search_posts MATCH ? AND posts.status = 'published' \
      AND posts.kind IN ('post', 'page') AND posts.published_at <= ? \
      AND posts.password IS NULL";
 
-/// Published products; binds: the match, the window's floor.
+/// Published products; binds: the match.
 const PRODUCTS_MATCHING: &str = "FROM search_products \
-     CROSS JOIN products ON products.id = search_products.rowid \
-     WHERE search_products MATCH ? AND search_products.rowid > ? AND products.published";
+     CROSS JOIN products INDEXED BY products_search_visibility \
+     ON products.id = search_products.rowid \
+     WHERE search_products MATCH ? AND products.published";
 
-/// bm25 is lower for better matches; negated so that both backends sort by score, highest
-/// first. A word in the title weighs ten times one in the body.
-const POST_SCORE: &str = "-bm25(search_posts, 10.0, 3.0, 1.0)";
-const PRODUCT_SCORE: &str = "-bm25(search_products, 10.0, 10.0, 3.0, 1.0)";
-
-/// The columns of a table, for the score of a cut window: every word in the first group
-/// (the title) ranks highest, then every word in the first two (title and excerpt), then
-/// the rest. bm25 cannot rank a window: it counts every match of each word in the table.
+/// A table's columns by weight: a match whose every word is in the first group (the
+/// title) ranks highest, then every word in the second (title and excerpt), then the rest.
+/// As WordPress ranks its search; bm25 is not used because it reads every match of every
+/// word in the table to weigh them, a time that grows with the site.
 struct Table {
     name: &'static str,
     title: &'static str,
@@ -53,70 +56,119 @@ const PRODUCTS: Table = Table {
     excerpt: "name sku short_description",
 };
 
-/// Binds: the title match, the floor, the title-or-excerpt match, the floor. Each `IN` is
-/// one column-filtered FTS5 query over the window, run once.
-fn tier_score(table: &Table) -> String {
-    let name = table.name;
-    let within =
-        format!("{name}.rowid IN (SELECT rowid FROM {name} WHERE {name} MATCH ? AND rowid > ?)");
-    format!("CASE WHEN {within} THEN 3 WHEN {within} THEN 2 ELSE 1 END")
+/// A match of the window: its id and the date that breaks ties of rank.
+#[derive(QueryableByName)]
+struct Match {
+    #[diesel(sql_type = Integer)]
+    id: i32,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    at: Option<PrimitiveDateTime>,
 }
 
-/// Finds the id of the match just older than the newest [`WINDOW`] posts, and products.
-/// FTS5 gives the matches newest first by rowid, so this reads `WINDOW` matches, not all.
-pub fn window(conn: &mut SqliteConnection, search: &Search) -> QueryResult<Window> {
-    let (posts, products) = window_queries("", search);
-    Ok(Window {
-        posts_after: posts.get_result::<Floor>(conn).optional()?.map(|f| f.id),
-        products_after: products.get_result::<Floor>(conn).optional()?.map(|f| f.id),
-    })
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = Integer)]
+    id: i32,
+}
+
+/// The newest [`WINDOW`] matches of posts and of products, ranked; the page asked for of
+/// them. FTS5 gives matches newest first by rowid, so each query reads at most `WINDOW`
+/// matches (and their visibility), however many posts there are.
+pub fn rank(conn: &mut SqliteConnection, search: &Search) -> QueryResult<Ranked> {
+    let posts = window_query("", search, Source::Post).load::<Match>(conn)?;
+    let products = window_query("", search, Source::Product).load::<Match>(conn)?;
+    let cut = posts.len() as i64 > WINDOW || products.len() as i64 > WINDOW;
+    let mut ranked = Vec::new();
+    for (source, table, mut matches) in [
+        (Source::Post, &POSTS, posts),
+        (Source::Product, &PRODUCTS, products),
+    ] {
+        matches.truncate(WINDOW as usize);
+        let Some(floor) = matches.iter().map(|m| m.id).min() else {
+            continue;
+        };
+        let in_title = ids_in(conn, table.name, &search.terms.fts5_in(table.title), floor)?;
+        let in_excerpt = ids_in(
+            conn,
+            table.name,
+            &search.terms.fts5_in(table.excerpt),
+            floor,
+        )?;
+        ranked.extend(matches.into_iter().map(|m| {
+            let tier = if in_title.contains(&m.id) {
+                3
+            } else if in_excerpt.contains(&m.id) {
+                2
+            } else {
+                1
+            };
+            (tier, m.at, Hit::new(source, m.id))
+        }));
+    }
+    let total = ranked.len() as i64;
+    // Best first; ties newest first (by date, then id).
+    ranked.sort_by(|a, b| (b.0, b.1, b.2.id).cmp(&(a.0, a.1, a.2.id)));
+    let hits = ranked
+        .into_iter()
+        .skip(search.offset.max(0) as usize)
+        .take(search.limit.max(0) as usize)
+        .map(|(_, _, hit)| hit)
+        .collect();
+    Ok(Ranked { total, cut, hits })
 }
 
 type Query = BoxedSqlQuery<'static, Sqlite, SqlQuery>;
 
-fn window_queries(prefix: &str, search: &Search) -> (Query, Query) {
-    let beyond = format!("LIMIT 1 OFFSET {WINDOW}");
+/// The newest `WINDOW + 1` matches: one more than the window tells that it is cut.
+fn window_query(prefix: &str, search: &Search, source: Source) -> Query {
+    let limit = WINDOW + 1;
     let query = search.terms.fts5_match();
-    let posts = diesel::sql_query(format!(
-        "{prefix}SELECT posts.id AS id {POSTS_MATCHING} ORDER BY search_posts.rowid DESC {beyond}"
+    match source {
+        Source::Post => diesel::sql_query(format!(
+            "{prefix}SELECT posts.id AS id, posts.published_at AS at {POSTS_MATCHING} \
+             ORDER BY search_posts.rowid DESC LIMIT {limit}"
+        ))
+        .into_boxed()
+        .bind::<Text, _>(query)
+        .bind::<Timestamp, _>(search.now),
+        Source::Product => diesel::sql_query(format!(
+            "{prefix}SELECT products.id AS id, products.created_at AS at {PRODUCTS_MATCHING} \
+             ORDER BY search_products.rowid DESC LIMIT {limit}"
+        ))
+        .into_boxed()
+        .bind::<Text, _>(query),
+    }
+}
+
+/// One column-filtered FTS5 query over the window (ids from `floor` up).
+fn tier_query(prefix: &str, table: &str, query: &str, floor: i32) -> Query {
+    diesel::sql_query(format!(
+        "{prefix}SELECT rowid AS id FROM {table} WHERE {table} MATCH ? AND rowid >= ?"
     ))
     .into_boxed()
-    .bind::<Text, _>(query.clone())
-    .bind::<Integer, _>(0)
-    .bind::<Timestamp, _>(search.now);
-    let products = diesel::sql_query(format!(
-        "{prefix}SELECT products.id AS id {PRODUCTS_MATCHING} \
-         ORDER BY search_products.rowid DESC {beyond}"
-    ))
-    .into_boxed()
-    .bind::<Text, _>(query)
-    .bind::<Integer, _>(0);
-    (posts, products)
+    .bind::<Text, _>(query.to_owned())
+    .bind::<Integer, _>(floor)
 }
 
-pub fn count(conn: &mut SqliteConnection, search: &Search, window: Window) -> QueryResult<i64> {
-    let total: Total = count_query("", search, window).get_result(conn)?;
-    Ok(total.total)
+fn ids_in(
+    conn: &mut SqliteConnection,
+    table: &str,
+    query: &str,
+    floor: i32,
+) -> QueryResult<HashSet<i32>> {
+    let ids = tier_query("", table, query, floor).load::<Id>(conn)?;
+    Ok(ids.into_iter().map(|row| row.id).collect())
 }
 
-pub fn hits(conn: &mut SqliteConnection, search: &Search, window: Window) -> QueryResult<Vec<Hit>> {
-    hits_query("", search, window).load(conn)
-}
-
-/// What SQLite does to find the window, for [`count`] and for [`hits`] (with the window
-/// cut and not), one step a line.
+/// What SQLite does to find the windows and their tiers, one step a line.
 pub fn plan(conn: &mut SqliteConnection, search: &Search) -> QueryResult<Vec<String>> {
     let explain = "EXPLAIN QUERY PLAN ";
-    let (posts, products) = window_queries(explain, search);
-    let cut = Window {
-        posts_after: Some(0),
-        products_after: Some(0),
-    };
-    let mut steps: Vec<PlanStep> = posts.load(conn)?;
-    steps.extend(products.load::<PlanStep>(conn)?);
-    steps.extend(count_query(explain, search, Window::default()).load::<PlanStep>(conn)?);
-    steps.extend(hits_query(explain, search, Window::default()).load::<PlanStep>(conn)?);
-    steps.extend(hits_query(explain, search, cut).load::<PlanStep>(conn)?);
+    let mut steps: Vec<PlanStep> = window_query(explain, search, Source::Post).load(conn)?;
+    steps.extend(window_query(explain, search, Source::Product).load::<PlanStep>(conn)?);
+    for table in [&POSTS, &PRODUCTS] {
+        let query = search.terms.fts5_in(table.title);
+        steps.extend(tier_query(explain, table.name, &query, 1).load::<PlanStep>(conn)?);
+    }
     Ok(steps.into_iter().map(|step| step.detail).collect())
 }
 
@@ -124,68 +176,6 @@ pub fn plan(conn: &mut SqliteConnection, search: &Search) -> QueryResult<Vec<Str
 struct PlanStep {
     #[diesel(sql_type = Text)]
     detail: String,
-}
-
-fn count_query(prefix: &str, search: &Search, window: Window) -> Query {
-    let sql = format!(
-        "{prefix}SELECT (SELECT count(*) {POSTS_MATCHING}) \
-         + (SELECT count(*) {PRODUCTS_MATCHING}) AS total"
-    );
-    let query = diesel::sql_query(sql).into_boxed();
-    let query = bind_posts_matching(query, search, window);
-    bind_products_matching(query, search, window)
-}
-
-fn bind_posts_matching(query: Query, search: &Search, window: Window) -> Query {
-    query
-        .bind::<Text, _>(search.terms.fts5_match())
-        .bind::<Integer, _>(window.floors().0)
-        .bind::<Timestamp, _>(search.now)
-}
-
-fn bind_products_matching(query: Query, search: &Search, window: Window) -> Query {
-    query
-        .bind::<Text, _>(search.terms.fts5_match())
-        .bind::<Integer, _>(window.floors().1)
-}
-
-/// Binds [`tier_score`]'s, when the window is cut.
-fn bind_tier(query: Query, table: &Table, search: &Search, floor: i32, cut: bool) -> Query {
-    if !cut {
-        return query;
-    }
-    query
-        .bind::<Text, _>(search.terms.fts5_in(table.title))
-        .bind::<Integer, _>(floor)
-        .bind::<Text, _>(search.terms.fts5_in(table.excerpt))
-        .bind::<Integer, _>(floor)
-}
-
-/// Ranked by bm25 over all matches, or, when the window is cut, by where the words are
-/// (posts and products alike, so that the scores compare), ties newest first.
-fn hits_query(prefix: &str, search: &Search, window: Window) -> Query {
-    let cut = window.is_cut();
-    let (post_score, product_score) = if cut {
-        (tier_score(&POSTS), tier_score(&PRODUCTS))
-    } else {
-        (POST_SCORE.to_owned(), PRODUCT_SCORE.to_owned())
-    };
-    let sql = format!(
-        "{prefix}SELECT 'post' AS source, posts.id AS id, {post_score} AS score, \
-         posts.published_at AS at {POSTS_MATCHING} \
-         UNION ALL \
-         SELECT 'product', products.id, {product_score}, products.created_at \
-         {PRODUCTS_MATCHING} \
-         ORDER BY score DESC, at DESC, id DESC LIMIT ? OFFSET ?"
-    );
-    let (posts_floor, products_floor) = window.floors();
-    let query = diesel::sql_query(sql).into_boxed();
-    let query = bind_tier(query, &POSTS, search, posts_floor, cut);
-    let query = bind_posts_matching(query, search, window);
-    let query = bind_tier(query, &PRODUCTS, search, products_floor, cut);
-    bind_products_matching(query, search, window)
-        .bind::<BigInt, _>(search.limit)
-        .bind::<BigInt, _>(search.offset)
 }
 
 /// `ids` as a JSON array, for `IN (SELECT value FROM json_each(?))`: one bind for a list.
@@ -216,7 +206,8 @@ pub fn posts(
         "SELECT posts.id AS id, posts.kind AS kind, posts.slug AS slug, \
          posts.published_at AS published_at, {} \
          FROM search_posts CROSS JOIN posts ON posts.id = search_posts.rowid \
-         WHERE search_posts MATCH ?3 AND search_posts.rowid IN (SELECT value FROM json_each(?4))",
+         WHERE search_posts MATCH ?3 AND search_posts.rowid >= ?5 \
+         AND search_posts.rowid IN (SELECT value FROM json_each(?4))",
         marked_columns("search_posts", 0, 1, 2)
     );
     marked_query(conn, sql, terms, ids)
@@ -234,14 +225,15 @@ pub fn products(
         "SELECT products.id AS id, products.slug AS slug, products.price_cents AS price_cents, \
          products.sale_price_cents AS sale_price_cents, {} \
          FROM search_products CROSS JOIN products ON products.id = search_products.rowid \
-         WHERE search_products MATCH ?3 \
+         WHERE search_products MATCH ?3 AND search_products.rowid >= ?5 \
          AND search_products.rowid IN (SELECT value FROM json_each(?4))",
         marked_columns("search_products", 0, 2, 3)
     );
     marked_query(conn, sql, terms, ids)
 }
 
-/// Binds ?1 and ?2 (the marks), ?3 (the match) and ?4 (the ids).
+/// Binds ?1 and ?2 (the marks), ?3 (the match), ?4 (the ids) and ?5 (the least of them:
+/// FTS5 then reads the matches from there, not all of them).
 fn marked_query<T>(
     conn: &mut SqliteConnection,
     sql: String,
@@ -256,5 +248,6 @@ where
         .bind::<Text, _>(END.to_string())
         .bind::<Text, _>(terms.fts5_match())
         .bind::<Text, _>(json_ids(ids))
+        .bind::<Integer, _>(ids.iter().copied().min().unwrap_or(0))
         .load(conn)
 }
