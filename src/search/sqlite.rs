@@ -107,7 +107,7 @@ pub fn rank(conn: &mut SqliteConnection, search: &Search) -> QueryResult<Ranked>
     }
     let total = ranked.len() as i64;
     // Best first; ties newest first (by date, then id).
-    ranked.sort_by(|a, b| (b.0, b.1, b.2.id).cmp(&(a.0, a.1, a.2.id)));
+    ranked.sort_by_key(|&(tier, at, ref hit)| std::cmp::Reverse((tier, at, hit.id)));
     let hits = ranked
         .into_iter()
         .skip(search.offset.max(0) as usize)
