@@ -59,6 +59,7 @@ pub const RESERVED_SLUGS: &[&str] = &[
     "logout",
     "media",
     "orders",
+    "pages",
     "posts",
     "register",
     "reset-password",
@@ -67,6 +68,7 @@ pub const RESERVED_SLUGS: &[&str] = &[
     "setup",
     "shop",
     "sitemap.xml",
+    "sitemaps",
     "static",
     "tag",
 ];

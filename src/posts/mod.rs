@@ -51,7 +51,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/tag/{slug}/feed.xml", web::get().to(feeds::tag_feed))
         .route("/feed.xml", web::get().to(feeds::feed))
         .route("/sitemap.xml", web::get().to(sitemap::sitemap))
-        .route("/sitemap-{n}.xml", web::get().to(sitemap::sitemap_file))
+        .route("/sitemaps/{n}.xml", web::get().to(sitemap::sitemap_file))
         .route("/robots.txt", web::get().to(feeds::robots));
 }
 

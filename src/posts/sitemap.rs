@@ -1,7 +1,7 @@
 //! `/sitemap.xml`: every address worth indexing, most important first — the home page, the
 //! shop, products, categories, tags, then posts and pages newest first. One file while they
 //! fit in [`SiteInfo::sitemap_urls`] (the protocol allows 50,000); past that a sitemap index
-//! of `/sitemap-{n}.xml` files, each read with LIMIT/OFFSET so that none grows with the site.
+//! of `/sitemaps/{n}.xml` files, each read with LIMIT/OFFSET so that none grows with the site.
 
 use std::ops::Range;
 
@@ -132,7 +132,7 @@ pub async fn sitemap(
     Ok(xml_response(xml))
 }
 
-/// `GET /sitemap-{n}.xml`: the n-th file of a sitemap index (from 1).
+/// `GET /sitemaps/{n}.xml`: the n-th file of a sitemap index (from 1).
 pub async fn sitemap_file(
     db: web::Data<Db>,
     site: web::Data<SiteInfo>,
@@ -187,7 +187,7 @@ fn urlset_xml(urls: &[Url]) -> String {
 fn index_xml(url: &str, files: usize) -> String {
     let mut xml = format!("{HEAD}<sitemapindex xmlns=\"{NAMESPACE}\">\n");
     for n in 1..=files {
-        let loc = xml_escape(&format!("{url}/sitemap-{n}.xml"));
+        let loc = xml_escape(&format!("{url}/sitemaps/{n}.xml"));
         xml.push_str(&format!("  <sitemap><loc>{loc}</loc></sitemap>\n"));
     }
     xml.push_str("</sitemapindex>\n");
@@ -247,7 +247,7 @@ mod tests {
         assert!(
             xml.contains("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">")
         );
-        assert!(xml.contains("<sitemap><loc>https://x.example/sitemap-3.xml</loc></sitemap>"));
-        assert!(!xml.contains("sitemap-4.xml"));
+        assert!(xml.contains("<sitemap><loc>https://x.example/sitemaps/3.xml</loc></sitemap>"));
+        assert!(!xml.contains("sitemaps/4.xml"));
     }
 }

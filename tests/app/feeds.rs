@@ -312,7 +312,7 @@ async fn a_long_sitemap_becomes_an_index_of_files(backend: Backend) {
     let files = index.matches("<sitemap>").count();
     let mut listed = Vec::new();
     for n in 1..=files {
-        let path = format!("/sitemap-{n}.xml");
+        let path = format!("/sitemaps/{n}.xml");
         assert!(
             index.contains(&format!("<loc>{}</loc>", app.url(&path))),
             "{index}"
@@ -352,9 +352,9 @@ async fn a_long_sitemap_becomes_an_index_of_files(backend: Backend) {
             < listed.iter().position(|l| l.ends_with("/posts/post-00"))
     );
     for path in [
-        format!("/sitemap-{}.xml", files + 1),
-        "/sitemap-0.xml".to_owned(),
-        "/sitemap-x.xml".to_owned(),
+        format!("/sitemaps/{}.xml", files + 1),
+        "/sitemaps/0.xml".to_owned(),
+        "/sitemaps/x.xml".to_owned(),
     ] {
         assert_eq!(
             app.get(&path).await.status(),
