@@ -17,6 +17,8 @@ WORK=$(mktemp -d)
 cargo build --release --quiet
 BIN=$(realpath "${CARGO_TARGET_DIR:-target}")/release/glowpress
 export GLOWPRESS_DATA_DIR=$WORK/data GLOWPRESS_BIND=127.0.0.1:$PORT RUST_LOG=warn
+# The 50 comments are posted back to back by one reader.
+export GLOWPRESS_COMMENT_MIN_SECONDS=0 GLOWPRESS_COMMENT_FLOOD_SECONDS=0
 PASSWORD='velvet kettle orbits lazily'
 GLOWPRESS_ADMIN_PASSWORD=$PASSWORD "$BIN" create-admin --username bench --email bench@example.com >/dev/null
 PIDS=""
@@ -34,12 +36,13 @@ start_glowpress() {
   SERVER=$!
   PIDS="$PIDS $SERVER"
   until curl -sf -o /dev/null "$BASE/"; do sleep 0.01; done
-  echo $(( ($(date +%s%N) - started) / 1000000 ))
+  STARTUP_MS=$(( ($(date +%s%N) - started) / 1000000 ))
 }
-start_glowpress >/dev/null
+if curl -s -o /dev/null "$BASE/"; then echo "port $PORT is taken: stop what runs there" >&2; exit 1; fi
+start_glowpress
 # Start-up on an existing database: stop and start again.
 kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
-STARTUP_MS=$(start_glowpress)
+start_glowpress
 
 ARTICLE=/posts/exosome-therapy-skin-rejuvenation
 # A logged-in reader with 3 products in the cart.
@@ -54,7 +57,26 @@ for slug in gentle-cleanser hydrating-serum soothing-gel; do
   curl -s -o /dev/null -b "$JAR" -c "$JAR" -d "csrf_token=$token&product_id=$product&quantity=1&return_to=/shop" "$BASE/cart/items"
 done
 COOKIE=$(awk '$6 == "glowpress_session" { print $6 "=" $7 }' "$JAR")
-ITEMS=$(curl -s -H "Cookie: $COOKIE" "$BASE/cart" | grep -c 'name="quantity"' || true)
+
+# 50 threaded comments on the article, from the logged-in reader (approved at once): each
+# answers the post or one of the comments before it, up to a few levels deep.
+ids=()
+for i in $(seq 50); do
+  page=$(curl -s -b "$JAR" -c "$JAR" "$BASE$ARTICLE")
+  token=$(echo "$page" | grep -o 'name="csrf_token" value="[0-9a-f]*"' | head -1 | cut -d'"' -f4)
+  stamp=$(echo "$page" | grep -o 'name="stamp" value="[^"]*"' | head -1 | cut -d'"' -f4)
+  parent=""
+  if [ "${#ids[@]}" -gt 0 ] && [ $((i % 3)) -ne 0 ]; then parent=${ids[$(( (i * 7) % ${#ids[@]} ))]}; fi
+  where=$(curl -s -o /dev/null -w '%{redirect_url}' -b "$JAR" -c "$JAR" \
+    --data-urlencode "csrf_token=$token" --data-urlencode "stamp=$stamp" \
+    --data-urlencode "comment_parent=$parent" \
+    --data-urlencode "comment=Comment $i: I tried this for three weeks and my skin feels calmer, though the first days stung a little." \
+    "$BASE$ARTICLE/comments")
+  id=$(echo "$where" | grep -o 'comment-[0-9]*' | cut -d- -f2 || true)
+  [ -n "$id" ] && ids+=("$id")
+done
+echo "posted ${#ids[@]} comments"
+ITEMS=$(curl -s -H "Cookie: $COOKIE" "$BASE/cart" | grep -o 'class="cart-line"' | wc -l)
 
 # name|path|cookie|connections
 CASES=(
@@ -67,6 +89,8 @@ CASES=(
 )
 
 mkdir -p "$WORK/static"
+# nginx's workers run as an unprivileged user: they must be able to read the copies.
+chmod 755 "$WORK" "$WORK/static"
 cat > "$WORK/nginx.conf" <<NGINX
 worker_processes 2;
 pid $WORK/nginx.pid;
@@ -87,8 +111,10 @@ for case in "${CASES[@]}"; do
   n=$((n + 1))
   curl -s ${cookie:+-H "Cookie: $cookie"} "$BASE$path" > "$WORK/static/$n.html"
 done
+chmod 644 "$WORK"/static/*.html
 nginx -c "$WORK/nginx.conf" -e "$WORK/nginx-error.log"
-until curl -sf -o /dev/null "http://127.0.0.1:$NGINX_PORT/1.html"; do sleep 0.1; done
+for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$NGINX_PORT/1.html" && break; sleep 0.1; done
+curl -sf -o /dev/null "http://127.0.0.1:$NGINX_PORT/1.html" || { cat "$WORK/nginx-error.log"; exit 1; }
 
 PEAK_KB=0
 watch_rss() {
@@ -102,7 +128,7 @@ PIDS="$PIDS $!"
 
 measure() { # url connections cookie -> "rps p50 p99"
   local out
-  out=$(wrk -t2 -c"$2" -d"$DURATION" --latency ${3:+-H "Cookie: $3"} "$1")
+  out=$(wrk -t"$(( $2 < 2 ? 1 : 2 ))" -c"$2" -d"$DURATION" --latency ${3:+-H "Cookie: $3"} "$1")
   echo "$(echo "$out" | awk '/Requests\/sec/ {print $2}') \
 $(echo "$out" | awk '$1 == "50%" {print $2}') $(echo "$out" | awk '$1 == "99%" {print $2}')"
 }
