@@ -46,6 +46,7 @@ pub fn open_database(config: &Config) -> anyhow::Result<Db> {
 pub struct Application {
     port: u16,
     server: Server,
+    content: db::content::Shared,
 }
 
 /// Everything the handlers share, built once.
@@ -58,6 +59,8 @@ struct Shared {
     trust_proxy: actix::Data<TrustProxy>,
     comment_timing: actix::Data<comments::Timing>,
     media_dir: actix::Data<media::store::MediaDir>,
+    chrome: actix::Data<web::layout::ChromeCache>,
+    articles: actix::Data<posts::article::ArticleCache>,
 }
 
 impl Application {
@@ -88,6 +91,8 @@ impl Application {
             );
         }
         shop::spawn_cart_cleanup(db.clone());
+        db::content::spawn_watch(&db).context("cannot start the content watch")?;
+        let content = db.content().clone();
         let shared = Shared {
             db: actix::Data::new(db),
             secrets: actix::Data::new(secrets),
@@ -96,6 +101,8 @@ impl Application {
             trust_proxy: actix::Data::new(TrustProxy(config.trust_proxy)),
             comment_timing: actix::Data::new(config.comment_timing()),
             media_dir: actix::Data::new(media::store::MediaDir(config.media_dir())),
+            chrome: actix::Data::default(),
+            articles: actix::Data::default(),
         };
         let server = match &config.redis_url {
             Some(url) => {
@@ -111,11 +118,20 @@ impl Application {
                 config.workers,
             )?,
         };
-        Ok(Application { port, server })
+        Ok(Application {
+            port,
+            server,
+            content,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The content version this node serves pages for (tests tell it of their own writes).
+    pub fn content_version(&self) -> db::content::Shared {
+        self.content.clone()
     }
 
     pub fn handle(&self) -> ServerHandle {
@@ -150,6 +166,8 @@ where
             .app_data(shared.trust_proxy.clone())
             .app_data(shared.comment_timing.clone())
             .app_data(shared.media_dir.clone())
+            .app_data(shared.chrome.clone())
+            .app_data(shared.articles.clone())
             .app_data(actix::QueryConfig::default().error_handler(|err, _| {
                 AppError::BadRequest(format!("The address has a malformed query: {err}")).into()
             }))
@@ -191,6 +209,9 @@ where
 pub fn rerender_outdated(conn: &mut db::DbConn) -> anyhow::Result<(usize, usize)> {
     let posts = posts::editor::rerender_outdated(conn)?;
     let comments = comments::rerender_outdated(conn)?;
+    if posts + comments > 0 {
+        db::content::bump(conn)?;
+    }
     Ok((posts, comments))
 }
 

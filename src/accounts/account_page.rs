@@ -114,7 +114,7 @@ pub async fn update_profile(
         return render(&db, &me, typed, Refusal::field("display_name", message)).await;
     }
     let id = me.user.id;
-    db.write(move |conn| Ok(users::set_display_name(conn, id, &name)?))
+    db.write_content(move |conn| Ok(users::set_display_name(conn, id, &name)?))
         .await?;
     me.visitor.session.flash("Your name has been updated.");
     Ok(see_other("/account"))

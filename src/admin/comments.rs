@@ -285,7 +285,7 @@ pub async fn bulk(
         return Ok(see_other(&back));
     }
     let changed = db
-        .write(move |conn| {
+        .write_content(move |conn| {
             Ok(match target {
                 Some(status) => store::set_status_of_many(conn, &ids, status)?,
                 None => store::delete_from_spam_and_trash(conn, &ids)?,
@@ -322,7 +322,7 @@ pub async fn act(
         _ => return Err(AppError::NotFound),
     };
     let previous = db
-        .write(move |conn| {
+        .write_content(move |conn| {
             let comment = store::find(conn, id)?.ok_or(AppError::NotFound)?;
             store::set_status(conn, id, status)?;
             Ok(comment.status)
@@ -361,7 +361,7 @@ pub async fn reply(
     }
     let user = editor.user.clone();
     let reply_id = db
-        .write(move |conn| {
+        .write_content(move |conn| {
             let parent = store::find(conn, id)?.ok_or(AppError::NotFound)?;
             let settings = Settings::load(conn)?;
             let (sibling, depth) =

@@ -387,7 +387,10 @@ async fn submit(
         Err(refusal) => return render_edit(&db, &editor, id, Some(form), refusal).await,
     };
     let code = valid.code.clone();
-    match db.write(move |conn| Ok(save(conn, id, &valid))).await? {
+    match db
+        .write_content(move |conn| Ok(save(conn, id, &valid)))
+        .await?
+    {
         Ok(saved) => {
             editor
                 .visitor
@@ -410,7 +413,7 @@ pub async fn expire(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let code: Option<String> = db
-        .write(move |conn| {
+        .write_content(move |conn| {
             let now = dates::now();
             let code: Option<String> = coupons::table
                 .find(id)

@@ -277,7 +277,7 @@ pub async fn upload(
         .map(|name| dir.path(&name))
         .collect();
     let inserted = db
-        .write(move |conn| {
+        .write_content(move |conn| {
             let new = NewMedia {
                 stem: &stored.stem,
                 extension: stored.extension,
@@ -395,7 +395,7 @@ pub async fn update(
         );
         return render_item(&db, &author, id, Some(alt), refusal).await;
     }
-    db.write(move |conn| Ok(media::set_alt(conn, id, &alt)?))
+    db.write_content(move |conn| Ok(media::set_alt(conn, id, &alt)?))
         .await?;
     author.visitor.session.flash("Alt text saved.");
     Ok(see_other(&format!("/admin/media/{id}")))
@@ -410,7 +410,9 @@ pub async fn delete(
     let id = id.into_inner();
     let found = db.run(move |conn| Ok(media::find(conn, id)?)).await?;
     allowed(&author, found)?;
-    let deleted = db.write(move |conn| Ok(media::delete(conn, id)?)).await?;
+    let deleted = db
+        .write_content(move |conn| Ok(media::delete(conn, id)?))
+        .await?;
     if let Some(deleted) = deleted {
         let paths: Vec<_> = deleted.file_names().iter().map(|n| dir.path(n)).collect();
         web::block(move || store::remove_files(&paths))

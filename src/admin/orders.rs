@@ -269,7 +269,7 @@ pub async fn change_status(
         ))
     })?;
     let changed = db
-        .write(move |conn| {
+        .write_content(move |conn| {
             let exists = orders_table::table
                 .find(id)
                 .select(orders_table::id)

@@ -784,7 +784,7 @@ async fn submit(
     };
     let schedule_at = checked.schedule_at;
     let saved = db
-        .write(move |conn| Ok(editor::save(conn, writer, kind, id, action, &checked, now)))
+        .write_content(move |conn| Ok(editor::save(conn, writer, kind, id, action, &checked, now)))
         .await?;
     let post_id = match saved {
         Ok(post_id) => post_id,
@@ -860,7 +860,7 @@ async fn set_trashed(
     let writer = writer(&author.user, kind)?;
     let id = parse_id(&id)?;
     let title = db
-        .write(move |conn| {
+        .write_content(move |conn| {
             Ok(editor::set_trashed(
                 conn,
                 writer,
@@ -1011,7 +1011,7 @@ async fn restore_revision(
     let writer = writer(&author.user, kind)?;
     let (id, revision) = ids.into_inner();
     let (id, revision) = (parse_id(&id)?, parse_id(&revision)?);
-    db.write(move |conn| {
+    db.write_content(move |conn| {
         Ok(editor::restore_revision(
             conn,
             writer,

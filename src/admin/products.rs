@@ -567,7 +567,9 @@ async fn submit(
         Ok(valid) => valid,
         Err(refusal) => return render_edit(&db, &editor, id, Some(form), refusal).await,
     };
-    let saved = db.write(move |conn| Ok(save(conn, id, &valid))).await?;
+    let saved = db
+        .write_content(move |conn| Ok(save(conn, id, &valid)))
+        .await?;
     match saved {
         Ok(saved) => {
             editor.visitor.session.flash(match id {

@@ -351,7 +351,7 @@ async fn change_user(
     id: i32,
     change: impl FnOnce(&mut DbConn, &User) -> QueryResult<()> + Send + 'static,
 ) -> Result<String, AppError> {
-    db.write(move |conn| {
+    db.write_content(move |conn| {
         conn.write_transaction(|conn| {
             let user = users::find(conn, id)?.ok_or(AppError::NotFound)?;
             change(conn, &user)?;
@@ -418,7 +418,7 @@ pub async fn send_reset(
     let id = user_id(&path)?;
     let public_url = site.public_url.clone();
     let sent = db
-        .write(move |conn| {
+        .write_content(move |conn| {
             let user = users::find(conn, id)?.ok_or(AppError::NotFound)?;
             if user.is_disabled() {
                 return Ok(None);

@@ -55,41 +55,48 @@ pub struct ReplyForm {
     pub errors: FieldErrors,
 }
 
-pub struct CommentsSection {
+/// The threads of one page of comments: the same for every reader who has no comment
+/// waiting for moderation, so rendered once per content version (`posts::article`).
+pub struct CommentThread {
     pub items: Vec<CommentItem>,
     pub closes_after: usize,
     pub pager: Option<CommentPager>,
     pub open: bool,
-    pub form: ReplyForm,
     pub post_path: String,
+    /// Who each comment a reply may answer is by (any page): "Replying to …".
+    pub repliable: Vec<(i32, String)>,
 }
 
-/// What the page request asks of the comments area.
-pub struct SectionRequest<'a> {
+/// What the page request asks of the comment threads.
+pub struct ThreadRequest<'a> {
     pub post_id: i32,
     pub post_path: &'a str,
     pub open: bool,
     pub own_pending: &'a [i32],
     pub page: Option<usize>,
+}
+
+/// What the reply form needs to know of the request.
+pub struct FormRequest<'a> {
+    pub post_id: i32,
     pub reply_to: Option<i32>,
     /// From `web::csrf::reply_form_token`.
     pub csrf_token: String,
     /// "Logged in as …": the form shows only the text field.
     pub logged_in_as: Option<String>,
+    pub require_name_email: bool,
     pub secrets: &'a Secrets,
     /// The hashed client address (`web::client::ClientAddr`): the form stamp is bound to it.
     pub ip_hash: &'a str,
     pub now: PrimitiveDateTime,
 }
 
-/// Loads the page's comments with one query and threads them; completes the reply form
-/// (`typed`: empty, remembered, or what a refused reply had) with everything else it shows.
-pub fn load(
+/// Loads the post's comments with one query and threads the page asked for.
+pub fn thread(
     conn: &mut DbConn,
     settings: &Settings,
-    request: SectionRequest,
-    typed: ReplyForm,
-) -> QueryResult<CommentsSection> {
+    request: ThreadRequest,
+) -> QueryResult<CommentThread> {
     let comments = store::visible_for_post(conn, request.post_id, request.own_pending)?;
     let pairs: Vec<(i32, Option<i32>)> = comments.iter().map(|c| (c.id, c.parent_id)).collect();
     let per_page = settings.comments_per_page.max(1) as usize;
@@ -113,22 +120,45 @@ pub fn load(
             )
         })
         .collect();
+    let pager = (threads.pages > 1).then(|| CommentPager {
+        current,
+        pages: threads.pages,
+        older: (current > 1).then(|| page_link(current - 1)),
+        newer: (current < threads.pages).then(|| page_link(current + 1)),
+    });
+    let repliable = comments
+        .iter()
+        .filter(|c| c.status != Status::Pending)
+        .map(|c| (c.id, c.author_name.clone()))
+        .collect();
+    Ok(CommentThread {
+        items,
+        closes_after: threads.closes_after,
+        pager,
+        open: request.open,
+        post_path: request.post_path.to_owned(),
+        repliable,
+    })
+}
+
+/// Completes the reply form (`typed`: empty, remembered, or what a refused reply had) with
+/// everything else it shows: whom it answers, the tokens, "Logged in as".
+pub fn reply_form(thread: &CommentThread, request: FormRequest, typed: ReplyForm) -> ReplyForm {
     let mut form = typed;
     if form.parent_id.is_none() {
         form.parent_id = request.reply_to;
     }
-    form.replying_to = form
-        .parent_id
-        .and_then(|id| {
-            comments
-                .iter()
-                .find(|c| c.id == id && c.status != Status::Pending)
-        })
-        .map(|c| c.author_name.clone());
+    form.replying_to = form.parent_id.and_then(|id| {
+        thread
+            .repliable
+            .iter()
+            .find(|(comment, _)| *comment == id)
+            .map(|(_, author)| author.clone())
+    });
     if form.replying_to.is_none() {
         form.parent_id = None;
     }
-    form.require_name_email = settings.comments_require_name_email;
+    form.require_name_email = request.require_name_email;
     form.csrf_token = request.csrf_token;
     form.logged_in_as = request.logged_in_as;
     form.stamp = stamp::sign(
@@ -137,20 +167,7 @@ pub fn load(
         request.ip_hash,
         request.now.assume_utc().unix_timestamp(),
     );
-    let pager = (threads.pages > 1).then(|| CommentPager {
-        current,
-        pages: threads.pages,
-        older: (current > 1).then(|| page_link(current - 1)),
-        newer: (current < threads.pages).then(|| page_link(current + 1)),
-    });
-    Ok(CommentsSection {
-        items,
-        closes_after: threads.closes_after,
-        pager,
-        open: request.open,
-        form,
-        post_path: request.post_path.to_owned(),
-    })
+    form
 }
 
 /// `/posts/x` for page 1, `/posts/x?cpage=2` after.

@@ -130,7 +130,7 @@ pub async fn submit(
         let (author, email, url, body) = (author.clone(), email.clone(), url.clone(), body.clone());
         let slug = slug.clone();
         // One call, taking turns on SQLite, so the duplicate and flood checks hold.
-        db.write(move |conn| {
+        db.write_content(move |conn| {
             let (depth, parent_id, account_email) = match checks.run(conn)? {
                 Ok(placement) => placement,
                 Err(refusal) => return Ok(Err(refusal)),

@@ -1,6 +1,7 @@
 //! The database layer: one connection type over SQLite and PostgreSQL, the pool, the
 //! embedded migrations, and `Db::run`, which keeps every query off the async workers.
 
+pub mod content;
 pub mod schema;
 
 use std::time::Duration;
@@ -149,6 +150,7 @@ pub struct Db {
     /// SQLite has one writer at a time; busy writers back off in sleeps of up to 100 ms.
     /// Queueing the busy write paths here instead keeps their latency flat.
     sqlite_writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    content: content::Shared,
 }
 
 impl Db {
@@ -171,6 +173,7 @@ impl Db {
             pool,
             target,
             sqlite_writer: std::sync::Arc::default(),
+            content: content::Shared::default(),
         })
     }
 
@@ -207,6 +210,29 @@ impl Db {
             Target::Postgres(_) => None,
         };
         self.run(f).await
+    }
+
+    /// Like `write`, for a change readers see: once `f` has succeeded the content version
+    /// moves forward, and this node's page caches know it before the answer goes out. (Not
+    /// in `f`'s transaction: what `f` keeps when it fails stays as it was.)
+    pub async fn write_content<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let (value, version) = self
+            .write(move |conn| {
+                let value = f(conn)?;
+                Ok((value, content::bump(conn)?))
+            })
+            .await?;
+        self.content.observe(version);
+        Ok(value)
+    }
+
+    /// The content version this node knows (see [`content`]).
+    pub fn content(&self) -> &content::Shared {
+        &self.content
     }
 
     /// A quick check for `/healthz`: a connection within `timeout` that answers `SELECT 1`.

@@ -288,6 +288,13 @@ diesel::joinable!(redirects -> posts (post_id));
 diesel::joinable!(comments -> posts (post_id));
 diesel::joinable!(carts -> users (user_id));
 diesel::joinable!(cart_items -> carts (cart_id));
+diesel::table! {
+    content_version (id) {
+        id -> Integer,
+        version -> BigInt,
+    }
+}
+
 diesel::joinable!(cart_items -> products (product_id));
 diesel::joinable!(orders -> users (user_id));
 diesel::joinable!(order_items -> orders (order_id));

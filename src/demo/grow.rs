@@ -147,6 +147,7 @@ pub fn grow(conn: &mut DbConn, growth: Growth) -> anyhow::Result<Grown> {
         Ok(())
     })?;
     crate::search::merge_index(conn)?;
+    crate::db::content::bump(conn)?;
     Ok(grown)
 }
 

@@ -27,5 +27,6 @@ pub fn import_wordpress(conn: &mut DbConn, xml: &str) -> Result<Summary, ImportE
     let export = wxr::parse(xml)?;
     let summary = conn.write_transaction(|conn| store::import(conn, &export))?;
     crate::search::merge_index(conn)?;
+    crate::db::content::bump(conn)?;
     Ok(summary)
 }

@@ -1,5 +1,6 @@
 //! Posts: the home page, article pages, category and tag archives.
 
+pub mod article;
 pub mod diff;
 pub mod editor;
 mod feeds;
@@ -18,17 +19,17 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::accounts::visitor::Visitor;
-use crate::comments::{self, section::CommentsSection, section::ReplyForm};
+use crate::comments;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::web::SiteInfo;
 use crate::web::client::ClientAddr;
-use crate::web::csrf::reply_form_token;
 use crate::web::dates;
 use crate::web::layout::{HeaderInfo, Layout};
 use crate::web::session::Secrets;
+pub use article::{ArticleRequest, Caches, render_article};
 use queries::Listing;
-use views::{ArticleView, Pager, PostCard};
+use views::{Pager, PostCard};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
@@ -85,16 +86,6 @@ struct ListingPage {
     intro: String,
     cards: Vec<PostCard>,
     pager: Pager,
-}
-
-#[derive(Template)]
-#[template(path = "posts/article.html")]
-struct ArticlePage {
-    layout: Layout,
-    article: ArticleView,
-    comments: CommentsSection,
-    /// Set while a password-protected post is locked: the form instead of its content.
-    locked: Option<protected::PasswordPrompt>,
 }
 
 /// What an archive is, once its slug has been looked up.
@@ -242,7 +233,6 @@ pub struct ArticleQuery {
 
 async fn article(
     req: HttpRequest,
-    db: web::Data<Db>,
     secrets: web::Data<Secrets>,
     visitor: Visitor,
     client: ClientAddr,
@@ -261,7 +251,7 @@ async fn article(
     };
     let site_url = crate::web::seo::site_url(&req);
     render_article(
-        &db,
+        Caches::of(&req)?,
         site_url,
         &secrets,
         &visitor,
@@ -275,7 +265,6 @@ async fn article(
 /// the form as it was typed.
 async fn leave_reply(
     req: HttpRequest,
-    db: web::Data<Db>,
     secrets: web::Data<Secrets>,
     visitor: Visitor,
     client: ClientAddr,
@@ -295,90 +284,8 @@ async fn leave_reply(
                 password_message: None,
             };
             let site_url = crate::web::seo::site_url(&req);
-            render_article(&db, site_url, &secrets, &visitor, slug, request).await
+            let caches = Caches::of(&req)?;
+            render_article(caches, site_url, &secrets, &visitor, slug, request).await
         }
     }
-}
-
-/// What an article page shows besides the article: which page of comments, the reply
-/// form's state, and the status (4xx when it comes back with a refused comment).
-pub struct ArticleRequest {
-    pub comments_page: Option<usize>,
-    pub reply_to: Option<i32>,
-    pub form: ReplyForm,
-    pub status: StatusCode,
-    /// Who asks: the reply form's stamp is bound to this address.
-    pub client: ClientAddr,
-    /// Why the password of a protected post was refused.
-    pub password_message: Option<String>,
-}
-
-pub async fn render_article(
-    db: &Db,
-    site_url: String,
-    secrets: &Secrets,
-    visitor: &Visitor,
-    slug: String,
-    request: ArticleRequest,
-) -> Result<HttpResponse, AppError> {
-    let header = HeaderInfo::of(visitor);
-    let own_pending = comments::own_pending(&visitor.session);
-    let csrf_token = reply_form_token(visitor, secrets);
-    let logged_in_as = visitor.user.as_ref().map(|u| u.display_name.clone());
-    let secrets = secrets.clone();
-    let status = request.status;
-    let unlocked = protected::unlocked(&visitor.session);
-    let mut view = db
-        .run(move |conn| {
-            let now = dates::now();
-            let article = queries::find_published(conn, now, &slug)?;
-            let tags = queries::tags_of(conn, article.id)?;
-            let categories = queries::categories_of(conn, article.id)?;
-            let count = queries::approved_comment_counts(conn, &[article.id])?
-                .get(&article.id)
-                .copied()
-                .unwrap_or(0);
-            let post_path = format!("/posts/{}", article.slug);
-            let locked =
-                (article.password.is_some() && !unlocked.contains(&article.id)).then(|| {
-                    protected::PasswordPrompt {
-                        action: format!("{post_path}/password"),
-                        // Set below: only a locked post gives its reader a session.
-                        csrf_token: String::new(),
-                        message: request.password_message,
-                    }
-                });
-            let mut layout = Layout::load(conn, header, Some(&article.title))?;
-            meta::article(&mut layout, &site_url, &article, &tags);
-            let section = comments::section::load(
-                conn,
-                &layout.settings,
-                comments::section::SectionRequest {
-                    post_id: article.id,
-                    post_path: &post_path,
-                    open: comments::accepts_comments(&layout.settings, &article, now),
-                    own_pending: &own_pending,
-                    page: request.comments_page,
-                    reply_to: request.reply_to,
-                    csrf_token,
-                    logged_in_as,
-                    secrets: &secrets,
-                    ip_hash: &request.client.0,
-                    now,
-                },
-                request.form,
-            )?;
-            let style = dates::DateStyle::of(&layout.settings);
-            Ok(ArticlePage {
-                layout,
-                article: ArticleView::new(&style, article, [categories, tags], count),
-                comments: section,
-                locked,
-            })
-        })
-        .await?;
-    if let Some(prompt) = view.locked.as_mut() {
-        prompt.csrf_token = visitor.session.csrf_token();
-    }
-    crate::web::forms::private_page(status, &view)
 }

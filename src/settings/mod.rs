@@ -335,6 +335,7 @@ pub fn set(conn: &mut DbConn, key: &str, value: &str) -> anyhow::Result<()> {
                 .values((settings::key.eq(key), settings::value.eq(&stored)))
                 .execute(conn)?;
         }
+        crate::db::content::bump(conn)?;
         Ok::<_, diesel::result::Error>(())
     })?;
     Ok(())

@@ -192,7 +192,7 @@ pub async fn submit(
     let user_id = visitor.user.as_ref().map(|u| u.id);
     let submitted = form.clone();
     let placed = db
-        .write(move |conn| {
+        .write_content(move |conn| {
             let now = dates::now();
             Ok(place_order(conn, &owner, user_id, &client, &submitted, now))
         })

@@ -1,6 +1,8 @@
 //! What every page shares: the header (site title, navigation, account links, mini-cart)
 //! and the footer. Loaded by the handler together with the page's own data.
 
+use std::sync::Arc;
+
 use actix_web::HttpResponse;
 use diesel::prelude::*;
 
@@ -13,9 +15,11 @@ use crate::settings::Settings;
 use crate::shop::cart::{self, CartOwner};
 use crate::shop::money::{Cents, Currency};
 use crate::web::dates;
+use crate::web::page_cache::PageCache;
 use crate::web::seo::Meta;
 use crate::web::static_files::STYLESHEET_URL;
 
+#[derive(Clone)]
 pub struct NavLink {
     pub href: String,
     pub label: String,
@@ -28,7 +32,7 @@ pub struct MiniCart {
 }
 
 impl MiniCart {
-    fn empty(money: Currency) -> MiniCart {
+    pub fn empty(money: Currency) -> MiniCart {
         MiniCart {
             item_count: 0,
             subtotal: money.show(Cents::ZERO),
@@ -36,7 +40,7 @@ impl MiniCart {
     }
 
     /// One query, whatever the number of lines.
-    fn load(
+    pub fn load(
         conn: &mut DbConn,
         owner: Option<&CartOwner>,
         money: Currency,
@@ -129,15 +133,16 @@ pub struct Layout {
 /// dozens, which would bury the navigation (and grow every page).
 const NAV_CATEGORIES: i64 = 6;
 
-impl Layout {
-    /// Loads settings and navigation; `page_title` of `None` is the home page.
-    pub fn load(
-        conn: &mut DbConn,
-        header: HeaderInfo,
-        page_title: Option<&str>,
-    ) -> Result<Layout, AppError> {
+/// What every page's frame shows that is the same for every reader: the settings and the
+/// navigation. Kept per content version ([`ChromeCache`]).
+pub struct Chrome {
+    pub settings: Settings,
+    pub nav: Vec<NavLink>,
+}
+
+impl Chrome {
+    pub fn load(conn: &mut DbConn) -> Result<Chrome, AppError> {
         let settings = Settings::load(conn)?;
-        let cart = MiniCart::load(conn, header.cart.as_ref(), Currency::of(&settings))?;
         let categories: Vec<(String, String)> = categories::table
             .filter(categories::parent_id.is_null())
             .select((categories::slug, categories::name))
@@ -156,9 +161,90 @@ impl Layout {
             href: "/shop".to_owned(),
             label: "Shop".to_owned(),
         });
+        Ok(Chrome { settings, nav })
+    }
+}
+
+/// The one [`Chrome`] of the content version this node knows.
+pub struct ChromeCache(PageCache<(), Chrome>);
+
+impl Default for ChromeCache {
+    fn default() -> ChromeCache {
+        ChromeCache(PageCache::new(1))
+    }
+}
+
+impl ChromeCache {
+    /// From memory when the content has not changed since it was read; a hit needs no
+    /// database.
+    pub async fn get(&self, db: &Db) -> Result<Arc<Chrome>, AppError> {
+        // The version is read before the data, so data never passes for newer than it is.
+        let version = db.content().current();
+        if let Some(chrome) = self.0.get(&(), version, dates::now()) {
+            return Ok(chrome);
+        }
+        let chrome = Arc::new(db.run(Chrome::load).await?);
+        self.0.put((), version, None, chrome.clone());
+        Ok(chrome)
+    }
+}
+
+impl Layout {
+    /// Loads settings and navigation; `page_title` of `None` is the home page.
+    pub fn load(
+        conn: &mut DbConn,
+        header: HeaderInfo,
+        page_title: Option<&str>,
+    ) -> Result<Layout, AppError> {
+        let chrome = Chrome::load(conn)?;
+        let cart = MiniCart::load(conn, header.cart.as_ref(), Currency::of(&chrome.settings))?;
         Ok(Layout::from_settings(
-            settings, header, page_title, nav, cart,
+            chrome.settings,
+            header,
+            page_title,
+            chrome.nav,
+            cart,
         ))
+    }
+
+    /// The frame from a kept [`Chrome`], for the visitor in `header`.
+    pub fn assemble(
+        chrome: &Chrome,
+        header: HeaderInfo,
+        page_title: Option<&str>,
+        cart: MiniCart,
+    ) -> Layout {
+        Layout::from_settings(
+            chrome.settings.clone(),
+            header,
+            page_title,
+            chrome.nav.clone(),
+            cart,
+        )
+    }
+
+    /// The header's cart: a query only for a visitor who has a cart.
+    pub async fn mini_cart(
+        db: &Db,
+        chrome: &Chrome,
+        header: &HeaderInfo,
+    ) -> Result<MiniCart, AppError> {
+        let money = Currency::of(&chrome.settings);
+        match header.cart.clone() {
+            None => Ok(MiniCart::empty(money)),
+            Some(owner) => {
+                db.run(move |conn| MiniCart::load(conn, Some(&owner), money))
+                    .await
+            }
+        }
+    }
+
+    /// Title, description and metadata made for this page before (`posts::article`).
+    pub fn with_page_meta(mut self, title: &str, description: &str, meta: &Meta) -> Layout {
+        title.clone_into(&mut self.title);
+        description.clone_into(&mut self.description);
+        self.meta = meta.clone();
+        self
     }
 
     fn from_settings(

@@ -16,6 +16,7 @@ pub fn site_url(req: &HttpRequest) -> String {
 }
 
 /// An image for link previews, with an absolute address.
+#[derive(Clone)]
 pub struct Image {
     pub url: String,
     pub width: Option<i32>,
@@ -24,6 +25,7 @@ pub struct Image {
 }
 
 /// `article:*` Open Graph properties.
+#[derive(Clone)]
 pub struct ArticleTimes {
     pub published: String,
     pub modified: String,
@@ -32,11 +34,13 @@ pub struct ArticleTimes {
 }
 
 /// An Atom feed the page links with `rel="alternate"`, besides the site's.
+#[derive(Clone)]
 pub struct FeedLink {
     pub title: String,
     pub href: String,
 }
 
+#[derive(Clone)]
 pub struct Meta {
     /// The page's own title (og:title), without the site's.
     pub title: String,

@@ -171,6 +171,7 @@ impl Site {
             .expect("the app starts");
         let base = format!("http://127.0.0.1:{}", app.port());
         let handle = app.handle();
+        let content = app.content_version();
         actix_web::rt::spawn(app.run_until_stopped());
         let (client, jar) = browser_with_jar();
         TestApp {
@@ -178,15 +179,24 @@ impl Site {
             client,
             jar,
             handle,
+            content,
             site: Some(self),
         }
     }
 
-    /// Runs `f` on a connection of its own, for setting the stage of a test.
+    /// Runs `f` on a connection of its own, for setting the stage of a test. What it wrote
+    /// counts as a content change (the content version moves on, as after an admin save).
     pub fn with_conn<T>(&self, f: impl FnOnce(&mut DbConn) -> T) -> T {
+        self.with_conn_versioned(f).0
+    }
+
+    /// `with_conn`, and the content version after it.
+    pub fn with_conn_versioned<T>(&self, f: impl FnOnce(&mut DbConn) -> T) -> (T, i64) {
         let db = glowpress::open_database(&self.config).expect("open the test database");
         let mut conn = db.get_blocking().expect("a connection");
-        f(&mut conn)
+        let value = f(&mut conn);
+        let version = glowpress::db::content::bump(&mut conn).expect("the content version");
+        (value, version)
     }
 }
 
@@ -207,6 +217,8 @@ pub struct TestApp {
     /// The cookies of `client`.
     pub jar: Arc<Jar>,
     handle: ServerHandle,
+    /// The content version the app serves pages for.
+    content: glowpress::db::content::Shared,
     /// Always `Some` until `stop` takes it.
     site: Option<Site>,
 }
@@ -284,8 +296,12 @@ impl TestApp {
         self.browser().log_out().await
     }
 
+    /// `Site::with_conn`; this node sees the change on its next request (another node
+    /// within `content::WATCH_EVERY`).
     pub fn with_conn<T>(&self, f: impl FnOnce(&mut DbConn) -> T) -> T {
-        self.site().with_conn(f)
+        let (value, version) = self.site().with_conn_versioned(f);
+        self.content.observe(version);
+        value
     }
 
     /// Stops the server (finishing in-flight requests) and hands back its site.

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use diesel::Connection;
 use diesel::connection::InstrumentationEvent;
-use glowpress::comments::section::{self, ReplyForm, SectionRequest};
+use glowpress::comments::section::{self, ThreadRequest};
 use glowpress::comments::store::{self, NewComment};
 use glowpress::db::{DbConn, Target};
 use glowpress::settings::Settings;
@@ -65,25 +65,17 @@ fn a_page_of_fifty_threaded_comments_is_one_query() {
     let (mut conn, queries, _dir) = counted_connection();
     fifty_threaded_comments(&mut conn);
     let settings = Settings::load(&mut conn).unwrap();
-    let secrets = glowpress::web::session::Secrets::from_master(&[7; 64]).unwrap();
     queries.store(0, Ordering::SeqCst);
-    let loaded = section::load(
+    let loaded = section::thread(
         &mut conn,
         &settings,
-        SectionRequest {
+        ThreadRequest {
             post_id: 1,
             post_path: "/posts/x",
             open: true,
             own_pending: &[],
             page: None,
-            reply_to: None,
-            csrf_token: String::new(),
-            logged_in_as: None,
-            secrets: &secrets,
-            ip_hash: "",
-            now: dates::now(),
         },
-        ReplyForm::default(),
     )
     .unwrap();
     assert_eq!(loaded.items.len(), 50);

@@ -277,7 +277,7 @@ pub async fn submit(
     if !errors.is_empty() {
         return render(page, admin, layout, values, Refusal::fields(errors));
     }
-    db.write(move |conn| {
+    db.write_content(move |conn| {
         conn.write_transaction(|conn| {
             for (key, value) in &valid {
                 settings::set(conn, key, value)?;

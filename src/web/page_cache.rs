@@ -1,0 +1,139 @@
+//! Page parts that are the same for every reader (an article with its comment threads, the
+//! site's settings and navigation), rendered once per content version (`db::content`) and
+//! kept in memory, bounded. A lookup is a lock and a hash: a hit needs no database.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use time::PrimitiveDateTime;
+
+struct Entry<V> {
+    version: i64,
+    /// Some parts change with the clock alone (a post's comments close after so many days).
+    fresh_until: Option<PrimitiveDateTime>,
+    last_used: u64,
+    value: Arc<V>,
+}
+
+struct Entries<K, V> {
+    map: HashMap<K, Entry<V>>,
+    /// Counts lookups: the least recently used entry goes first when the map is full.
+    clock: u64,
+}
+
+/// At most `capacity` values, each valid for the content version it was made for.
+pub struct PageCache<K, V> {
+    capacity: usize,
+    entries: Mutex<Entries<K, V>>,
+}
+
+impl<K: Eq + Hash + Clone, V> PageCache<K, V> {
+    pub fn new(capacity: usize) -> PageCache<K, V> {
+        PageCache {
+            capacity: capacity.max(1),
+            entries: Mutex::new(Entries {
+                map: HashMap::new(),
+                clock: 0,
+            }),
+        }
+    }
+
+    /// The value made for `version` and still fresh at `now`.
+    pub fn get(&self, key: &K, version: i64, now: PrimitiveDateTime) -> Option<Arc<V>> {
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        entries.clock += 1;
+        let clock = entries.clock;
+        let entry = entries.map.get_mut(key)?;
+        let fresh = entry.version == version && entry.fresh_until.is_none_or(|until| now < until);
+        if !fresh {
+            return None;
+        }
+        entry.last_used = clock;
+        Some(entry.value.clone())
+    }
+
+    pub fn put(&self, key: K, version: i64, fresh_until: Option<PrimitiveDateTime>, value: Arc<V>) {
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        if entries.map.len() >= self.capacity && !entries.map.contains_key(&key) {
+            // Values of older versions are of no use to anyone; else the least recently used.
+            entries.map.retain(|_, entry| entry.version >= version);
+            if entries.map.len() >= self.capacity {
+                let oldest = entries
+                    .map
+                    .iter()
+                    .min_by_key(|(_, entry)| entry.last_used)
+                    .map(|(key, _)| key.clone());
+                if let Some(oldest) = oldest {
+                    entries.map.remove(&oldest);
+                }
+            }
+        }
+        entries.clock += 1;
+        let last_used = entries.clock;
+        entries.map.insert(
+            key,
+            Entry {
+                version,
+                fresh_until,
+                last_used,
+                value,
+            },
+        );
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .map
+            .len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    const NOW: PrimitiveDateTime = datetime!(2026-12-04 12:00);
+
+    #[test]
+    fn a_value_serves_only_its_version() {
+        let cache = PageCache::new(4);
+        cache.put("a", 1, None, Arc::new("one"));
+        assert_eq!(cache.get(&"a", 1, NOW).as_deref(), Some(&"one"));
+        assert_eq!(cache.get(&"a", 2, NOW), None, "a newer version misses");
+        assert_eq!(cache.get(&"b", 1, NOW), None);
+    }
+
+    #[test]
+    fn a_value_goes_stale_at_its_time() {
+        let cache = PageCache::new(4);
+        let until = datetime!(2026-12-04 13:00);
+        cache.put("a", 1, Some(until), Arc::new("one"));
+        assert!(cache.get(&"a", 1, NOW).is_some());
+        assert!(cache.get(&"a", 1, until).is_none());
+    }
+
+    #[test]
+    fn a_full_cache_drops_old_versions_then_the_least_recently_used() {
+        let cache = PageCache::new(2);
+        cache.put("old", 1, None, Arc::new(0));
+        cache.put("a", 2, None, Arc::new(1));
+        cache.put("b", 2, None, Arc::new(2));
+        assert_eq!(cache.len(), 2);
+        assert!(cache.get(&"a", 2, NOW).is_some(), "the old version went");
+        cache.put("c", 2, None, Arc::new(3));
+        assert!(cache.get(&"a", 2, NOW).is_some(), "used last, kept");
+        assert!(
+            cache.get(&"b", 2, NOW).is_none(),
+            "least recently used, gone"
+        );
+        assert!(cache.get(&"c", 2, NOW).is_some());
+    }
+}
