@@ -61,6 +61,7 @@ struct Shared {
     media_dir: actix::Data<media::store::MediaDir>,
     chrome: actix::Data<web::layout::ChromeCache>,
     articles: actix::Data<posts::article::ArticleCache>,
+    listings: actix::Data<posts::ListingCache>,
 }
 
 impl Application {
@@ -103,6 +104,7 @@ impl Application {
             media_dir: actix::Data::new(media::store::MediaDir(config.media_dir())),
             chrome: actix::Data::default(),
             articles: actix::Data::default(),
+            listings: actix::Data::default(),
         };
         let server = match &config.redis_url {
             Some(url) => {
@@ -168,6 +170,7 @@ where
             .app_data(shared.media_dir.clone())
             .app_data(shared.chrome.clone())
             .app_data(shared.articles.clone())
+            .app_data(shared.listings.clone())
             .app_data(actix::QueryConfig::default().error_handler(|err, _| {
                 AppError::BadRequest(format!("The address has a malformed query: {err}")).into()
             }))

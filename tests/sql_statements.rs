@@ -51,7 +51,7 @@ async fn add(browser: &Browser, token: &str, product_id: &str) {
 }
 
 /// The statements of one add (the POST alone) and of page views with a full cart.
-async fn measure(backend: Backend) -> Option<[Vec<String>; 3]> {
+async fn measure(backend: Backend) -> Option<[Vec<String>; 5]> {
     let app = TestApp::spawn(backend).await?;
     let browser = app.new_browser();
     let (_, shop) = browser.page("/shop").await;
@@ -77,7 +77,23 @@ async fn measure(backend: Backend) -> Option<[Vec<String>; 3]> {
     let article_view = take_statements();
     browser.page("/").await;
     let home_view = take_statements();
-    Some([add, article_view, home_view])
+
+    // An anonymous reader, once the pages are in the cache.
+    let reader = app.new_browser();
+    reader.page(article).await;
+    reader.page("/").await;
+    take_statements();
+    reader.page(article).await;
+    let anonymous_article = take_statements();
+    reader.page("/").await;
+    let anonymous_home = take_statements();
+    Some([
+        add,
+        article_view,
+        home_view,
+        anonymous_article,
+        anonymous_home,
+    ])
 }
 
 fn report(what: &str, statements: &[String]) {
@@ -91,7 +107,8 @@ fn report(what: &str, statements: &[String]) {
 async fn an_add_and_a_page_view_take_a_fixed_handful_of_statements() {
     set_default_instrumentation(recorder).unwrap();
     for backend in [Backend::Sqlite, Backend::Postgres] {
-        let Some([add, article, home]) = measure(backend).await else {
+        let Some([add, article, home, anonymous_article, anonymous_home]) = measure(backend).await
+        else {
             common::skip("the statement count on PostgreSQL");
             continue;
         };
@@ -103,5 +120,14 @@ async fn an_add_and_a_page_view_take_a_fixed_handful_of_statements() {
         assert_eq!(cart_reads(&article), 1, "the mini-cart is one query");
         assert_eq!(cart_reads(&home), 1, "the mini-cart is one query");
         assert!(add.len() <= 7, "{}", add.len());
+        report("article page view, anonymous, kept", &anonymous_article);
+        report("home page view, anonymous, kept", &anonymous_home);
+        assert!(
+            anonymous_article.is_empty(),
+            "a kept article needs no query"
+        );
+        assert!(anonymous_home.is_empty(), "a kept home page needs no query");
+        // With a cart: the mini-cart's one query (and the pool's check of the connection).
+        assert!(article.len() <= 2, "{}", article.len());
     }
 }

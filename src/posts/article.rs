@@ -107,6 +107,7 @@ pub struct Caches<'a> {
     pub db: &'a Db,
     pub chrome: &'a ChromeCache,
     pub articles: &'a ArticleCache,
+    pub listings: &'a super::ListingCache,
 }
 
 impl<'a> Caches<'a> {
@@ -116,6 +117,7 @@ impl<'a> Caches<'a> {
             db: app_data(req)?,
             chrome: app_data(req)?,
             articles: app_data(req)?,
+            listings: app_data(req)?,
         })
     }
 }

@@ -22,13 +22,15 @@ use crate::accounts::visitor::Visitor;
 use crate::comments;
 use crate::db::Db;
 use crate::error::AppError;
-use crate::web::SiteInfo;
 use crate::web::client::ClientAddr;
 use crate::web::dates;
-use crate::web::layout::{HeaderInfo, Layout};
+use crate::web::layout::{Chrome, HeaderInfo, Layout, MiniCart};
+use crate::web::page_cache::{KeptPage, PageCache};
 use crate::web::session::Secrets;
 pub use article::{ArticleRequest, Caches, render_article};
 use queries::Listing;
+use std::sync::Arc;
+use time::PrimitiveDateTime;
 use views::{Pager, PostCard};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -79,14 +81,25 @@ impl PageQuery {
 
 #[derive(Template)]
 #[template(path = "posts/listing.html")]
-struct ListingPage {
-    layout: Layout,
+struct ListingContent {
     /// None on the home page; the archive's name elsewhere.
     heading: Option<String>,
     intro: String,
     cards: Vec<PostCard>,
     pager: Pager,
 }
+
+/// Home, category and tag pages, by address and page number.
+pub struct ListingCache(PageCache<(String, i64), KeptPage>);
+
+impl Default for ListingCache {
+    fn default() -> ListingCache {
+        ListingCache(PageCache::new(KEPT_LISTINGS))
+    }
+}
+
+/// Listing pages kept at once (about 10 KB each).
+const KEPT_LISTINGS: usize = 500;
 
 /// What an archive is, once its slug has been looked up.
 struct Archive {
@@ -101,7 +114,6 @@ struct Archive {
 async fn home(
     req: HttpRequest,
     db: web::Data<Db>,
-    site: web::Data<SiteInfo>,
     visitor: Visitor,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -115,7 +127,7 @@ async fn home(
         }
     }
     let page = query.number()?;
-    listing_page(&db, &site, HeaderInfo::of(&visitor), page, |_| {
+    listing_page(&req, &visitor, "/".to_owned(), page, |_| {
         Ok(Archive {
             listing: Listing::All,
             base: "/".to_owned(),
@@ -128,15 +140,15 @@ async fn home(
 }
 
 async fn category(
-    db: web::Data<Db>,
-    site: web::Data<SiteInfo>,
+    req: HttpRequest,
     visitor: Visitor,
     slug: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let page = query.number()?;
     let slug = slug.into_inner();
-    listing_page(&db, &site, HeaderInfo::of(&visitor), page, move |conn| {
+    let base = format!("/category/{slug}");
+    listing_page(&req, &visitor, base, page, move |conn| {
         let (id, name, description) = queries::category_by_slug(conn, &slug)?;
         Ok(Archive {
             listing: Listing::Category(id),
@@ -150,15 +162,15 @@ async fn category(
 }
 
 async fn tag(
-    db: web::Data<Db>,
-    site: web::Data<SiteInfo>,
+    req: HttpRequest,
     visitor: Visitor,
     slug: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let page = query.number()?;
     let slug = slug.into_inner();
-    listing_page(&db, &site, HeaderInfo::of(&visitor), page, move |conn| {
+    let base = format!("/tag/{slug}");
+    listing_page(&req, &visitor, base, page, move |conn| {
         let (id, name) = queries::tag_by_slug(conn, &slug)?;
         Ok(Archive {
             listing: Listing::Tag(id),
@@ -171,58 +183,92 @@ async fn tag(
     .await
 }
 
+/// A listing, from the cache when its content has not changed since it was made.
 async fn listing_page<F>(
-    db: &Db,
-    site: &SiteInfo,
-    header: HeaderInfo,
+    req: &HttpRequest,
+    visitor: &Visitor,
+    base: String,
     page: i64,
     find: F,
 ) -> Result<HttpResponse, AppError>
 where
     F: FnOnce(&mut crate::db::DbConn) -> Result<Archive, AppError> + Send + 'static,
 {
-    let site_url = site.public_url.clone();
-    let view = db
-        .run(move |conn| {
-            let archive = find(conn)?;
-            let mut layout = Layout::load(conn, header, archive.heading.as_deref())?;
-            let per_page = layout.settings.posts_per_page;
-            let found = queries::list_published(
-                conn,
-                dates::now(),
-                archive.listing.clone(),
-                page,
-                per_page,
-            )?;
-            let pager = Pager::new(&archive.base, page, found.total, per_page);
-            if page > pager.pages {
-                return Err(AppError::NotFound);
-            }
-            let ids: Vec<i32> = found.items.iter().map(|p| p.id).collect();
-            let counts = queries::approved_comment_counts(conn, &ids)?;
-            if page > 1 {
-                layout.title = format!("Page {page} – {}", layout.title);
-            }
-            meta::archive(&mut layout, &site_url, &archive, page);
-            let style = dates::DateStyle::of(&layout.settings);
-            let cards = found
-                .items
-                .into_iter()
-                .map(|post| {
-                    let count = counts.get(&post.id).copied().unwrap_or(0);
-                    PostCard::new(&style, post, count)
-                })
-                .collect();
-            Ok(ListingPage {
-                layout,
-                heading: archive.heading,
-                intro: archive.intro,
-                cards,
-                pager,
-            })
+    let caches = Caches::of(req)?;
+    let db = caches.db;
+    let header = HeaderInfo::of(visitor);
+    let chrome = caches.chrome.get(db).await?;
+    let cart = Layout::mini_cart(db, &chrome, &header).await?;
+    let version = db.content().current();
+    let key = (base, page);
+    let kept = match caches.listings.0.get(&key, version, dates::now()) {
+        Some(kept) => kept,
+        None => {
+            let site_url = crate::web::seo::site_url(req);
+            let made = chrome.clone();
+            let (kept, fresh_until) = db
+                .run(move |conn| make_listing(conn, &made, &site_url, page, find))
+                .await?;
+            let kept = Arc::new(kept);
+            caches
+                .listings
+                .0
+                .put(key, version, fresh_until, kept.clone());
+            kept
+        }
+    };
+    kept.respond(Layout::assemble(&chrome, header, None, cart))
+}
+
+/// Renders a listing page's content; it holds until the next scheduled post comes out.
+fn make_listing<F>(
+    conn: &mut crate::db::DbConn,
+    chrome: &Chrome,
+    site_url: &str,
+    page: i64,
+    find: F,
+) -> Result<(KeptPage, Option<PrimitiveDateTime>), AppError>
+where
+    F: FnOnce(&mut crate::db::DbConn) -> Result<Archive, AppError>,
+{
+    let now = dates::now();
+    let archive = find(conn)?;
+    let mut layout = Layout::assemble(
+        chrome,
+        HeaderInfo::default(),
+        archive.heading.as_deref(),
+        MiniCart::empty(Default::default()),
+    );
+    let per_page = layout.settings.posts_per_page;
+    let found = queries::list_published(conn, now, archive.listing.clone(), page, per_page)?;
+    let pager = Pager::new(&archive.base, page, found.total, per_page);
+    if page > pager.pages {
+        return Err(AppError::NotFound);
+    }
+    let ids: Vec<i32> = found.items.iter().map(|p| p.id).collect();
+    let counts = queries::approved_comment_counts(conn, &ids)?;
+    if page > 1 {
+        layout.title = format!("Page {page} – {}", layout.title);
+    }
+    meta::archive(&mut layout, site_url, &archive, page);
+    let style = dates::DateStyle::of(&layout.settings);
+    let cards = found
+        .items
+        .into_iter()
+        .map(|post| {
+            let count = counts.get(&post.id).copied().unwrap_or(0);
+            PostCard::new(&style, post, count)
         })
-        .await?;
-    crate::web::page(&view)
+        .collect();
+    let html = ListingContent {
+        heading: archive.heading,
+        intro: archive.intro,
+        cards,
+        pager,
+    }
+    .render()?;
+    let fresh_until = queries::next_scheduled(conn, now)?;
+    Ok((KeptPage::new(layout, html), fresh_until))
 }
 
 #[derive(Deserialize)]

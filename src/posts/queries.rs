@@ -163,6 +163,19 @@ fn visible_posts(
     }
 }
 
+/// When the next scheduled post (or page) comes out, if one is waiting: until then a
+/// listing made now holds (one step down the `(status, published_at)` index).
+pub fn next_scheduled(
+    conn: &mut DbConn,
+    now: PrimitiveDateTime,
+) -> QueryResult<Option<PrimitiveDateTime>> {
+    posts::table
+        .filter(posts::status.eq(Status::Published.as_str()))
+        .filter(posts::published_at.gt(now))
+        .select(diesel::dsl::min(posts::published_at))
+        .first(conn)
+}
+
 /// One page of a listing, newest first, with the total for pagination.
 pub fn list_published(
     conn: &mut DbConn,

@@ -6,7 +6,47 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use actix_web::HttpResponse;
+use askama::Template;
 use time::PrimitiveDateTime;
+
+use crate::error::AppError;
+use crate::web::layout::Layout;
+use crate::web::seo::Meta;
+
+/// A page whose content is the same for every reader: what goes in its `<head>` and the
+/// HTML of its main part. The frame around it is the reader's own.
+pub struct KeptPage {
+    pub title: String,
+    pub description: String,
+    pub meta: Meta,
+    pub html: String,
+}
+
+#[derive(Template)]
+#[template(path = "kept_page.html")]
+struct KeptPageView<'a> {
+    layout: Layout,
+    page: &'a KeptPage,
+}
+
+impl KeptPage {
+    /// Takes the head from `made`, the layout the content was made with.
+    pub fn new(made: Layout, html: String) -> KeptPage {
+        KeptPage {
+            title: made.title,
+            description: made.description,
+            meta: made.meta,
+            html,
+        }
+    }
+
+    /// The page in the reader's frame (`layout`, assembled for them).
+    pub fn respond(&self, layout: Layout) -> Result<HttpResponse, AppError> {
+        let layout = layout.with_page_meta(&self.title, &self.description, &self.meta);
+        crate::web::page(&KeptPageView { layout, page: self })
+    }
+}
 
 struct Entry<V> {
     version: i64,

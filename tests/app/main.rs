@@ -20,6 +20,7 @@ mod migrations;
 mod pages;
 mod protected;
 mod query_counts;
+mod scale_out;
 mod search;
 mod security_accounts;
 mod security_admin;
