@@ -12,7 +12,7 @@ use crate::accounts::grants;
 use crate::accounts::remember;
 use crate::accounts::session::AppSession;
 use crate::accounts::users::{Role, User};
-use crate::db::Db;
+use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::web::dates;
 
@@ -61,6 +61,54 @@ impl Visitor {
             session,
             has_remember_cookie,
         })
+    }
+
+    /// For a logged-in reader, the user's lookup and `also` (given the user found) in one
+    /// trip to the blocking pool; `None` for `also` otherwise (the caller decides whether
+    /// it needs the database at all).
+    pub async fn with<T, F>(req: &HttpRequest, also: F) -> Result<(Visitor, Option<T>), AppError>
+    where
+        F: FnOnce(&mut DbConn, Option<&User>) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let session = AppSession::of(req);
+        if session.user_id().is_none() {
+            return Ok((Visitor::from_request_parts(req).await?, None));
+        }
+        let db = req
+            .app_data::<web::Data<Db>>()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no database configured")))?
+            .clone();
+        let grant = session.grant().unwrap_or_default();
+        let (user, extra) = db
+            .run(move |conn| {
+                let user = grants::user_for(conn, &grant, dates::now())?;
+                let extra = also(conn, user.as_ref())?;
+                Ok((user, extra))
+            })
+            .await?;
+        let has_remember_cookie = req.cookie(remember::COOKIE).is_some();
+        match user {
+            Some(user) if session.matches_password_of(&user) => Ok((
+                Visitor {
+                    user: Some(user),
+                    session,
+                    has_remember_cookie,
+                },
+                Some(extra),
+            )),
+            // Logged out elsewhere, expired, or the password changed: what `also` made for
+            // the user is not theirs to see.
+            _ => {
+                session.log_out();
+                let visitor = Visitor {
+                    user: None,
+                    session,
+                    has_remember_cookie,
+                };
+                Ok((visitor, None))
+            }
+        }
     }
 
     pub fn role(&self) -> Option<Role> {

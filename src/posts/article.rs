@@ -131,18 +131,29 @@ fn app_data<T: 'static>(req: &HttpRequest) -> Result<&T, AppError> {
         })
 }
 
+/// The article page for `known` (the visitor, when the handler has already looked them up)
+/// or for whoever sent `req`.
 pub async fn render_article(
-    caches: Caches<'_>,
-    site_url: String,
+    req: &HttpRequest,
+    known: Option<&Visitor>,
     secrets: &Secrets,
-    visitor: &Visitor,
     slug: String,
     request: ArticleRequest,
 ) -> Result<HttpResponse, AppError> {
+    let caches = Caches::of(req)?;
     let db = caches.db;
-    let header = HeaderInfo::of(visitor);
+    let site_url = crate::web::seo::site_url(req);
     let chrome = caches.chrome.get(db).await?;
-    let cart = Layout::mini_cart(db, &chrome, &header).await?;
+    let looked_up;
+    let (visitor, cart) = match known {
+        Some(visitor) => (visitor, Layout::cart_of(db, &chrome, visitor).await?),
+        None => {
+            let (visitor, cart) = Layout::visitor_and_cart(req, &chrome).await?;
+            looked_up = visitor;
+            (&looked_up, cart)
+        }
+    };
+    let header = HeaderInfo::of(visitor);
     let own_pending = comments::own_pending(&visitor.session);
     let fragment = fragment(
         &caches,

@@ -114,7 +114,6 @@ struct Archive {
 async fn home(
     req: HttpRequest,
     db: web::Data<Db>,
-    visitor: Visitor,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     // `/?p=ID`, `/?page_id=ID`: an imported post's old address.
@@ -127,7 +126,7 @@ async fn home(
         }
     }
     let page = query.number()?;
-    listing_page(&req, &visitor, "/".to_owned(), page, |_| {
+    listing_page(&req, "/".to_owned(), page, |_| {
         Ok(Archive {
             listing: Listing::All,
             base: "/".to_owned(),
@@ -141,14 +140,13 @@ async fn home(
 
 async fn category(
     req: HttpRequest,
-    visitor: Visitor,
     slug: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let page = query.number()?;
     let slug = slug.into_inner();
     let base = format!("/category/{slug}");
-    listing_page(&req, &visitor, base, page, move |conn| {
+    listing_page(&req, base, page, move |conn| {
         let (id, name, description) = queries::category_by_slug(conn, &slug)?;
         Ok(Archive {
             listing: Listing::Category(id),
@@ -163,14 +161,13 @@ async fn category(
 
 async fn tag(
     req: HttpRequest,
-    visitor: Visitor,
     slug: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let page = query.number()?;
     let slug = slug.into_inner();
     let base = format!("/tag/{slug}");
-    listing_page(&req, &visitor, base, page, move |conn| {
+    listing_page(&req, base, page, move |conn| {
         let (id, name) = queries::tag_by_slug(conn, &slug)?;
         Ok(Archive {
             listing: Listing::Tag(id),
@@ -186,7 +183,6 @@ async fn tag(
 /// A listing, from the cache when its content has not changed since it was made.
 async fn listing_page<F>(
     req: &HttpRequest,
-    visitor: &Visitor,
     base: String,
     page: i64,
     find: F,
@@ -196,9 +192,9 @@ where
 {
     let caches = Caches::of(req)?;
     let db = caches.db;
-    let header = HeaderInfo::of(visitor);
     let chrome = caches.chrome.get(db).await?;
-    let cart = Layout::mini_cart(db, &chrome, &header).await?;
+    let (visitor, cart) = Layout::visitor_and_cart(req, &chrome).await?;
+    let header = HeaderInfo::of(&visitor);
     let version = db.content().current();
     let key = (base, page);
     let kept = match caches.listings.0.get(&key, version, dates::now()) {
@@ -280,7 +276,6 @@ pub struct ArticleQuery {
 async fn article(
     req: HttpRequest,
     secrets: web::Data<Secrets>,
-    visitor: Visitor,
     client: ClientAddr,
     slug: web::Path<String>,
     query: web::Query<ArticleQuery>,
@@ -295,16 +290,7 @@ async fn article(
         client,
         password_message: None,
     };
-    let site_url = crate::web::seo::site_url(&req);
-    render_article(
-        Caches::of(&req)?,
-        site_url,
-        &secrets,
-        &visitor,
-        slug.into_inner(),
-        request,
-    )
-    .await
+    render_article(&req, None, &secrets, slug.into_inner(), request).await
 }
 
 /// "Leave a reply": comments decide; a refused reply comes back as the article page with
@@ -329,9 +315,7 @@ async fn leave_reply(
                 client,
                 password_message: None,
             };
-            let site_url = crate::web::seo::site_url(&req);
-            let caches = Caches::of(&req)?;
-            render_article(caches, site_url, &secrets, &visitor, slug, request).await
+            render_article(&req, Some(&visitor), &secrets, slug, request).await
         }
     }
 }

@@ -14,7 +14,7 @@ use crate::accounts::visitor::Visitor;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::posts::queries::{self, Kind};
-use crate::posts::{ArticleRequest, Caches, render_article};
+use crate::posts::{ArticleRequest, render_article};
 use crate::web::client::ClientAddr;
 use crate::web::dates;
 use crate::web::forms::see_other;
@@ -95,9 +95,7 @@ pub async fn unlock_post(
         client,
         password_message: Some(message),
     };
-    let site_url = crate::web::seo::site_url(&req);
-    let caches = Caches::of(&req)?;
-    render_article(caches, site_url, &secrets, &visitor, slug, request).await
+    render_article(&req, Some(&visitor), &secrets, slug, request).await
 }
 
 /// `POST /pages/{slug}/password`: as [`unlock_post`], for a page.

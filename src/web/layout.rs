@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse};
 use diesel::prelude::*;
 
 use crate::accounts::users::Role;
@@ -223,14 +223,38 @@ impl Layout {
         )
     }
 
+    /// Who is asking and their mini-cart: one trip to the database for a logged-in reader,
+    /// one for a guest with a cart, none for anyone else.
+    pub async fn visitor_and_cart(
+        req: &HttpRequest,
+        chrome: &Chrome,
+    ) -> Result<(Visitor, MiniCart), AppError> {
+        let money = Currency::of(&chrome.settings);
+        let (visitor, cart) = Visitor::with(req, move |conn, user| {
+            let owner = user.map(|user| CartOwner::User(user.id));
+            MiniCart::load(conn, owner.as_ref(), money)
+        })
+        .await?;
+        let cart = match cart {
+            Some(cart) => cart,
+            None => {
+                let db = req
+                    .app_data::<actix_web::web::Data<Db>>()
+                    .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no database configured")))?;
+                Layout::cart_of(db, chrome, &visitor).await?
+            }
+        };
+        Ok((visitor, cart))
+    }
+
     /// The header's cart: a query only for a visitor who has a cart.
-    pub async fn mini_cart(
+    pub async fn cart_of(
         db: &Db,
         chrome: &Chrome,
-        header: &HeaderInfo,
+        visitor: &Visitor,
     ) -> Result<MiniCart, AppError> {
         let money = Currency::of(&chrome.settings);
-        match header.cart.clone() {
+        match CartOwner::of(visitor) {
             None => Ok(MiniCart::empty(money)),
             Some(owner) => {
                 db.run(move |conn| MiniCart::load(conn, Some(&owner), money))
