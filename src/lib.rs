@@ -62,6 +62,7 @@ struct Shared {
     chrome: actix::Data<web::layout::ChromeCache>,
     articles: actix::Data<posts::article::ArticleCache>,
     listings: actix::Data<posts::ListingCache>,
+    readiness: actix::Data<web::health::Readiness>,
 }
 
 impl Application {
@@ -94,18 +95,27 @@ impl Application {
         shop::spawn_cart_cleanup(db.clone());
         db::content::spawn_watch(&db).context("cannot start the content watch")?;
         let content = db.content().clone();
-        let shared = Shared {
-            db: actix::Data::new(db),
-            secrets: actix::Data::new(secrets),
-            site: actix::Data::new(site),
-            mailer: actix::Data::new(mailer),
-            trust_proxy: actix::Data::new(TrustProxy(config.trust_proxy)),
-            comment_timing: actix::Data::new(config.comment_timing()),
-            media_dir: actix::Data::new(media::store::MediaDir(config.media_dir())),
-            chrome: actix::Data::default(),
-            articles: actix::Data::default(),
-            listings: actix::Data::default(),
-        };
+        let shared =
+            Shared {
+                db: actix::Data::new(db),
+                secrets: actix::Data::new(secrets),
+                site: actix::Data::new(site),
+                mailer: actix::Data::new(mailer),
+                trust_proxy: actix::Data::new(TrustProxy(config.trust_proxy)),
+                comment_timing: actix::Data::new(config.comment_timing()),
+                media_dir: actix::Data::new(media::store::MediaDir(config.media_dir())),
+                chrome: actix::Data::default(),
+                articles: actix::Data::default(),
+                listings: actix::Data::default(),
+                readiness: actix::Data::new(web::health::Readiness {
+                    redis: match &config.redis_url {
+                        Some(url) => Some(redis::Client::open(url.as_str()).map_err(|e| {
+                            anyhow::anyhow!("REDIS_URL is not a Redis address: {e}")
+                        })?),
+                        None => None,
+                    },
+                }),
+            };
         let server = match &config.redis_url {
             Some(url) => {
                 let store = RedisSessionStore::new(url.clone())
@@ -171,6 +181,7 @@ where
             .app_data(shared.chrome.clone())
             .app_data(shared.articles.clone())
             .app_data(shared.listings.clone())
+            .app_data(shared.readiness.clone())
             .app_data(actix::QueryConfig::default().error_handler(|err, _| {
                 AppError::BadRequest(format!("The address has a malformed query: {err}")).into()
             }))
@@ -184,8 +195,9 @@ where
             .wrap(web::security_headers::default_headers(https))
             .wrap(middleware::Compress::default())
             .wrap(middleware::from_fn(web::head::as_get))
+            .wrap(middleware::from_fn(web::request_id::tag))
             .wrap(
-                middleware::Logger::new("%a \"%{request}xi\" %s %b %Dms")
+                middleware::Logger::new("%a \"%{request}xi\" %s %b %Dms id=%{x-request-id}o")
                     .custom_request_replace("request", web::access_log::request_line),
             )
             .configure(web::health::routes)

@@ -13,6 +13,7 @@ pub mod health;
 pub mod layout;
 pub mod page_cache;
 pub mod pager;
+pub mod request_id;
 pub mod security_headers;
 pub mod seo;
 pub mod session;

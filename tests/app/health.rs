@@ -9,7 +9,54 @@ use tokio::task::JoinHandle;
 use crate::common::{PgDatabase, Site, TestApp, postgres_admin_url, skip};
 use crate::on_both_backends;
 
-on_both_backends!(healthz_answers_200_with_the_database_reachable);
+on_both_backends!(
+    healthz_answers_200_with_the_database_reachable,
+    readyz_reports_each_service,
+    every_response_carries_a_request_id
+);
+
+async fn readyz_reports_each_service(app: TestApp) {
+    let response = app.get("/readyz").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    assert_eq!(response.text().await.unwrap(), "database: ok\n");
+}
+
+#[actix_web::test]
+async fn readyz_checks_redis_when_sessions_live_there() {
+    let Some(url) = crate::common::redis_url() else {
+        return crate::common::skip_without_redis("/readyz with Redis");
+    };
+    let mut site = Site::new(crate::common::Backend::Sqlite).expect("a site");
+    site.config.redis_url = Some(url);
+    let app = site.start().await;
+    let response = app.get("/readyz").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.text().await.unwrap(), "database: ok\nredis: ok\n");
+}
+
+async fn every_response_carries_a_request_id(app: TestApp) {
+    let first = app.get("/").await;
+    let second = app.get("/no-such-page").await;
+    let id = |r: &reqwest::Response| r.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert_eq!(id(&first).len(), 16);
+    assert_ne!(id(&first), id(&second), "a new id for every request");
+    let client = reqwest::Client::new();
+    let from_proxy = client
+        .get(app.url("/"))
+        .header("x-request-id", "lb-7f3a9c01-0002")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(from_proxy.headers()["x-request-id"], "lb-7f3a9c01-0002");
+    let odd = client
+        .get(app.url("/"))
+        .header("x-request-id", "<script>")
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(odd.headers()["x-request-id"], "<script>", "replaced");
+}
 
 async fn healthz_answers_200_with_the_database_reachable(app: TestApp) {
     let response = app.get("/healthz").await;
