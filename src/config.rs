@@ -108,6 +108,16 @@ pub struct Config {
     )]
     pub sitemap_urls: usize,
 
+    /// Bearer token that opens `/metrics` (Prometheus text format); without it `/metrics`
+    /// is a 404, since request counts are nobody else's business.
+    #[arg(
+        long,
+        env = "GLOWPRESS_METRICS_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
+
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "GLOWPRESS_WORKERS", global = true)]
     pub workers: Option<usize>,
@@ -132,6 +142,7 @@ impl Config {
             comment_min_seconds: 3,
             comment_flood_seconds: 15,
             sitemap_urls: 50_000,
+            metrics_token: None,
         }
     }
 

@@ -63,6 +63,7 @@ struct Shared {
     articles: actix::Data<posts::article::ArticleCache>,
     listings: actix::Data<posts::ListingCache>,
     readiness: actix::Data<web::health::Readiness>,
+    metrics: actix::Data<web::metrics::Metrics>,
 }
 
 impl Application {
@@ -95,6 +96,21 @@ impl Application {
         shop::spawn_cart_cleanup(db.clone());
         db::content::spawn_watch(&db).context("cannot start the content watch")?;
         let content = db.content().clone();
+        let chrome = actix::Data::<web::layout::ChromeCache>::default();
+        let articles = actix::Data::<posts::article::ArticleCache>::default();
+        let listings = actix::Data::<posts::ListingCache>::default();
+        let caches = [
+            ("article", articles.lookup_counters()),
+            ("listing", listings.lookup_counters()),
+            ("chrome", chrome.lookup_counters()),
+        ];
+        let metrics = web::metrics::Metrics::new(
+            config.metrics_token.clone(),
+            caches
+                .into_iter()
+                .map(|(name, (hits, misses))| web::metrics::CacheCounters { name, hits, misses })
+                .collect(),
+        );
         let shared =
             Shared {
                 db: actix::Data::new(db),
@@ -104,9 +120,10 @@ impl Application {
                 trust_proxy: actix::Data::new(TrustProxy(config.trust_proxy)),
                 comment_timing: actix::Data::new(config.comment_timing()),
                 media_dir: actix::Data::new(media::store::MediaDir(config.media_dir())),
-                chrome: actix::Data::default(),
-                articles: actix::Data::default(),
-                listings: actix::Data::default(),
+                chrome,
+                articles,
+                listings,
+                metrics: actix::Data::new(metrics),
                 readiness: actix::Data::new(web::health::Readiness {
                     redis: match &config.redis_url {
                         Some(url) => Some(redis::Client::open(url.as_str()).map_err(|e| {
@@ -182,6 +199,7 @@ where
             .app_data(shared.articles.clone())
             .app_data(shared.listings.clone())
             .app_data(shared.readiness.clone())
+            .app_data(shared.metrics.clone())
             .app_data(actix::QueryConfig::default().error_handler(|err, _| {
                 AppError::BadRequest(format!("The address has a malformed query: {err}")).into()
             }))
@@ -196,11 +214,13 @@ where
             .wrap(middleware::Compress::default())
             .wrap(middleware::from_fn(web::head::as_get))
             .wrap(middleware::from_fn(web::request_id::tag))
+            .wrap(middleware::from_fn(web::metrics::record))
             .wrap(
                 middleware::Logger::new("%a \"%{request}xi\" %s %b %Dms id=%{x-request-id}o")
                     .custom_request_replace("request", web::access_log::request_line),
             )
             .configure(web::health::routes)
+            .configure(web::metrics::routes)
             .configure(web::static_files::routes)
             .configure(media::serve::routes)
             .configure(posts::routes)

@@ -231,6 +231,11 @@ impl Db {
     }
 
     /// The content version this node knows (see [`content`]).
+    /// Connections open and idle in the pool, for `/metrics`.
+    pub fn pool_state(&self) -> r2d2::State {
+        self.pool.state()
+    }
+
     pub fn content(&self) -> &content::Shared {
         &self.content
     }

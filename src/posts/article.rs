@@ -25,6 +25,7 @@ use crate::web::layout::{Chrome, ChromeCache, HeaderInfo, Layout, MiniCart};
 use crate::web::page_cache::PageCache;
 use crate::web::seo::Meta;
 use crate::web::session::Secrets;
+use prometheus_client::metrics::counter::Counter;
 
 /// Articles (and their comment pages) kept at once: with a 50 KB article and 50 comments an
 /// entry is about 60 KB.
@@ -70,6 +71,13 @@ pub struct ArticleCache(PageCache<ArticleKey, ArticleFragment>);
 impl Default for ArticleCache {
     fn default() -> ArticleCache {
         ArticleCache(PageCache::new(KEPT_ARTICLES))
+    }
+}
+
+impl ArticleCache {
+    /// Hits and misses, for `/metrics`.
+    pub fn lookup_counters(&self) -> (Counter, Counter) {
+        self.0.lookup_counters()
     }
 }
 

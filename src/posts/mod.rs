@@ -28,6 +28,7 @@ use crate::web::layout::{Chrome, HeaderInfo, Layout, MiniCart};
 use crate::web::page_cache::{KeptPage, PageCache};
 use crate::web::session::Secrets;
 pub use article::{ArticleRequest, Caches, render_article};
+use prometheus_client::metrics::counter::Counter;
 use queries::Listing;
 use std::sync::Arc;
 use time::PrimitiveDateTime;
@@ -95,6 +96,13 @@ pub struct ListingCache(PageCache<(String, i64), KeptPage>);
 impl Default for ListingCache {
     fn default() -> ListingCache {
         ListingCache(PageCache::new(KEPT_LISTINGS))
+    }
+}
+
+impl ListingCache {
+    /// Hits and misses, for `/metrics`.
+    pub fn lookup_counters(&self) -> (Counter, Counter) {
+        self.0.lookup_counters()
     }
 }
 

@@ -18,6 +18,7 @@ use crate::web::dates;
 use crate::web::page_cache::PageCache;
 use crate::web::seo::Meta;
 use crate::web::static_files::STYLESHEET_URL;
+use prometheus_client::metrics::counter::Counter;
 
 #[derive(Clone)]
 pub struct NavLink {
@@ -171,6 +172,13 @@ pub struct ChromeCache(PageCache<(), Chrome>);
 impl Default for ChromeCache {
     fn default() -> ChromeCache {
         ChromeCache(PageCache::new(1))
+    }
+}
+
+impl ChromeCache {
+    /// Hits and misses, for `/metrics`.
+    pub fn lookup_counters(&self) -> (Counter, Counter) {
+        self.0.lookup_counters()
     }
 }
 

@@ -11,6 +11,7 @@ pub mod forms;
 pub mod head;
 pub mod health;
 pub mod layout;
+pub mod metrics;
 pub mod page_cache;
 pub mod pager;
 pub mod request_id;

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use actix_web::HttpResponse;
 use askama::Template;
+use prometheus_client::metrics::counter::Counter;
 use time::PrimitiveDateTime;
 
 use crate::error::AppError;
@@ -66,6 +67,8 @@ struct Entries<K, V> {
 pub struct PageCache<K, V> {
     capacity: usize,
     entries: Mutex<Entries<K, V>>,
+    hits: Counter,
+    misses: Counter,
 }
 
 impl<K: Eq + Hash + Clone, V> PageCache<K, V> {
@@ -76,7 +79,14 @@ impl<K: Eq + Hash + Clone, V> PageCache<K, V> {
                 map: HashMap::new(),
                 clock: 0,
             }),
+            hits: Counter::default(),
+            misses: Counter::default(),
         }
+    }
+
+    /// Lookups that found a fresh value and lookups that did not, for `/metrics`.
+    pub fn lookup_counters(&self) -> (Counter, Counter) {
+        (self.hits.clone(), self.misses.clone())
     }
 
     /// The value made for `version` and still fresh at `now`.
@@ -84,12 +94,15 @@ impl<K: Eq + Hash + Clone, V> PageCache<K, V> {
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         entries.clock += 1;
         let clock = entries.clock;
-        let entry = entries.map.get_mut(key)?;
-        let fresh = entry.version == version && entry.fresh_until.is_none_or(|until| now < until);
-        if !fresh {
+        let fresh = entries.map.get_mut(key).filter(|entry| {
+            entry.version == version && entry.fresh_until.is_none_or(|until| now < until)
+        });
+        let Some(entry) = fresh else {
+            self.misses.inc();
             return None;
-        }
+        };
         entry.last_used = clock;
+        self.hits.inc();
         Some(entry.value.clone())
     }
 
@@ -149,6 +162,8 @@ mod tests {
         assert_eq!(cache.get(&"a", 1, NOW).as_deref(), Some(&"one"));
         assert_eq!(cache.get(&"a", 2, NOW), None, "a newer version misses");
         assert_eq!(cache.get(&"b", 1, NOW), None);
+        let (hits, misses) = cache.lookup_counters();
+        assert_eq!((hits.get(), misses.get()), (1, 2));
     }
 
     #[test]

@@ -25,6 +25,12 @@ pub fn hex(bytes: &[u8]) -> String {
         })
 }
 
+/// Compares a secret someone sent with the real one in constant time.
+pub fn same_token(sent: &[u8], expected: &[u8]) -> bool {
+    use subtle::ConstantTimeEq;
+    bool::from(sent.ct_eq(expected))
+}
+
 /// Tokens from users are checked for shape before any lookup.
 pub fn looks_like_token(text: &str) -> bool {
     text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit())

@@ -23,6 +23,73 @@ async fn readyz_reports_each_service(app: TestApp) {
 }
 
 #[actix_web::test]
+async fn metrics_need_the_token_and_count_requests_by_route() {
+    let mut site = Site::new(crate::common::Backend::Sqlite).expect("a site");
+    site.config.metrics_token = Some("scrape-secret-1234".to_owned());
+    let app = site.start().await;
+    for _ in 0..3 {
+        assert_eq!(
+            app.get("/posts/exosome-therapy-skin-rejuvenation")
+                .await
+                .status(),
+            200
+        );
+    }
+    assert_eq!(app.get("/posts/no-such-post").await.status(), 404);
+    let client = reqwest::Client::new();
+    let scrape = |token: &'static str| {
+        client
+            .get(app.url("/metrics"))
+            .header("authorization", format!("Bearer {token}"))
+            .send()
+    };
+    assert_eq!(
+        app.get("/metrics").await.status(),
+        404,
+        "no token, no metrics"
+    );
+    assert_eq!(scrape("wrong-secret-0000").await.unwrap().status(), 404);
+    let response = scrape("scrape-secret-1234").await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let text = response.text().await.unwrap();
+    let line = |start: &str| {
+        text.lines()
+            .find(|line| line.starts_with(start))
+            .unwrap_or_else(|| panic!("no {start} in:\n{text}"))
+            .rsplit(' ')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    let requests = "glowpress_http_requests_total{method=\"GET\",route=\"/posts/{slug}\"";
+    assert_eq!(line(&format!("{requests},status=\"200\"}}")), "3");
+    assert_eq!(line(&format!("{requests},status=\"404\"}}")), "1");
+    assert!(text.contains("glowpress_http_request_duration_seconds_bucket{"));
+    assert_eq!(
+        line("glowpress_page_cache_hits_total{cache=\"article\"}"),
+        "2"
+    );
+    assert!(text.contains("glowpress_db_pool_connections{state=\"idle\"}"));
+    assert!(text.trim_end().ends_with("# EOF"));
+}
+
+#[actix_web::test]
+async fn metrics_are_a_404_when_no_token_is_configured() {
+    let app = TestApp::spawn(crate::common::Backend::Sqlite)
+        .await
+        .expect("an app");
+    assert_eq!(app.get("/metrics").await.status(), 404);
+    let response = reqwest::Client::new()
+        .get(app.url("/metrics"))
+        .header("authorization", "Bearer ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404, "an empty token opens nothing");
+}
+
+#[actix_web::test]
 async fn readyz_checks_redis_when_sessions_live_there() {
     let Some(url) = crate::common::redis_url() else {
         return crate::common::skip_without_redis("/readyz with Redis");
