@@ -272,6 +272,9 @@ fn prepare(config: &Config) -> anyhow::Result<(Db, Secrets, Option<String>)> {
     }
     let secrets = web::session::load_secrets(&mut conn, config.session_key.as_deref())?;
     let setup_token = accounts::setup::issue_token_if_needed(&mut conn)?;
+    // Known before the first request, so a page kept at start-up is not dropped when the
+    // watch first reads the version.
+    db.content().observe(db::content::read(&mut conn)?);
     drop(conn);
     Ok((db, secrets, setup_token))
 }
