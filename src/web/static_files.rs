@@ -76,3 +76,27 @@ async fn favicon() -> HttpResponse {
         .insert_header((header::LOCATION, "/static/img/logo.svg"))
         .finish()
 }
+
+#[cfg(test)]
+mod tests {
+    /// A rule block left open swallows every rule after it into the block's media query.
+    #[test]
+    fn every_block_of_the_stylesheet_is_closed() {
+        let css = include_str!("../../static/style.css");
+        let mut depth = 0i32;
+        for (number, line) in css.lines().enumerate() {
+            for c in line.chars() {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+            }
+            assert!(depth >= 0, "a '}}' too many on line {}", number + 1);
+            if line.starts_with("@media") {
+                assert_eq!(depth, 1, "a block left open before line {}", number + 1);
+            }
+        }
+        assert_eq!(depth, 0, "a block left open");
+    }
+}
