@@ -16,6 +16,7 @@ mod feeds;
 mod health;
 mod html_validity;
 mod import;
+mod lifecycle;
 mod migrations;
 mod pages;
 mod protected;
