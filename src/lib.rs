@@ -111,28 +111,20 @@ impl Application {
                 .map(|(name, (hits, misses))| web::metrics::CacheCounters { name, hits, misses })
                 .collect(),
         );
-        let shared =
-            Shared {
-                db: actix::Data::new(db),
-                secrets: actix::Data::new(secrets),
-                site: actix::Data::new(site),
-                mailer: actix::Data::new(mailer),
-                trust_proxy: actix::Data::new(TrustProxy(config.trust_proxy)),
-                comment_timing: actix::Data::new(config.comment_timing()),
-                media_dir: actix::Data::new(media::store::MediaDir(config.media_dir())),
-                chrome,
-                articles,
-                listings,
-                metrics: actix::Data::new(metrics),
-                readiness: actix::Data::new(web::health::Readiness {
-                    redis: match &config.redis_url {
-                        Some(url) => Some(redis::Client::open(url.as_str()).map_err(|e| {
-                            anyhow::anyhow!("REDIS_URL is not a Redis address: {e}")
-                        })?),
-                        None => None,
-                    },
-                }),
-            };
+        let shared = Shared {
+            db: actix::Data::new(db),
+            secrets: actix::Data::new(secrets),
+            site: actix::Data::new(site),
+            mailer: actix::Data::new(mailer),
+            trust_proxy: actix::Data::new(TrustProxy(config.trust_proxy)),
+            comment_timing: actix::Data::new(config.comment_timing()),
+            media_dir: actix::Data::new(media::store::MediaDir(config.media_dir())),
+            chrome,
+            articles,
+            listings,
+            metrics: actix::Data::new(metrics),
+            readiness: actix::Data::new(readiness(&config)?),
+        };
         let server = match &config.redis_url {
             Some(url) => {
                 let store = RedisSessionStore::new(url.clone())
@@ -252,6 +244,18 @@ pub fn rerender_outdated(conn: &mut db::DbConn) -> anyhow::Result<(usize, usize)
 
 /// Opens the database, loads the demo content if asked to and the database is empty, and
 /// reads the secrets. Returns a setup token while no administrator exists.
+/// What `/readyz` checks besides the database: Redis, when sessions live there.
+fn readiness(config: &Config) -> anyhow::Result<web::health::Readiness> {
+    let redis = match &config.redis_url {
+        Some(url) => Some(
+            redis::Client::open(url.as_str())
+                .map_err(|e| anyhow::anyhow!("REDIS_URL is not a Redis address: {e}"))?,
+        ),
+        None => None,
+    };
+    Ok(web::health::Readiness { redis })
+}
+
 fn prepare(config: &Config) -> anyhow::Result<(Db, Secrets, Option<String>)> {
     let db = open_database(config)?;
     let mut conn = db.get_blocking()?;

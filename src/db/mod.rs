@@ -230,12 +230,12 @@ impl Db {
         Ok(value)
     }
 
-    /// The content version this node knows (see [`content`]).
     /// Connections open and idle in the pool, for `/metrics`.
     pub fn pool_state(&self) -> r2d2::State {
         self.pool.state()
     }
 
+    /// The content version this node knows (see [`content`]).
     pub fn content(&self) -> &content::Shared {
         &self.content
     }

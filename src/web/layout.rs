@@ -180,9 +180,7 @@ impl ChromeCache {
     pub fn lookup_counters(&self) -> (Counter, Counter) {
         self.0.lookup_counters()
     }
-}
 
-impl ChromeCache {
     /// From memory when the content has not changed since it was read; a hit needs no
     /// database.
     pub async fn get(&self, db: &Db) -> Result<Arc<Chrome>, AppError> {
