@@ -27,6 +27,9 @@ pub enum AppError {
     TooManyRequests(String),
     #[error("database unavailable: {0}")]
     Unavailable(#[from] r2d2::Error),
+    /// The session store (Redis) did not answer.
+    #[error("session store unavailable: {0}")]
+    SessionsUnavailable(String),
     #[error("database error: {0}")]
     Db(#[from] diesel::result::Error),
     #[error("template error: {0}")]
@@ -76,6 +79,15 @@ impl AppError {
                 AppError::TooManyRequests(message) => ("Please wait a moment", message.clone()),
                 _ => ("Please wait a moment", "Too many requests.".to_owned()),
             },
+            StatusCode::SERVICE_UNAVAILABLE if matches!(self, AppError::SessionsUnavailable(_)) => {
+                (
+                    "We'll be right back",
+                    "The site cannot reach the store that keeps logins and carts at the moment, \
+                 so pages for a logged-in reader or a cart cannot be shown. Articles can \
+                 still be read logged out. Please try again in a minute."
+                        .to_owned(),
+                )
+            }
             StatusCode::SERVICE_UNAVAILABLE => (
                 "We'll be right back",
                 "The site cannot reach its database at the moment. Please try again in a \
@@ -102,7 +114,9 @@ impl ResponseError for AppError {
             AppError::LoginRequired(_) => StatusCode::SEE_OTHER,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable(_) | AppError::SessionsUnavailable(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             _ if self.is_busy_database() => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }

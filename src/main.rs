@@ -45,6 +45,12 @@ enum Command {
         /// The export file (Tools → Export in WordPress).
         file: std::path::PathBuf,
     },
+    /// Write a consistent copy of the SQLite database to FILE while the site serves
+    /// (PostgreSQL: use pg_dump).
+    Backup {
+        /// A new file for the copy.
+        file: std::path::PathBuf,
+    },
     /// Change a site setting, e.g. `settings set users_can_register 1`.
     Settings {
         #[command(subcommand)]
@@ -113,6 +119,13 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::ImportWordpress { file } => import_wordpress(&cli.config, &file),
+        Command::Backup { file } => {
+            let db = glowpress::open_database(&cli.config)?;
+            let mut conn = db.get_blocking()?;
+            glowpress::db::backup::backup(&mut conn, &file)?;
+            println!("database copied to {}", file.display());
+            Ok(())
+        }
     }
 }
 

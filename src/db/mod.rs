@@ -1,6 +1,7 @@
 //! The database layer: one connection type over SQLite and PostgreSQL, the pool, the
 //! embedded migrations, and `Db::run`, which keeps every query off the async workers.
 
+pub mod backup;
 pub mod content;
 pub mod schema;
 

@@ -55,6 +55,22 @@ pub fn in_site_layout<B: MessageBody + 'static>() -> ErrorHandlers<B> {
     })
 }
 
+/// The page for an error raised outside the handlers (by a middleware), in the layout that
+/// needs nothing.
+pub fn standalone(error: &AppError) -> HttpResponse {
+    let (heading, message) = error.public_message();
+    if error.status_code().is_server_error() {
+        tracing::error!(error = %error, "request failed");
+    }
+    error_page(
+        error.status_code(),
+        Layout::fallback(heading),
+        heading,
+        message,
+        None,
+    )
+}
+
 async fn site_layout(request: &HttpRequest, heading: &'static str) -> Layout {
     let Some(db) = request.app_data::<web::Data<Db>>().cloned() else {
         return Layout::fallback(heading);

@@ -7,6 +7,7 @@ pub mod client;
 pub mod csrf;
 pub mod dates;
 pub mod error_pages;
+pub mod etag;
 pub mod forms;
 pub mod head;
 pub mod health;

@@ -4,14 +4,22 @@
 
 use actix_session::SessionMiddleware;
 use actix_session::config::{BrowserSession, CookieContentSecurity};
-use actix_session::storage::SessionStore;
+use actix_session::storage::{LoadError, SaveError, SessionStore, UpdateError};
+use actix_web::body::MessageBody;
 use actix_web::cookie::{Key, SameSite, time::Duration};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::error::InternalError;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{HttpResponse, ResponseError};
 use diesel::prelude::*;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use crate::db::DbConn;
 use crate::db::schema::settings;
+use crate::error::AppError;
 use crate::web::tokens::hex;
 
 pub const COOKIE_NAME: &str = "glowpress_session";
@@ -114,6 +122,48 @@ pub fn middleware<S: SessionStore + 'static>(
         .cookie_content_security(CookieContentSecurity::Private)
         .session_lifecycle(BrowserSession::default().state_ttl(Duration::days(14)))
         .build()
+}
+
+/// actix-session answers a failure of its store (Redis away) with an empty 500 of its own,
+/// outside the error pages: this turns it into the 503 page. A request without a session
+/// never asks the store, so logged-out reading goes on. (The page is made from the error:
+/// a middleware before routing must not keep a copy of the request.)
+pub async fn store_failure_as_503(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    next.call(req)
+        .await
+        .map_err(|error| match is_store_failure(&error) {
+            true => StoreUnavailable(error.to_string()).into(),
+            false => error,
+        })
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("session store unavailable: {0}")]
+struct StoreUnavailable(String);
+
+impl ResponseError for StoreUnavailable {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::SERVICE_UNAVAILABLE
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut page =
+            crate::web::error_pages::standalone(&AppError::SessionsUnavailable(self.0.clone()));
+        crate::web::security_headers::add_to(&mut page);
+        let headers = page.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        page
+    }
+}
+
+fn is_store_failure(error: &actix_web::Error) -> bool {
+    error.as_error::<InternalError<LoadError>>().is_some()
+        || error.as_error::<InternalError<SaveError>>().is_some()
+        || error.as_error::<InternalError<UpdateError>>().is_some()
 }
 
 #[cfg(test)]

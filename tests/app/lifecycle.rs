@@ -1,9 +1,18 @@
-//! The binary as an operator runs it: SIGTERM lets the request in flight finish, then exits.
+//! The binary as an operator runs it: SIGTERM lets the request in flight finish, then exits;
+//! SIGKILL in the middle of a burst of writes loses none that were answered; `backup` copies
+//! the database while it serves.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+
+use crate::common::{csrf_token, input_value};
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -14,19 +23,29 @@ fn free_port() -> u16 {
 }
 
 fn start(data_dir: &std::path::Path, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_glowpress"))
-        .arg("--data-dir")
-        .arg(data_dir)
+    glowpress_in(data_dir)
         .arg("--bind")
         .arg(format!("127.0.0.1:{port}"))
         .arg("--workers")
         .arg("1")
-        .env_remove("DATABASE_URL")
-        .env_remove("REDIS_URL")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
         .spawn()
         .unwrap()
+}
+
+/// The binary on a SQLite site in `data_dir`, whatever the environment of the test says.
+fn glowpress_in(data_dir: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_glowpress"));
+    command
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("REDIS_URL")
+        // Comments are posted back to back.
+        .env("GLOWPRESS_COMMENT_MIN_SECONDS", "0")
+        .env("GLOWPRESS_COMMENT_FLOOD_SECONDS", "0")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    command
 }
 
 fn wait_until_serving(port: u16) {
@@ -101,4 +120,240 @@ fn sigterm_finishes_the_request_in_flight_then_exits() {
             panic!("the server did not exit after its last request");
         }
     }
+}
+
+const ARTICLE: &str = "/posts/exosome-therapy-skin-rejuvenation";
+
+/// Counts of the writes the server answered with a redirect (each one committed).
+#[derive(Default)]
+struct Answered {
+    comments: AtomicUsize,
+    cart_adds: AtomicUsize,
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+async fn form_of(client: &reqwest::Client, url: &str) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
+/// A guest posting one comment after another until the server is gone.
+async fn keep_commenting(base: String, who: usize, answered: Arc<Answered>) {
+    let client = client();
+    let form = form_of(&client, &format!("{base}{ARTICLE}")).await;
+    let token = csrf_token(&form);
+    let stamp = input_value(&form, "stamp").expect("a stamp");
+    let email = format!("burst{who}@example.com");
+    for n in 0.. {
+        let text = format!("Burst comment {who}-{n}: calmer skin after a week.");
+        let fields = [
+            ("csrf_token", token.as_str()),
+            ("stamp", stamp.as_str()),
+            ("website_confirm", ""),
+            ("author", "Burst Reader"),
+            ("email", email.as_str()),
+            ("url", ""),
+            ("comment", text.as_str()),
+        ];
+        let url = format!("{base}{ARTICLE}/comments");
+        match client.post(url).form(&fields).send().await {
+            Ok(r) if r.status() == reqwest::StatusCode::SEE_OTHER => {
+                answered.comments.fetch_add(1, Ordering::SeqCst);
+            }
+            Ok(r) => panic!("comment {who}-{n}: {}", r.status()),
+            Err(_) => return,
+        }
+    }
+}
+
+/// A guest adding one unit at a time to the cart until the server is gone (or the line's
+/// maximum of 99 is near).
+async fn keep_adding_to_cart(base: String, answered: Arc<Answered>) {
+    let client = client();
+    let form = form_of(&client, &format!("{base}/shop/gentle-cleanser")).await;
+    let token = csrf_token(&form);
+    let product = input_value(&form, "product_id").expect("a product id");
+    for _ in 0..95 {
+        let fields = [
+            ("csrf_token", token.as_str()),
+            ("product_id", product.as_str()),
+            ("quantity", "1"),
+            ("return_to", "/shop"),
+        ];
+        match client
+            .post(format!("{base}/cart/items"))
+            .form(&fields)
+            .send()
+            .await
+        {
+            Ok(r) if r.status() == reqwest::StatusCode::SEE_OTHER => {
+                answered.cart_adds.fetch_add(1, Ordering::SeqCst);
+            }
+            Ok(r) => panic!("add to cart: {}", r.status()),
+            Err(_) => return,
+        }
+    }
+}
+
+#[derive(QueryableByName)]
+struct IntegrityCheck {
+    #[diesel(sql_type = Text)]
+    integrity_check: String,
+}
+
+#[derive(QueryableByName)]
+struct Total {
+    #[diesel(sql_type = BigInt)]
+    total: i64,
+}
+
+fn total(conn: &mut SqliteConnection, sql: &str) -> usize {
+    let row: Total = diesel::sql_query(sql).get_result(conn).unwrap();
+    usize::try_from(row.total).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigkill_during_a_burst_of_comments_and_cart_adds_loses_none_that_were_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut server = start(dir.path(), port);
+    wait_until_serving(port);
+    let base = format!("http://127.0.0.1:{port}");
+
+    let answered = Arc::new(Answered::default());
+    let mut writers = Vec::new();
+    for who in 0..4 {
+        writers.push(tokio::spawn(keep_commenting(
+            base.clone(),
+            who,
+            answered.clone(),
+        )));
+        writers.push(tokio::spawn(keep_adding_to_cart(
+            base.clone(),
+            answered.clone(),
+        )));
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while answered.comments.load(Ordering::SeqCst) < 40
+        || answered.cart_adds.load(Ordering::SeqCst) < 40
+    {
+        assert!(Instant::now() < deadline, "the burst did not get going");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // Killed while the writers are still sending.
+    server.kill().unwrap();
+    server.wait().unwrap();
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    let comments = answered.comments.load(Ordering::SeqCst);
+    let cart_adds = answered.cart_adds.load(Ordering::SeqCst);
+
+    // Opening the database recovers its write-ahead log, as the next start would.
+    let database = dir.path().join("glowpress.db");
+    let mut conn = SqliteConnection::establish(database.to_str().unwrap()).unwrap();
+    let check: Vec<IntegrityCheck> = diesel::sql_query("PRAGMA integrity_check")
+        .load(&mut conn)
+        .unwrap();
+    let check: Vec<&str> = check.iter().map(|c| c.integrity_check.as_str()).collect();
+    assert_eq!(check, ["ok"]);
+    let stored_comments = total(
+        &mut conn,
+        "SELECT COUNT(*) AS total FROM comments WHERE body LIKE 'Burst comment %'",
+    );
+    let stored_units = total(
+        &mut conn,
+        "SELECT COALESCE(SUM(quantity), 0) AS total FROM cart_items",
+    );
+    assert!(
+        stored_comments >= comments,
+        "{comments} comments answered, {stored_comments} stored"
+    );
+    assert!(
+        stored_units >= cart_adds,
+        "{cart_adds} adds answered, {stored_units} units in carts"
+    );
+    drop(conn);
+
+    let port = free_port();
+    let mut server = start(dir.path(), port);
+    wait_until_serving(port);
+    let article = reqwest::get(format!("http://127.0.0.1:{port}{ARTICLE}"))
+        .await
+        .unwrap();
+    assert_eq!(article.status(), reqwest::StatusCode::OK);
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backup_copies_the_database_while_the_site_serves() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut server = start(dir.path(), port);
+    wait_until_serving(port);
+    let base = format!("http://127.0.0.1:{port}");
+    let answered = Arc::new(Answered::default());
+    // A comment in the database before the copy is made.
+    let client = client();
+    let form = form_of(&client, &format!("{base}{ARTICLE}")).await;
+    let fields = [
+        ("csrf_token", csrf_token(&form)),
+        ("stamp", input_value(&form, "stamp").unwrap()),
+        ("website_confirm", String::new()),
+        ("author", "Backed Up".to_owned()),
+        ("email", "backed@example.com".to_owned()),
+        ("comment", "Burst comment before the backup.".to_owned()),
+    ];
+    let posted = client
+        .post(format!("{base}{ARTICLE}/comments"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), reqwest::StatusCode::SEE_OTHER);
+    // Writes go on while the copy is made.
+    let writer = tokio::spawn(keep_adding_to_cart(base.clone(), answered.clone()));
+
+    let copy = dir.path().join("copy.db");
+    let backup = glowpress_in(dir.path())
+        .arg("backup")
+        .arg(&copy)
+        .stdout(Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(backup.status.success(), "{backup:?}");
+    assert!(String::from_utf8_lossy(&backup.stdout).contains("copy.db"));
+
+    let mut conn = SqliteConnection::establish(copy.to_str().unwrap()).unwrap();
+    let check: IntegrityCheck = diesel::sql_query("PRAGMA integrity_check")
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(check.integrity_check, "ok");
+    let comments = total(
+        &mut conn,
+        "SELECT COUNT(*) AS total FROM comments WHERE body LIKE 'Burst comment%'",
+    );
+    assert_eq!(comments, 1);
+
+    // A second backup to the same file is refused: nothing is overwritten.
+    let again = glowpress_in(dir.path())
+        .arg("backup")
+        .arg(&copy)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+
+    server.kill().unwrap();
+    server.wait().unwrap();
+    writer.await.unwrap();
 }

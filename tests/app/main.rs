@@ -15,6 +15,7 @@ mod demo;
 mod feeds;
 mod health;
 mod html_validity;
+mod http_caching;
 mod import;
 mod lifecycle;
 mod migrations;
