@@ -130,6 +130,9 @@ impl ResponseError for AppError {
                 .insert_header((actix_web::http::header::LOCATION, target))
                 .finish();
         }
+        if let AppError::SessionsUnavailable(_) = self {
+            return crate::web::error_pages::outside_the_handlers(self);
+        }
         let status = self.status_code();
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");

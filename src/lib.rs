@@ -21,7 +21,7 @@ pub mod web;
 
 use std::net::TcpListener;
 
-use actix_session::storage::{CookieSessionStore, RedisSessionStore, SessionStore};
+use actix_session::storage::{CookieSessionStore, SessionStore};
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::{App, HttpServer, middleware, web as actix};
 use anyhow::Context;
@@ -33,6 +33,9 @@ use mail::Mailer;
 use web::SiteInfo;
 use web::client::TrustProxy;
 use web::session::Secrets;
+
+/// How long a request waits on Redis for its session before it gets the 503 page.
+const SESSION_STORE_PATIENCE: std::time::Duration = std::time::Duration::from_millis(750);
 
 /// Opens (and migrates) the database the config points at, creating the data dir first.
 pub fn open_database(config: &Config) -> anyhow::Result<Db> {
@@ -127,7 +130,7 @@ impl Application {
         };
         let server = match &config.redis_url {
             Some(url) => {
-                let store = RedisSessionStore::new(url.clone())
+                let store = web::session::RedisSessions::connect(url, SESSION_STORE_PATIENCE)
                     .await
                     .map_err(|e| anyhow::anyhow!("cannot reach Redis at REDIS_URL: {e}"))?;
                 serve(listener, move || store.clone(), shared, config.workers)?

@@ -4,7 +4,8 @@
 
 use actix_web::body::MessageBody;
 use actix_web::dev::ServiceResponse;
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use askama::Template;
@@ -55,20 +56,26 @@ pub fn in_site_layout<B: MessageBody + 'static>() -> ErrorHandlers<B> {
     })
 }
 
-/// The page for an error raised outside the handlers (by a middleware), in the layout that
-/// needs nothing.
-pub fn standalone(error: &AppError) -> HttpResponse {
+/// The page for an error raised by a middleware outside the handlers, in the layout that
+/// needs nothing. The middlewares that add headers are not passed on the way out, so the
+/// page brings its own. (Only the session store going away is raised there: a 503.)
+pub fn outside_the_handlers(error: &AppError) -> HttpResponse {
     let (heading, message) = error.public_message();
     if error.status_code().is_server_error() {
         tracing::error!(error = %error, "request failed");
     }
-    error_page(
+    let mut page = error_page(
         error.status_code(),
         Layout::fallback(heading),
         heading,
         message,
         None,
-    )
+    );
+    crate::web::security_headers::add_to(&mut page);
+    let headers = page.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+    page
 }
 
 async fn site_layout(request: &HttpRequest, heading: &'static str) -> Layout {

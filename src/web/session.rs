@@ -4,18 +4,21 @@
 
 use actix_session::SessionMiddleware;
 use actix_session::config::{BrowserSession, CookieContentSecurity};
-use actix_session::storage::{LoadError, SaveError, SessionStore, UpdateError};
+use actix_session::storage::{
+    LoadError, RedisSessionStore, SaveError, SessionKey, SessionStore, UpdateError,
+};
 use actix_web::body::MessageBody;
 use actix_web::cookie::{Key, SameSite, time::Duration};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::error::InternalError;
-use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{HttpResponse, ResponseError};
 use diesel::prelude::*;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::db::DbConn;
 use crate::db::schema::settings;
@@ -126,8 +129,9 @@ pub fn middleware<S: SessionStore + 'static>(
 
 /// actix-session answers a failure of its store (Redis away) with an empty 500 of its own,
 /// outside the error pages: this turns it into the 503 page. A request without a session
-/// never asks the store, so logged-out reading goes on. (The page is made from the error:
-/// a middleware before routing must not keep a copy of the request.)
+/// never asks the store, so logged-out reading goes on. (The page is made from the error, by
+/// `AppError::error_response`: a middleware before routing must not keep a copy of the
+/// request.)
 pub async fn store_failure_as_503(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -135,35 +139,119 @@ pub async fn store_failure_as_503(
     next.call(req)
         .await
         .map_err(|error| match is_store_failure(&error) {
-            true => StoreUnavailable(error.to_string()).into(),
+            true => AppError::SessionsUnavailable(error.to_string()).into(),
             false => error,
         })
 }
 
-#[derive(Debug, thiserror::Error)]
-#[error("session store unavailable: {0}")]
-struct StoreUnavailable(String);
+/// actix-session wraps a failed load, ttl update or delete as the store's bare anyhow error,
+/// a failed save or update as their own error types.
+fn is_store_failure(error: &actix_web::Error) -> bool {
+    error.as_error::<InternalError<anyhow::Error>>().is_some()
+        || error.as_error::<InternalError<LoadError>>().is_some()
+        || error.as_error::<InternalError<SaveError>>().is_some()
+        || error.as_error::<InternalError<UpdateError>>().is_some()
+}
 
-impl ResponseError for StoreUnavailable {
-    fn status_code(&self) -> StatusCode {
-        StatusCode::SERVICE_UNAVAILABLE
+/// Sessions in Redis, where a request never waits on Redis for longer than `patience`: it
+/// gets the 503 page instead. The Redis store reconnects by itself when a connection
+/// fails, but a connection that hangs (a dropped network, a half-open socket) would hold
+/// every request forever, so a call that times out also has a fresh store connected in the
+/// background, which takes over once it is connected.
+#[derive(Clone)]
+pub struct RedisSessions {
+    url: String,
+    patience: std::time::Duration,
+    current: Arc<RwLock<RedisSessionStore>>,
+    reconnecting: Arc<AtomicBool>,
+}
+
+impl RedisSessions {
+    pub async fn connect(url: &str, patience: std::time::Duration) -> anyhow::Result<Self> {
+        let store = RedisSessionStore::new(url).await?;
+        Ok(RedisSessions {
+            url: url.to_owned(),
+            patience,
+            current: Arc::new(RwLock::new(store)),
+            reconnecting: Arc::default(),
+        })
     }
 
-    fn error_response(&self) -> HttpResponse {
-        let mut page =
-            crate::web::error_pages::standalone(&AppError::SessionsUnavailable(self.0.clone()));
-        crate::web::security_headers::add_to(&mut page);
-        let headers = page.headers_mut();
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        headers.insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
-        page
+    fn store(&self) -> RedisSessionStore {
+        self.current
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    async fn within<T, E>(
+        &self,
+        call: impl Future<Output = Result<T, E>>,
+        as_error: impl FnOnce(anyhow::Error) -> E,
+    ) -> Result<T, E> {
+        match actix_web::rt::time::timeout(self.patience, call).await {
+            Ok(result) => result,
+            Err(_) => {
+                self.reconnect();
+                Err(as_error(anyhow::anyhow!(
+                    "Redis did not answer within {:?}",
+                    self.patience
+                )))
+            }
+        }
+    }
+
+    /// One reconnection at a time; a failed one is tried again by the next timeout.
+    fn reconnect(&self) {
+        if self.reconnecting.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let this = self.clone();
+        actix_web::rt::spawn(async move {
+            let attempt = RedisSessionStore::new(this.url.clone());
+            if let Ok(Ok(fresh)) = actix_web::rt::time::timeout(RECONNECT_PATIENCE, attempt).await {
+                *this.current.write().unwrap_or_else(PoisonError::into_inner) = fresh;
+            }
+            this.reconnecting.store(false, Ordering::Release);
+        });
     }
 }
 
-fn is_store_failure(error: &actix_web::Error) -> bool {
-    error.as_error::<InternalError<LoadError>>().is_some()
-        || error.as_error::<InternalError<SaveError>>().is_some()
-        || error.as_error::<InternalError<UpdateError>>().is_some()
+const RECONNECT_PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
+
+type State = HashMap<String, String>;
+
+impl SessionStore for RedisSessions {
+    async fn load(&self, key: &SessionKey) -> Result<Option<State>, LoadError> {
+        let store = self.store();
+        self.within(store.load(key), LoadError::Other).await
+    }
+
+    async fn save(&self, state: State, ttl: &Duration) -> Result<SessionKey, SaveError> {
+        let store = self.store();
+        self.within(store.save(state, ttl), SaveError::Other).await
+    }
+
+    async fn update(
+        &self,
+        key: SessionKey,
+        state: State,
+        ttl: &Duration,
+    ) -> Result<SessionKey, UpdateError> {
+        let store = self.store();
+        self.within(store.update(key, state, ttl), UpdateError::Other)
+            .await
+    }
+
+    async fn update_ttl(&self, key: &SessionKey, ttl: &Duration) -> anyhow::Result<()> {
+        let store = self.store();
+        self.within(store.update_ttl(key, ttl), |e| e).await
+    }
+
+    async fn delete(&self, key: &SessionKey) -> anyhow::Result<()> {
+        let store = self.store();
+        self.within(store.delete(key), |e| e).await
+    }
 }
 
 #[cfg(test)]

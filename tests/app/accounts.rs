@@ -88,7 +88,7 @@ fn display_name_of(app: &TestApp, username: &str) -> String {
 }
 
 fn add_reader(app: &TestApp, username: &str, email: &str) -> i32 {
-    app.with_conn(|conn| insert_user(conn, username, email, PASSWORD, Role::Subscriber))
+    app.add_subscriber(username, email, PASSWORD)
 }
 
 /// The alert paragraph of a refused form.

@@ -305,6 +305,11 @@ impl TestApp {
     }
 
     /// Stops the server (finishing in-flight requests) and hands back its site.
+    /// Inserts a reader's account (the subscriber role) straight into the database.
+    pub fn add_subscriber(&self, username: &str, email: &str, password: &str) -> i32 {
+        self.with_conn(|conn| insert_user(conn, username, email, password, Role::Subscriber))
+    }
+
     pub async fn stop(mut self) -> Site {
         self.handle.stop(true).await;
         self.site.take().expect("a running app has its site")

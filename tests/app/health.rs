@@ -1,15 +1,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use glowpress::accounts::users::Role;
 use reqwest::StatusCode;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
 
-use crate::common::{
-    PgDatabase, Site, TestApp, header_user, insert_user, postgres_admin_url, skip,
-};
+use crate::common::{PgDatabase, Site, TestApp, header_user, postgres_admin_url, skip};
 use crate::on_both_backends;
 
 const ARTICLE: &str = "/posts/exosome-therapy-skin-rejuvenation";
@@ -181,14 +178,15 @@ impl Relay {
     }
 }
 
-async fn wait_for_health(app: &TestApp, expected: StatusCode) {
+/// Asks `path` every quarter second, for up to 15 s, until it answers `expected`.
+async fn wait_for_status(app: &TestApp, path: &str, expected: StatusCode) {
     for _ in 0..60 {
-        if app.get("/healthz").await.status() == expected {
+        if app.get(path).await.status() == expected {
             return;
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    panic!("/healthz never answered {expected}");
+    panic!("{path} never answered {expected}");
 }
 
 #[actix_web::test]
@@ -211,31 +209,20 @@ async fn healthz_follows_postgres_going_away_and_coming_back_without_a_restart()
     assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
 
     relay.cut().await;
-    wait_for_health(&app, StatusCode::SERVICE_UNAVAILABLE).await;
+    wait_for_status(&app, "/healthz", StatusCode::SERVICE_UNAVAILABLE).await;
     let (status, html) = app.page("/").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(html.contains("cannot reach its database"), "{html}");
 
     relay.restore().await;
-    wait_for_health(&app, StatusCode::OK).await;
+    wait_for_status(&app, "/healthz", StatusCode::OK).await;
     let (status, _) = app.page("/").await;
     assert_eq!(status, StatusCode::OK);
     drop(app);
     drop(database);
 }
 
-async fn wait_for_readiness(app: &TestApp, expected: StatusCode) {
-    for _ in 0..60 {
-        if app.get("/readyz").await.status() == expected {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-    panic!("/readyz never answered {expected}");
-}
-
 #[actix_web::test]
-#[ignore = "unfinished: after the relay is cut, GET /readyz loses its connection (see the issue 11 note)"]
 async fn redis_going_away_gives_sessions_a_503_page_while_logged_out_reading_goes_on() {
     let Some(url) = crate::common::redis_url() else {
         return crate::common::skip_without_redis("Redis going away");
@@ -246,20 +233,12 @@ async fn redis_going_away_gives_sessions_a_503_page_while_logged_out_reading_goe
     let mut site = Site::new(crate::common::Backend::Sqlite).expect("a site");
     site.config.redis_url = Some(format!("redis://127.0.0.1:{}/{database}", relay.port));
     let app = site.start().await;
-    app.with_conn(|conn| {
-        insert_user(
-            conn,
-            "mira_lune",
-            "mira@example.com",
-            PASSWORD,
-            Role::Subscriber,
-        )
-    });
+    app.add_subscriber("mira_lune", "mira@example.com", PASSWORD);
     let page = app.log_in("mira_lune", PASSWORD).await;
     assert_eq!(header_user(&page.html).as_deref(), Some("mira_lune"));
 
     relay.cut().await;
-    wait_for_readiness(&app, StatusCode::SERVICE_UNAVAILABLE).await;
+    wait_for_status(&app, "/readyz", StatusCode::SERVICE_UNAVAILABLE).await;
     for path in [ARTICLE, "/", "/cart"] {
         let (status, html) = app.page(path).await;
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{path}");
@@ -275,7 +254,7 @@ async fn redis_going_away_gives_sessions_a_503_page_while_logged_out_reading_goe
     assert!(html.contains("Exosome"));
 
     relay.restore().await;
-    wait_for_readiness(&app, StatusCode::OK).await;
+    wait_for_status(&app, "/readyz", StatusCode::OK).await;
     // The session was kept in Redis: still logged in, without a restart.
     let (status, html) = app.page("/").await;
     assert_eq!(status, StatusCode::OK);

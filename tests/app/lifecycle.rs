@@ -144,26 +144,53 @@ async fn form_of(client: &reqwest::Client, url: &str) -> String {
     client.get(url).send().await.unwrap().text().await.unwrap()
 }
 
+/// The comment form of the article as one guest got it: its token and time stamp.
+struct CommentForm {
+    token: String,
+    stamp: String,
+}
+
+impl CommentForm {
+    async fn fetch(client: &reqwest::Client, base: &str) -> CommentForm {
+        let form = form_of(client, &format!("{base}{ARTICLE}")).await;
+        CommentForm {
+            token: csrf_token(&form),
+            stamp: input_value(&form, "stamp").expect("a stamp"),
+        }
+    }
+
+    /// Sends a comment as the form would; the error is a connection that failed.
+    async fn post(
+        &self,
+        client: &reqwest::Client,
+        base: &str,
+        (author, email, text): (&str, &str, &str),
+    ) -> reqwest::Result<reqwest::Response> {
+        let fields = [
+            ("csrf_token", self.token.as_str()),
+            ("stamp", self.stamp.as_str()),
+            ("website_confirm", ""),
+            ("author", author),
+            ("email", email),
+            ("url", ""),
+            ("comment", text),
+        ];
+        let url = format!("{base}{ARTICLE}/comments");
+        client.post(url).form(&fields).send().await
+    }
+}
+
 /// A guest posting one comment after another until the server is gone.
 async fn keep_commenting(base: String, who: usize, answered: Arc<Answered>) {
     let client = client();
-    let form = form_of(&client, &format!("{base}{ARTICLE}")).await;
-    let token = csrf_token(&form);
-    let stamp = input_value(&form, "stamp").expect("a stamp");
+    let form = CommentForm::fetch(&client, &base).await;
     let email = format!("burst{who}@example.com");
     for n in 0.. {
         let text = format!("Burst comment {who}-{n}: calmer skin after a week.");
-        let fields = [
-            ("csrf_token", token.as_str()),
-            ("stamp", stamp.as_str()),
-            ("website_confirm", ""),
-            ("author", "Burst Reader"),
-            ("email", email.as_str()),
-            ("url", ""),
-            ("comment", text.as_str()),
-        ];
-        let url = format!("{base}{ARTICLE}/comments");
-        match client.post(url).form(&fields).send().await {
+        let sent = form
+            .post(&client, &base, ("Burst Reader", &email, &text))
+            .await;
+        match sent {
             Ok(r) if r.status() == reqwest::StatusCode::SEE_OTHER => {
                 answered.comments.fetch_add(1, Ordering::SeqCst);
             }
@@ -219,6 +246,25 @@ fn total(conn: &mut SqliteConnection, sql: &str) -> usize {
     usize::try_from(row.total).unwrap()
 }
 
+/// Opens the SQLite file (recovering its write-ahead log, as the next start would) and
+/// asserts that it passes SQLite's integrity check.
+fn open_intact(database: &std::path::Path) -> SqliteConnection {
+    let mut conn = SqliteConnection::establish(database.to_str().unwrap()).unwrap();
+    let check: Vec<IntegrityCheck> = diesel::sql_query("PRAGMA integrity_check")
+        .load(&mut conn)
+        .unwrap();
+    let check: Vec<&str> = check.iter().map(|c| c.integrity_check.as_str()).collect();
+    assert_eq!(check, ["ok"]);
+    conn
+}
+
+fn burst_comments(conn: &mut SqliteConnection) -> usize {
+    total(
+        conn,
+        "SELECT COUNT(*) AS total FROM comments WHERE body LIKE 'Burst comment %'",
+    )
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sigkill_during_a_burst_of_comments_and_cart_adds_loses_none_that_were_answered() {
     let dir = tempfile::tempdir().unwrap();
@@ -256,18 +302,8 @@ async fn sigkill_during_a_burst_of_comments_and_cart_adds_loses_none_that_were_a
     let comments = answered.comments.load(Ordering::SeqCst);
     let cart_adds = answered.cart_adds.load(Ordering::SeqCst);
 
-    // Opening the database recovers its write-ahead log, as the next start would.
-    let database = dir.path().join("glowpress.db");
-    let mut conn = SqliteConnection::establish(database.to_str().unwrap()).unwrap();
-    let check: Vec<IntegrityCheck> = diesel::sql_query("PRAGMA integrity_check")
-        .load(&mut conn)
-        .unwrap();
-    let check: Vec<&str> = check.iter().map(|c| c.integrity_check.as_str()).collect();
-    assert_eq!(check, ["ok"]);
-    let stored_comments = total(
-        &mut conn,
-        "SELECT COUNT(*) AS total FROM comments WHERE body LIKE 'Burst comment %'",
-    );
+    let mut conn = open_intact(&dir.path().join("glowpress.db"));
+    let stored_comments = burst_comments(&mut conn);
     let stored_units = total(
         &mut conn,
         "SELECT COALESCE(SUM(quantity), 0) AS total FROM cart_items",
@@ -303,19 +339,17 @@ async fn backup_copies_the_database_while_the_site_serves() {
     let answered = Arc::new(Answered::default());
     // A comment in the database before the copy is made.
     let client = client();
-    let form = form_of(&client, &format!("{base}{ARTICLE}")).await;
-    let fields = [
-        ("csrf_token", csrf_token(&form)),
-        ("stamp", input_value(&form, "stamp").unwrap()),
-        ("website_confirm", String::new()),
-        ("author", "Backed Up".to_owned()),
-        ("email", "backed@example.com".to_owned()),
-        ("comment", "Burst comment before the backup.".to_owned()),
-    ];
-    let posted = client
-        .post(format!("{base}{ARTICLE}/comments"))
-        .form(&fields)
-        .send()
+    let posted = CommentForm::fetch(&client, &base)
+        .await
+        .post(
+            &client,
+            &base,
+            (
+                "Backed Up",
+                "backed@example.com",
+                "Burst comment before the backup.",
+            ),
+        )
         .await
         .unwrap();
     assert_eq!(posted.status(), reqwest::StatusCode::SEE_OTHER);
@@ -332,16 +366,8 @@ async fn backup_copies_the_database_while_the_site_serves() {
     assert!(backup.status.success(), "{backup:?}");
     assert!(String::from_utf8_lossy(&backup.stdout).contains("copy.db"));
 
-    let mut conn = SqliteConnection::establish(copy.to_str().unwrap()).unwrap();
-    let check: IntegrityCheck = diesel::sql_query("PRAGMA integrity_check")
-        .get_result(&mut conn)
-        .unwrap();
-    assert_eq!(check.integrity_check, "ok");
-    let comments = total(
-        &mut conn,
-        "SELECT COUNT(*) AS total FROM comments WHERE body LIKE 'Burst comment%'",
-    );
-    assert_eq!(comments, 1);
+    let mut conn = open_intact(&copy);
+    assert_eq!(burst_comments(&mut conn), 1);
 
     // A second backup to the same file is refused: nothing is overwritten.
     let again = glowpress_in(dir.path())

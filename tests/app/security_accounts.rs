@@ -6,14 +6,13 @@
 //! own.
 
 use diesel::prelude::*;
-use glowpress::accounts::users::Role;
 use glowpress::db::schema::users;
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION};
 
 use crate::common::{
     Backend, Browser, Page, Site, TestApp, browser_with_jar, csrf_token, field_error, header_user,
-    input_value, insert_user, reset_token, wait_for_mails,
+    input_value, reset_token, wait_for_mails,
 };
 
 const PASSWORD: &str = "velvet lantern orbit";
@@ -84,7 +83,7 @@ fn browser_from(app: &TestApp, address: &str) -> Browser {
 }
 
 fn add_reader(app: &TestApp, username: &str, email: &str) -> i32 {
-    app.with_conn(|conn| insert_user(conn, username, email, PASSWORD, Role::Subscriber))
+    app.add_subscriber(username, email, PASSWORD)
 }
 
 fn user_count(app: &TestApp) -> i64 {

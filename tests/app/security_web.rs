@@ -4,14 +4,13 @@
 //! HEAD answers like GET.
 
 use diesel::prelude::*;
-use glowpress::accounts::users::Role;
 use glowpress::db::schema::{orders, products};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::common::{
-    Backend, Browser, Shopper, Site, TestApp, browser_with_jar, input_value, insert_user, skip,
+    Backend, Browser, Shopper, Site, TestApp, browser_with_jar, input_value, skip,
 };
 use crate::{on_both_backends, with_each_backend};
 
@@ -316,15 +315,7 @@ async fn guest_checkout_allows_ten_orders_an_hour_per_client_address_and_keeps_t
     assert!(location(&placed).starts_with("/orders/"));
 
     // A logged-in shopper at the limited address is not a guest.
-    app.with_conn(|conn| {
-        insert_user(
-            conn,
-            "mira_lune",
-            "mira@example.com",
-            PASSWORD,
-            Role::Subscriber,
-        )
-    });
+    app.add_subscriber("mira_lune", "mira@example.com", PASSWORD);
     let mira = Shopper::from_address(&app, "203.0.113.7");
     mira.browser.log_in("mira_lune", PASSWORD).await;
     let token = crate::security_web::token(&mira).await;
@@ -359,15 +350,7 @@ async fn every_page_that_depends_on_the_session_is_private_and_varies_on_cookie(
     let cache = header_values(shop.headers(), "cache-control");
     assert!(cache.contains("private"), "{cache}");
 
-    app.with_conn(|conn| {
-        insert_user(
-            conn,
-            "mira_lune",
-            "mira@example.com",
-            PASSWORD,
-            Role::Subscriber,
-        )
-    });
+    app.add_subscriber("mira_lune", "mira@example.com", PASSWORD);
     let reader = Shopper::new(&app);
     reader.browser.log_in("mira_lune", PASSWORD).await;
     for path in [
