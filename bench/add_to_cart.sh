@@ -27,7 +27,7 @@ echo "== preparing $SHOPPERS guest shoppers (product $PRODUCT)"
 : > "$DATA/shoppers.txt"
 for i in $(seq 1 "$SHOPPERS"); do
   jar="$DATA/jar$i"
-  token=$(curl -s -c "$jar" "$BASE/shop" | grep -o 'name="csrf_token" value="[0-9a-f]*"' | head -1 | cut -d'"' -f4)
+  token=$(curl -s -c "$jar" "$BASE/shop" | grep -o 'name="csrf_token" value="[^"]*"' | head -1 | cut -d'"' -f4)
   curl -s -o /dev/null -b "$jar" -c "$jar" -d "csrf_token=$token&product_id=$PRODUCT&quantity=1&return_to=/shop" "$BASE/cart/items"
   cookie=$(awk '$6 == "glowpress_session" { print $6 "=" $7 }' "$jar")
   printf '%s\t%s\n' "$cookie" "$token" >> "$DATA/shoppers.txt"

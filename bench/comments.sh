@@ -20,11 +20,11 @@ export GLOWPRESS_DATA_DIR=$DATA GLOWPRESS_BIND=127.0.0.1:$PORT RUST_LOG=warn
 export GLOWPRESS_COMMENT_MIN_SECONDS=0 GLOWPRESS_COMMENT_FLOOD_SECONDS=0
 "$BIN" >/dev/null 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
 until curl -sf "$BASE/healthz" >/dev/null; do sleep 0.2; done
 
 page=$(curl -s -c "$DATA/jar" "$BASE$ARTICLE")
-TOKEN=$(echo "$page" | grep -o 'name="csrf_token" value="[0-9a-f]*"' | head -1 | cut -d'"' -f4)
+TOKEN=$(echo "$page" | grep -o 'name="csrf_token" value="[^"]*"' | head -1 | cut -d'"' -f4)
 STAMP=$(echo "$page" | grep -o 'name="stamp" value="[^"]*"' | head -1 | cut -d'"' -f4)
 COOKIE=$(awk '$6 == "glowpress_session" { print $6 "=" $7 }' "$DATA/jar")
 [ -n "$TOKEN" ] && [ -n "$STAMP" ] || { echo "no comment form on $ARTICLE" >&2; exit 1; }

@@ -21,7 +21,7 @@ login_loop() {
   local jar; jar=$(mktemp)
   for _ in $(seq 1 "$1"); do
     local token
-    token=$(curl -s -c "$jar" -b "$jar" "$BASE/login" | grep -o 'name="csrf_token" value="[0-9a-f]*"' | head -1 | cut -d'"' -f4)
+    token=$(curl -s -c "$jar" -b "$jar" "$BASE/login" | grep -o 'name="csrf_token" value="[^"]*"' | head -1 | cut -d'"' -f4)
     curl -s -o /dev/null -c "$jar" -b "$jar" -d "csrf_token=$token&login=bench&password=velvet+kettle+orbits+lazily" "$BASE/login"
     rm -f "$jar"
   done

@@ -47,13 +47,13 @@ start_glowpress
 ARTICLE=/posts/exosome-therapy-skin-rejuvenation
 # A logged-in reader with 3 products in the cart.
 JAR=$WORK/jar
-token=$(curl -s -c "$JAR" "$BASE/login" | grep -o 'name="csrf_token" value="[0-9a-f]*"' | head -1 | cut -d'"' -f4)
+token=$(curl -s -c "$JAR" "$BASE/login" | grep -o 'name="csrf_token" value="[^"]*"' | head -1 | cut -d'"' -f4)
 curl -s -o /dev/null -b "$JAR" -c "$JAR" --data-urlencode "csrf_token=$token" --data-urlencode "login=bench" \
   --data-urlencode "password=$PASSWORD" "$BASE/login"
 for slug in gentle-cleanser hydrating-serum soothing-gel; do
   page=$(curl -s -b "$JAR" -c "$JAR" "$BASE/shop/$slug")
   product=$(echo "$page" | grep -o 'name="product_id" value="[0-9]*"' | head -1 | cut -d'"' -f4)
-  token=$(echo "$page" | grep -o 'name="csrf_token" value="[0-9a-f]*"' | head -1 | cut -d'"' -f4)
+  token=$(echo "$page" | grep -o 'name="csrf_token" value="[^"]*"' | head -1 | cut -d'"' -f4)
   curl -s -o /dev/null -b "$JAR" -c "$JAR" -d "csrf_token=$token&product_id=$product&quantity=1&return_to=/shop" "$BASE/cart/items"
 done
 COOKIE=$(awk '$6 == "glowpress_session" { print $6 "=" $7 }' "$JAR")
@@ -63,7 +63,7 @@ COOKIE=$(awk '$6 == "glowpress_session" { print $6 "=" $7 }' "$JAR")
 ids=()
 for i in $(seq 50); do
   page=$(curl -s -b "$JAR" -c "$JAR" "$BASE$ARTICLE")
-  token=$(echo "$page" | grep -o 'name="csrf_token" value="[0-9a-f]*"' | head -1 | cut -d'"' -f4)
+  token=$(echo "$page" | grep -o 'name="csrf_token" value="[^"]*"' | head -1 | cut -d'"' -f4)
   stamp=$(echo "$page" | grep -o 'name="stamp" value="[^"]*"' | head -1 | cut -d'"' -f4)
   parent=""
   if [ "${#ids[@]}" -gt 0 ] && [ $((i % 3)) -ne 0 ]; then parent=${ids[$(( (i * 7) % ${#ids[@]} ))]}; fi

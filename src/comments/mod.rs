@@ -147,8 +147,7 @@ fn location_of(
     comment_id: i32,
 ) -> diesel::QueryResult<String> {
     let (post_id, slug) = post;
-    let visible = store::visible_for_post(conn, *post_id, &[comment_id])?;
-    let pairs: Vec<(i32, Option<i32>)> = visible.iter().map(|c| (c.id, c.parent_id)).collect();
+    let pairs = store::visible_pairs_for_post(conn, *post_id, &[comment_id])?;
     let per_page = settings.comments_per_page.max(1) as usize;
     let page = tree::page_of(&pairs, per_page, comment_id).unwrap_or(1);
     let path = section::comments_page_href(&format!("/posts/{slug}"), page);

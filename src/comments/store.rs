@@ -5,8 +5,8 @@ use time::PrimitiveDateTime;
 
 use crate::accounts::email::normalize;
 use crate::comments::text;
-use crate::db::DbConn;
 use crate::db::schema::{comments, posts};
+use crate::db::{Backend, DbConn};
 
 /// Where a comment stands; stored as its `as_str` text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -126,11 +126,9 @@ pub fn insert(conn: &mut DbConn, new: &NewComment, now: PrimitiveDateTime) -> Qu
 
 /// Every comment of a post the viewer may see: the approved ones and the viewer's own held
 /// ones, oldest first. One query, whatever the number of comments.
-pub fn visible_for_post(
-    conn: &mut DbConn,
-    post_id: i32,
-    own_pending: &[i32],
-) -> QueryResult<Vec<Comment>> {
+/// A post's approved comments and, of its pending ones, those in `own_pending` (the
+/// reader's own), oldest first.
+fn visible_on_post(post_id: i32, own_pending: &[i32]) -> comments::BoxedQuery<'_, Backend> {
     comments::table
         .filter(comments::post_id.eq(post_id))
         .filter(
@@ -141,7 +139,28 @@ pub fn visible_for_post(
                     .and(comments::status.eq(Status::Pending.as_str()))),
         )
         .order((comments::created_at.asc(), comments::id.asc()))
+        .into_boxed()
+}
+
+pub fn visible_for_post(
+    conn: &mut DbConn,
+    post_id: i32,
+    own_pending: &[i32],
+) -> QueryResult<Vec<Comment>> {
+    visible_on_post(post_id, own_pending)
         .select(Comment::as_select())
+        .load(conn)
+}
+
+/// The (id, parent id) pairs of `visible_for_post`, in the same order: all that threading
+/// needs, without the texts.
+pub fn visible_pairs_for_post(
+    conn: &mut DbConn,
+    post_id: i32,
+    own_pending: &[i32],
+) -> QueryResult<Vec<(i32, Option<i32>)>> {
+    visible_on_post(post_id, own_pending)
+        .select((comments::id, comments::parent_id))
         .load(conn)
 }
 
