@@ -153,15 +153,35 @@ pub fn visible_for_post(
 }
 
 /// The (id, parent id) pairs of `visible_for_post`, in the same order: all that threading
-/// needs, without the texts.
+/// needs, without the texts. Approved and own pending comments are read apart and merged, so
+/// each read walks `comments_post_status` in order (one query with the `OR` makes SQLite
+/// walk every comment of the post and sort them).
 pub fn visible_pairs_for_post(
     conn: &mut DbConn,
     post_id: i32,
     own_pending: &[i32],
 ) -> QueryResult<Vec<(i32, Option<i32>)>> {
-    visible_on_post(post_id, own_pending)
-        .select((comments::id, comments::parent_id))
-        .load(conn)
+    let with_status = |conn: &mut DbConn, status: Status, only: Option<&[i32]>| {
+        let mut query = comments::table
+            .filter(comments::post_id.eq(post_id))
+            .filter(comments::status.eq(status.as_str()))
+            .order((comments::created_at.asc(), comments::id.asc()))
+            .select((comments::created_at, comments::id, comments::parent_id))
+            .into_boxed();
+        if let Some(ids) = only {
+            query = query.filter(comments::id.eq_any(ids.to_vec()));
+        }
+        query.load::<(PrimitiveDateTime, i32, Option<i32>)>(conn)
+    };
+    let mut rows = with_status(conn, Status::Approved, None)?;
+    if !own_pending.is_empty() {
+        rows.extend(with_status(conn, Status::Pending, Some(own_pending))?);
+        rows.sort_unstable_by_key(|&(created_at, id, _)| (created_at, id));
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(_, id, parent)| (id, parent))
+        .collect())
 }
 
 pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<Option<Comment>> {
