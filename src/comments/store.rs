@@ -124,60 +124,56 @@ pub fn insert(conn: &mut DbConn, new: &NewComment, now: PrimitiveDateTime) -> Qu
         .get_result(conn)
 }
 
-/// Every comment of a post the viewer may see: the approved ones and the viewer's own held
-/// ones, oldest first. One query, whatever the number of comments.
-/// A post's approved comments and, of its pending ones, those in `own_pending` (the
-/// reader's own), oldest first.
-fn visible_on_post(post_id: i32, own_pending: &[i32]) -> comments::BoxedQuery<'_, Backend> {
-    comments::table
-        .filter(comments::post_id.eq(post_id))
-        .filter(
-            comments::status
-                .eq(Status::Approved.as_str())
-                .or(comments::id
-                    .eq_any(own_pending)
-                    .and(comments::status.eq(Status::Pending.as_str()))),
-        )
-        .order((comments::created_at.asc(), comments::id.asc()))
-        .into_boxed()
+/// The reads for what a viewer may see of a post's comments: the approved ones and, when
+/// there are any, the viewer's own held ones. Two reads, each on `comments_post_status` (or
+/// the ids), because one query with an `OR` of the two has SQLite walk every comment of the
+/// post, held and spam included, and sort them.
+fn visible_parts(post_id: i32, own_pending: &[i32]) -> Vec<comments::BoxedQuery<'_, Backend>> {
+    let on_post = |status: Status| {
+        comments::table
+            .filter(comments::post_id.eq(post_id))
+            .filter(comments::status.eq(status.as_str()))
+            .order((comments::created_at.asc(), comments::id.asc()))
+            .into_boxed()
+    };
+    let mut parts = vec![on_post(Status::Approved)];
+    if !own_pending.is_empty() {
+        parts.push(on_post(Status::Pending).filter(comments::id.eq_any(own_pending)));
+    }
+    parts
 }
 
+/// Every comment of a post the viewer may see, oldest first, whatever their number in at
+/// most two queries.
 pub fn visible_for_post(
     conn: &mut DbConn,
     post_id: i32,
     own_pending: &[i32],
 ) -> QueryResult<Vec<Comment>> {
-    visible_on_post(post_id, own_pending)
-        .select(Comment::as_select())
-        .load(conn)
+    let mut rows = Vec::new();
+    for part in visible_parts(post_id, own_pending) {
+        rows.extend(part.select(Comment::as_select()).load(conn)?);
+    }
+    rows.sort_by_key(|c| (c.created_at, c.id));
+    Ok(rows)
 }
 
 /// The (id, parent id) pairs of `visible_for_post`, in the same order: all that threading
-/// needs, without the texts. Approved and own pending comments are read apart and merged, so
-/// each read walks `comments_post_status` in order (one query with the `OR` makes SQLite
-/// walk every comment of the post and sort them).
+/// needs, without the texts.
 pub fn visible_pairs_for_post(
     conn: &mut DbConn,
     post_id: i32,
     own_pending: &[i32],
 ) -> QueryResult<Vec<(i32, Option<i32>)>> {
-    let with_status = |conn: &mut DbConn, status: Status, only: Option<&[i32]>| {
-        let mut query = comments::table
-            .filter(comments::post_id.eq(post_id))
-            .filter(comments::status.eq(status.as_str()))
-            .order((comments::created_at.asc(), comments::id.asc()))
-            .select((comments::created_at, comments::id, comments::parent_id))
-            .into_boxed();
-        if let Some(ids) = only {
-            query = query.filter(comments::id.eq_any(ids.to_vec()));
-        }
-        query.load::<(PrimitiveDateTime, i32, Option<i32>)>(conn)
-    };
-    let mut rows = with_status(conn, Status::Approved, None)?;
-    if !own_pending.is_empty() {
-        rows.extend(with_status(conn, Status::Pending, Some(own_pending))?);
-        rows.sort_unstable_by_key(|&(created_at, id, _)| (created_at, id));
+    let mut rows = Vec::new();
+    for part in visible_parts(post_id, own_pending) {
+        let columns = (comments::created_at, comments::id, comments::parent_id);
+        rows.extend(
+            part.select(columns)
+                .load::<(PrimitiveDateTime, i32, Option<i32>)>(conn)?,
+        );
     }
+    rows.sort_by_key(|&(created_at, id, _)| (created_at, id));
     Ok(rows
         .into_iter()
         .map(|(_, id, parent)| (id, parent))
