@@ -63,6 +63,7 @@ struct Shared {
     comment_timing: actix::Data<comments::Timing>,
     media_dir: actix::Data<media::store::MediaDir>,
     chrome: actix::Data<web::layout::ChromeCache>,
+    headers: actix::Data<web::layout::HeaderCache>,
     articles: actix::Data<posts::article::ArticleCache>,
     listings: actix::Data<posts::ListingCache>,
     readiness: actix::Data<web::health::Readiness>,
@@ -100,12 +101,14 @@ impl Application {
         db::content::spawn_watch(&db).context("cannot start the content watch")?;
         let content = db.content().clone();
         let chrome = actix::Data::<web::layout::ChromeCache>::default();
+        let headers = actix::Data::<web::layout::HeaderCache>::default();
         let articles = actix::Data::<posts::article::ArticleCache>::default();
         let listings = actix::Data::<posts::ListingCache>::default();
         let caches = [
             ("article", articles.lookup_counters()),
             ("listing", listings.lookup_counters()),
             ("chrome", chrome.lookup_counters()),
+            ("header", headers.lookup_counters()),
         ];
         let metrics = web::metrics::Metrics::new(
             config.metrics_token.clone(),
@@ -123,6 +126,7 @@ impl Application {
             comment_timing: actix::Data::new(config.comment_timing()),
             media_dir: actix::Data::new(media::store::MediaDir(config.media_dir())),
             chrome,
+            headers,
             articles,
             listings,
             metrics: actix::Data::new(metrics),
@@ -191,6 +195,7 @@ where
             .app_data(shared.comment_timing.clone())
             .app_data(shared.media_dir.clone())
             .app_data(shared.chrome.clone())
+            .app_data(shared.headers.clone())
             .app_data(shared.articles.clone())
             .app_data(shared.listings.clone())
             .app_data(shared.readiness.clone())
@@ -283,7 +288,8 @@ fn prepare(config: &Config) -> anyhow::Result<(Db, Secrets, Option<String>)> {
     let setup_token = accounts::setup::issue_token_if_needed(&mut conn)?;
     // Known before the first request, so a page kept at start-up is not dropped when the
     // watch first reads the version.
-    db.content().observe(db::content::read(&mut conn)?);
+    db.content()
+        .observe_both(db::content::read_both(&mut conn)?);
     drop(conn);
     Ok((db, secrets, setup_token))
 }

@@ -36,6 +36,15 @@ pub fn user_for(
     grant: &str,
     now: PrimitiveDateTime,
 ) -> QueryResult<Option<User>> {
+    Ok(live_grant(conn, grant, now)?.map(|(user, _)| user))
+}
+
+/// The user of a live grant and when the grant ends.
+pub fn live_grant(
+    conn: &mut DbConn,
+    grant: &str,
+    now: PrimitiveDateTime,
+) -> QueryResult<Option<(User, PrimitiveDateTime)>> {
     if !looks_like_token(grant) {
         return Ok(None);
     }
@@ -45,7 +54,7 @@ pub fn user_for(
         .filter(session_grants::expires_at.gt(now))
         // A disabled account has no sessions, even if a grant were left behind.
         .filter(users::disabled_at.is_null())
-        .select(User::as_select())
+        .select((User::as_select(), session_grants::expires_at))
         .first(conn)
         .optional()
 }

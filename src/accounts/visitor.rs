@@ -7,6 +7,7 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
+use time::PrimitiveDateTime;
 
 use crate::accounts::grants;
 use crate::accounts::remember;
@@ -64,9 +65,12 @@ impl Visitor {
     }
 
     /// For a logged-in reader, the user's lookup and `also` (given the user found) in one
-    /// trip to the blocking pool; `None` for `also` otherwise (the caller decides whether
-    /// it needs the database at all).
-    pub async fn with<T, F>(req: &HttpRequest, also: F) -> Result<(Visitor, Option<T>), AppError>
+    /// trip to the blocking pool, with when the login ends; `None` for `also` otherwise (the
+    /// caller decides whether it needs the database at all).
+    pub async fn with<T, F>(
+        req: &HttpRequest,
+        also: F,
+    ) -> Result<(Visitor, Option<(T, PrimitiveDateTime)>), AppError>
     where
         F: FnOnce(&mut DbConn, Option<&User>) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
@@ -80,23 +84,17 @@ impl Visitor {
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no database configured")))?
             .clone();
         let grant = session.grant().unwrap_or_default();
-        let (user, extra) = db
+        let (login, extra) = db
             .run(move |conn| {
-                let user = grants::user_for(conn, &grant, dates::now())?;
-                let extra = also(conn, user.as_ref())?;
-                Ok((user, extra))
+                let login = grants::live_grant(conn, &grant, dates::now())?;
+                let extra = also(conn, login.as_ref().map(|(user, _)| user))?;
+                Ok((login, extra))
             })
             .await?;
-        let has_remember_cookie = req.cookie(remember::COOKIE).is_some();
-        match user {
-            Some(user) if session.matches_password_of(&user) => Ok((
-                Visitor {
-                    user: Some(user),
-                    session,
-                    has_remember_cookie,
-                },
-                Some(extra),
-            )),
+        match login {
+            Some((user, ends)) if session.matches_password_of(&user) => {
+                Ok((Visitor::signed_in(req, session, user), Some((extra, ends))))
+            }
             // Logged out elsewhere, expired, or the password changed: what `also` made for
             // the user is not theirs to see.
             _ => {
@@ -104,10 +102,19 @@ impl Visitor {
                 let visitor = Visitor {
                     user: None,
                     session,
-                    has_remember_cookie,
+                    has_remember_cookie: req.cookie(remember::COOKIE).is_some(),
                 };
                 Ok((visitor, None))
             }
+        }
+    }
+
+    /// `user`, whose login on `session` has been checked.
+    pub fn signed_in(req: &HttpRequest, session: AppSession, user: User) -> Visitor {
+        Visitor {
+            user: Some(user),
+            session,
+            has_remember_cookie: req.cookie(remember::COOKIE).is_some(),
         }
     }
 

@@ -3,7 +3,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse};
 use serde::Deserialize;
 use time::Duration;
 
@@ -21,7 +21,7 @@ use crate::settings::Settings;
 use crate::web::client::ClientAddr;
 use crate::web::forms::{FieldErrors, Refusal, too_long};
 use crate::web::session::Secrets;
-use crate::web::{SiteInfo, dates};
+use crate::web::{SiteInfo, app_data, dates};
 
 pub const TEXT_MAX: usize = 5000;
 pub const NAME_MAX: usize = 245;
@@ -62,13 +62,6 @@ struct Target {
 pub enum Reply {
     Stored(HttpResponse),
     Refused { form: ReplyForm, status: StatusCode },
-}
-
-/// Shared state the app was built with.
-fn app_data<T: 'static>(req: &HttpRequest) -> Result<&T, AppError> {
-    req.app_data::<web::Data<T>>()
-        .map(|data| data.get_ref())
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("app data missing")))
 }
 
 /// POST /posts/{slug}/comments, called by the article's handler (posts renders the page).

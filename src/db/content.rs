@@ -3,6 +3,10 @@
 //! product). Pages keep parts rendered for a version in memory (`web::page_cache`); a node
 //! learns of a newer version at once when it made the change itself, and from the database
 //! within [`WATCH_EVERY`] when another node or a command did.
+//!
+//! A second number, the people version, moves with every change to accounts, logins and
+//! carts (by database triggers, whoever writes). The header of a logged-in page (who is
+//! logged in, their mini-cart) is kept for it (`web::layout::HeaderCache`).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -16,18 +20,39 @@ use crate::db::{Db, DbConn};
 /// How often a node reads the version other nodes (and CLI commands) may have moved.
 pub const WATCH_EVERY: Duration = Duration::from_millis(20);
 
-/// What this node knows of the version. Shared by every clone of [`Db`].
+/// The row of `content_version` the triggers on accounts, logins and carts move.
+const PEOPLE_ROW: i32 = 2;
+
+/// What this node knows of the two versions. Shared by every clone of [`Db`].
 #[derive(Default)]
-pub struct ContentVersion(AtomicI64);
+pub struct ContentVersion {
+    content: AtomicI64,
+    people: AtomicI64,
+}
 
 impl ContentVersion {
     pub fn current(&self) -> i64 {
-        self.0.load(Ordering::Acquire)
+        self.content.load(Ordering::Acquire)
     }
 
     /// Takes a version read from the database; never moves back.
     pub fn observe(&self, version: i64) {
-        self.0.fetch_max(version, Ordering::AcqRel);
+        self.content.fetch_max(version, Ordering::AcqRel);
+    }
+
+    /// The people version (accounts, logins, carts) this node knows.
+    pub fn people(&self) -> i64 {
+        self.people.load(Ordering::Acquire)
+    }
+
+    pub fn observe_people(&self, version: i64) {
+        self.people.fetch_max(version, Ordering::AcqRel);
+    }
+
+    /// Both, as [`read_both`] gave them.
+    pub fn observe_both(&self, (content, people): (i64, i64)) {
+        self.observe(content);
+        self.observe_people(people);
     }
 }
 
@@ -44,6 +69,27 @@ pub fn read(conn: &mut DbConn) -> QueryResult<i64> {
         .find(1)
         .select(content_version::version)
         .first(conn)
+}
+
+pub fn read_people(conn: &mut DbConn) -> QueryResult<i64> {
+    content_version::table
+        .find(PEOPLE_ROW)
+        .select(content_version::version)
+        .first(conn)
+}
+
+/// The content and the people version, in one query.
+pub fn read_both(conn: &mut DbConn) -> QueryResult<(i64, i64)> {
+    let rows: Vec<(i32, i64)> = content_version::table
+        .select((content_version::id, content_version::version))
+        .load(conn)?;
+    let of = |row| {
+        rows.iter()
+            .find(|(id, _)| *id == row)
+            .map(|(_, version)| *version)
+            .ok_or(diesel::result::Error::NotFound)
+    };
+    Ok((of(1)?, of(PEOPLE_ROW)?))
 }
 
 /// Reads the version every [`WATCH_EVERY`] on a thread and a connection of its own (not
@@ -65,8 +111,8 @@ pub fn spawn_watch(db: &Db) -> std::io::Result<()> {
                     conn = target.connect().ok();
                 }
                 if let Some(c) = conn.as_mut() {
-                    match read(c) {
-                        Ok(version) => known.observe(version),
+                    match read_both(c) {
+                        Ok(versions) => known.observe_both(versions),
                         Err(e) => {
                             tracing::debug!(error = %e, "content version not read");
                             conn = None;

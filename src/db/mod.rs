@@ -210,7 +210,17 @@ impl Db {
             Target::Sqlite(_) => Some(self.sqlite_writer.lock().await),
             Target::Postgres(_) => None,
         };
-        self.run(f).await
+        let known = self.content.clone();
+        self.run(move |conn| {
+            let outcome = f(conn);
+            // Whatever `f` changed of accounts, logins or carts (the triggers moved the
+            // people version), this node's next request knows, even if `f` then failed.
+            if let Ok(people) = content::read_people(conn) {
+                known.observe_people(people);
+            }
+            outcome
+        })
+        .await
     }
 
     /// Like `write`, for a change readers see: once `f` has succeeded the content version

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 use time::{Duration, PrimitiveDateTime};
 
@@ -18,6 +18,7 @@ use crate::comments::{
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::posts::{meta, protected, queries, views::ArticleView};
+use crate::web::app_data;
 use crate::web::client::ClientAddr;
 use crate::web::csrf::reply_form_token;
 use crate::web::dates;
@@ -128,15 +129,6 @@ impl<'a> Caches<'a> {
             listings: app_data(req)?,
         })
     }
-}
-
-fn app_data<T: 'static>(req: &HttpRequest) -> Result<&T, AppError> {
-    req.app_data::<web::Data<T>>()
-        .map(|data| data.get_ref())
-        .ok_or_else(|| {
-            let name = std::any::type_name::<T>();
-            AppError::Internal(anyhow::anyhow!("{name} is not configured"))
-        })
 }
 
 /// The article page for `known` (the visitor, when the handler has already looked them up)

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use actix_web::{HttpRequest, HttpResponse};
 use diesel::prelude::*;
 
-use crate::accounts::users::Role;
+use crate::accounts::session::AppSession;
+use crate::accounts::users::{Role, User};
 use crate::accounts::visitor::Visitor;
 use crate::db::schema::categories;
 use crate::db::{Db, DbConn};
@@ -14,6 +15,7 @@ use crate::error::AppError;
 use crate::settings::Settings;
 use crate::shop::cart::{self, CartOwner};
 use crate::shop::money::{Cents, Currency};
+use crate::web::app_data;
 use crate::web::dates;
 use crate::web::page_cache::PageCache;
 use crate::web::seo::Meta;
@@ -27,6 +29,7 @@ pub struct NavLink {
 }
 
 /// The header's cart summary, rendered with the page (no extra request).
+#[derive(Clone)]
 pub struct MiniCart {
     pub item_count: i64,
     pub subtotal: String,
@@ -195,6 +198,35 @@ impl ChromeCache {
     }
 }
 
+/// Logged-in readers the [`HeaderCache`] holds at once (a few hundred bytes each).
+const KEPT_HEADERS: usize = 10_000;
+
+/// What the header shows of a logged-in reader: who they are and their mini-cart.
+struct SignedInHeader {
+    user: User,
+    cart: MiniCart,
+}
+
+/// The [`SignedInHeader`] of each login (keyed by its grant) this node served lately, kept
+/// for the content version (prices, products) and the people version (accounts, logins,
+/// carts: moved by database triggers on every change, so a log-out, a password change, a
+/// disabled account or a cart changed anywhere makes the next lookup miss), and no longer
+/// than the login lasts.
+pub struct HeaderCache(PageCache<String, SignedInHeader, (i64, i64)>);
+
+impl Default for HeaderCache {
+    fn default() -> HeaderCache {
+        HeaderCache(PageCache::new(KEPT_HEADERS))
+    }
+}
+
+impl HeaderCache {
+    /// Hits and misses, for `/metrics`.
+    pub fn lookup_counters(&self) -> (Counter, Counter) {
+        self.0.lookup_counters()
+    }
+}
+
 impl Layout {
     /// Loads settings and navigation; `page_title` of `None` is the home page.
     pub fn load(
@@ -229,28 +261,47 @@ impl Layout {
         )
     }
 
-    /// Who is asking and their mini-cart: one trip to the database for a logged-in reader,
-    /// one for a guest with a cart, none for anyone else.
+    /// Who is asking and their mini-cart. For a logged-in reader from the [`HeaderCache`]
+    /// when neither their login, account or cart nor the content changed since it was kept;
+    /// otherwise one trip to the database. One for a guest with a cart, none for anyone
+    /// else.
     pub async fn visitor_and_cart(
         req: &HttpRequest,
         chrome: &Chrome,
     ) -> Result<(Visitor, MiniCart), AppError> {
+        let db = app_data::<Db>(req)?;
+        let headers = app_data::<HeaderCache>(req)?;
+        // Read before the data, so data never passes for newer than it is.
+        let versions = (db.content().current(), db.content().people());
+        let session = AppSession::of(req);
+        let grant = session.user_id().and(session.grant());
+        if let Some(grant) = &grant
+            && let Some(kept) = headers.0.get(grant, versions, dates::now())
+            && session.matches_password_of(&kept.user)
+        {
+            let visitor = Visitor::signed_in(req, session, kept.user.clone());
+            return Ok((visitor, kept.cart.clone()));
+        }
         let money = Currency::of(&chrome.settings);
         let (visitor, cart) = Visitor::with(req, move |conn, user| {
             let owner = user.map(|user| CartOwner::User(user.id));
             MiniCart::load(conn, owner.as_ref(), money)
         })
         .await?;
-        let cart = match cart {
-            Some(cart) => cart,
-            None => {
-                let db = req
-                    .app_data::<actix_web::web::Data<Db>>()
-                    .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no database configured")))?;
-                Layout::cart_of(db, chrome, &visitor).await?
+        match (cart, grant, &visitor.user) {
+            (Some((cart, ends)), Some(grant), Some(user)) => {
+                let kept = SignedInHeader {
+                    user: user.clone(),
+                    cart: cart.clone(),
+                };
+                headers.0.put(grant, versions, Some(ends), Arc::new(kept));
+                Ok((visitor, cart))
             }
-        };
-        Ok((visitor, cart))
+            _ => {
+                let cart = Layout::cart_of(db, chrome, &visitor).await?;
+                Ok((visitor, cart))
+            }
+        }
     }
 
     /// The header's cart: a query only for a visitor who has a cart.

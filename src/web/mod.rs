@@ -29,6 +29,16 @@ use askama::Template;
 
 use crate::error::AppError;
 
+/// What the app shares with every handler (`App::app_data`), borrowed from the request.
+pub fn app_data<T: 'static>(req: &actix_web::HttpRequest) -> Result<&T, AppError> {
+    req.app_data::<actix_web::web::Data<T>>()
+        .map(|data| data.get_ref())
+        .ok_or_else(|| {
+            let name = std::any::type_name::<T>();
+            AppError::Internal(anyhow::anyhow!("{name} is not configured"))
+        })
+}
+
 /// Renders a page template into an HTML response with the given status.
 pub fn render<T: Template>(status: StatusCode, page: &T) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::build(status)

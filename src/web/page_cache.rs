@@ -49,30 +49,31 @@ impl KeptPage {
     }
 }
 
-struct Entry<V> {
-    version: i64,
+struct Entry<V, Ver> {
+    version: Ver,
     /// Some parts change with the clock alone (a post's comments close after so many days).
     fresh_until: Option<PrimitiveDateTime>,
     last_used: u64,
     value: Arc<V>,
 }
 
-struct Entries<K, V> {
-    map: HashMap<K, Entry<V>>,
+struct Entries<K, V, Ver> {
+    map: HashMap<K, Entry<V, Ver>>,
     /// Counts lookups: the least recently used entry goes first when the map is full.
     clock: u64,
 }
 
-/// At most `capacity` values, each valid for the content version it was made for.
-pub struct PageCache<K, V> {
+/// At most `capacity` values, each valid for the version it was made for (the content
+/// version; the header cache pairs it with the people version).
+pub struct PageCache<K, V, Ver = i64> {
     capacity: usize,
-    entries: Mutex<Entries<K, V>>,
+    entries: Mutex<Entries<K, V, Ver>>,
     hits: Counter,
     misses: Counter,
 }
 
-impl<K: Eq + Hash + Clone, V> PageCache<K, V> {
-    pub fn new(capacity: usize) -> PageCache<K, V> {
+impl<K: Eq + Hash + Clone, V, Ver: Copy + Ord> PageCache<K, V, Ver> {
+    pub fn new(capacity: usize) -> PageCache<K, V, Ver> {
         PageCache {
             capacity: capacity.max(1),
             entries: Mutex::new(Entries {
@@ -90,7 +91,7 @@ impl<K: Eq + Hash + Clone, V> PageCache<K, V> {
     }
 
     /// The value made for `version` and still fresh at `now`.
-    pub fn get(&self, key: &K, version: i64, now: PrimitiveDateTime) -> Option<Arc<V>> {
+    pub fn get(&self, key: &K, version: Ver, now: PrimitiveDateTime) -> Option<Arc<V>> {
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         entries.clock += 1;
         let clock = entries.clock;
@@ -106,7 +107,7 @@ impl<K: Eq + Hash + Clone, V> PageCache<K, V> {
         Some(entry.value.clone())
     }
 
-    pub fn put(&self, key: K, version: i64, fresh_until: Option<PrimitiveDateTime>, value: Arc<V>) {
+    pub fn put(&self, key: K, version: Ver, fresh_until: Option<PrimitiveDateTime>, value: Arc<V>) {
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         if entries.map.len() >= self.capacity && !entries.map.contains_key(&key) {
             // Values of older versions are of no use to anyone; else the least recently used.

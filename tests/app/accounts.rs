@@ -1248,6 +1248,9 @@ async fn invalid_settings_are_refused_with_the_message_and_the_typed_values_kept
 async fn a_reader_changes_the_display_name_shown_in_the_header(app: TestApp) {
     app.register("reader_three", "three@example.com", PASSWORD)
         .await;
+    // The header of a logged-in page is kept per login: the change must still show.
+    let (_, home) = app.page("/").await;
+    assert_eq!(header_user(&home).as_deref(), Some("reader_three"));
     let (_, account) = app.page("/account").await;
     assert_eq!(
         input_value(&account, "display_name").as_deref(),
@@ -1477,8 +1480,31 @@ async fn with_redis_a_session_works_on_every_node_and_logging_out_revokes_it() {
         "the cookie alone is enough"
     );
 
+    // Node B keeps the header of this login; logging out on A must reach it.
+    for _ in 0..2 {
+        let (_, home) = on_b.page("/").await;
+        assert_eq!(header_user(&home).as_deref(), Some("mira_lune"));
+    }
+    let replay_home = |app: &TestApp| {
+        bare_client()
+            .get(app.url("/"))
+            .header(COOKIE, format!("glowpress_session={old_cookie}"))
+            .send()
+    };
     let out = on_a.log_out().await;
     assert!(out.html.contains("<a href=\"/login\">Log in</a>"));
+    let deadline = std::time::Instant::now() + Duration::from_secs(1);
+    loop {
+        let home = replay_home(&b).await.unwrap().text().await.unwrap();
+        if header_user(&home).is_none() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "node B still shows the login a second after it ended on node A"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     for (node, app) in [("B", &b), ("A", &a)] {
         let after = replay(app).await.unwrap();
         assert_eq!(after.status(), StatusCode::SEE_OTHER, "node {node}");
@@ -1528,9 +1554,29 @@ async fn logging_out_revokes_a_copied_session_cookie_on_the_server(app: TestApp)
             .header(COOKIE, format!("glowpress_session={copied}"))
             .send()
     };
+    let header_with_copy = |path: &str| {
+        let request = bare_client()
+            .get(app.url(path))
+            .header(COOKIE, format!("glowpress_session={copied}"));
+        async move { header_user(&request.send().await.unwrap().text().await.unwrap()) }
+    };
     assert_eq!(replay().await.unwrap().status(), StatusCode::OK);
+    for path in ["/", SEED_POST, "/shop"] {
+        // Twice: the second is answered from the node's header cache.
+        for _ in 0..2 {
+            let shown = header_with_copy(path).await;
+            assert_eq!(shown.as_deref(), Some("mira_lune"), "{path}");
+        }
+    }
     browser.log_out().await;
     let after = replay().await.unwrap();
     assert_eq!(after.status(), StatusCode::SEE_OTHER);
     assert_eq!(after.headers()[LOCATION], "/login?redirect_to=%2Faccount");
+    for path in ["/", SEED_POST, "/shop"] {
+        assert_eq!(
+            header_with_copy(path).await,
+            None,
+            "{path} after logging out"
+        );
+    }
 }

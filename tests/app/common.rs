@@ -190,13 +190,14 @@ impl Site {
         self.with_conn_versioned(f).0
     }
 
-    /// `with_conn`, and the content version after it.
-    pub fn with_conn_versioned<T>(&self, f: impl FnOnce(&mut DbConn) -> T) -> (T, i64) {
+    /// `with_conn`, and the content and people versions after it.
+    pub fn with_conn_versioned<T>(&self, f: impl FnOnce(&mut DbConn) -> T) -> (T, (i64, i64)) {
         let db = glowpress::open_database(&self.config).expect("open the test database");
         let mut conn = db.get_blocking().expect("a connection");
         let value = f(&mut conn);
-        let version = glowpress::db::content::bump(&mut conn).expect("the content version");
-        (value, version)
+        glowpress::db::content::bump(&mut conn).expect("the content version");
+        let versions = glowpress::db::content::read_both(&mut conn).expect("the versions");
+        (value, versions)
     }
 }
 
@@ -299,17 +300,17 @@ impl TestApp {
     /// `Site::with_conn`; this node sees the change on its next request (another node
     /// within `content::WATCH_EVERY`).
     pub fn with_conn<T>(&self, f: impl FnOnce(&mut DbConn) -> T) -> T {
-        let (value, version) = self.site().with_conn_versioned(f);
-        self.content.observe(version);
+        let (value, versions) = self.site().with_conn_versioned(f);
+        self.content.observe_both(versions);
         value
     }
 
-    /// Stops the server (finishing in-flight requests) and hands back its site.
     /// Inserts a reader's account (the subscriber role) straight into the database.
     pub fn add_subscriber(&self, username: &str, email: &str, password: &str) -> i32 {
         self.with_conn(|conn| insert_user(conn, username, email, password, Role::Subscriber))
     }
 
+    /// Stops the server (finishing in-flight requests) and hands back its site.
     pub async fn stop(mut self) -> Site {
         self.handle.stop(true).await;
         self.site.take().expect("a running app has its site")

@@ -91,6 +91,66 @@ async fn a_cart_filled_on_one_node_is_the_same_on_the_other() {
     );
 }
 
+/// Each node keeps a logged-in reader's header (name, mini-cart) for the people version:
+/// a cart changed on A must show in B's header, and logging out on A must end B's header.
+#[actix_web::test]
+async fn a_logged_in_readers_header_follows_their_cart_and_logout_on_the_other_node() {
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    a.with_conn(|conn| insert_user(conn, "mira", "mira@example.com", PASSWORD, Role::Subscriber));
+    let on_a = a.new_browser();
+    on_a.log_in("mira", PASSWORD).await;
+    let on_b = on_a.at(&b);
+    let empty = "<span class=\"mini-cart__count\">0</span>";
+    for browser in [&on_a, &on_b, &on_b] {
+        let (_, home) = browser.page("/").await;
+        assert!(home.contains(empty), "{home}");
+    }
+    let (_, product) = on_a.page("/shop/gentle-cleanser").await;
+    let id = input_value(&product, "product_id").expect("an add-to-cart form");
+    on_a.submit(
+        "/cart/items",
+        &[
+            ("csrf_token", &csrf_token(&product)),
+            ("product_id", &id),
+            ("quantity", "2"),
+            ("return_to", "/shop"),
+        ],
+    )
+    .await;
+    let two = "<span class=\"mini-cart__count\">2</span>";
+    let home_b = page_showing(&on_b, "/", two).await;
+    assert!(home_b.contains(two), "node B's header shows the cart");
+
+    // The browser gets a fresh cookie when it logs out; a copy of the old one must fail too.
+    let old_cookie = on_a.cookie("glowpress_session").expect("a session cookie");
+    on_a.log_out().await;
+    let deadline = Instant::now() + Duration::from_secs(1);
+    loop {
+        let home = reqwest::Client::new()
+            .get(b.url("/"))
+            .header(
+                reqwest::header::COOKIE,
+                format!("glowpress_session={old_cookie}"),
+            )
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if !home.contains("Logged in as") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "node B still shows the login a second after it ended on node A"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
 #[actix_web::test]
 async fn a_comment_posted_on_one_node_shows_on_the_other() {
     let Some((a, b)) = two_nodes().await else {

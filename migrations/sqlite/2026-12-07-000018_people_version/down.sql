@@ -1,0 +1,13 @@
+DROP TRIGGER users_people_insert;
+DROP TRIGGER users_people_update;
+DROP TRIGGER users_people_delete;
+DROP TRIGGER session_grants_people_insert;
+DROP TRIGGER session_grants_people_update;
+DROP TRIGGER session_grants_people_delete;
+DROP TRIGGER carts_people_insert;
+DROP TRIGGER carts_people_update;
+DROP TRIGGER carts_people_delete;
+DROP TRIGGER cart_items_people_insert;
+DROP TRIGGER cart_items_people_update;
+DROP TRIGGER cart_items_people_delete;
+DELETE FROM content_version WHERE id = 2;
