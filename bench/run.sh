@@ -8,6 +8,7 @@
 # nginx (apt-get install wrk curl nginx-light). Every wrk run lasts DURATION (default 5s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 PORT=${PORT:-8097}
 NGINX_PORT=${NGINX_PORT:-8096}
 DURATION=${DURATION:-5s}
@@ -47,35 +48,17 @@ start_glowpress
 ARTICLE=/posts/exosome-therapy-skin-rejuvenation
 # A logged-in reader with 3 products in the cart.
 JAR=$WORK/jar
-token=$(curl -s -c "$JAR" "$BASE/login" | grep -o 'name="csrf_token" value="[^"]*"' | head -1 | cut -d'"' -f4)
-curl -s -o /dev/null -b "$JAR" -c "$JAR" --data-urlencode "csrf_token=$token" --data-urlencode "login=bench" \
-  --data-urlencode "password=$PASSWORD" "$BASE/login"
+log_in "$BASE" "$JAR" bench "$PASSWORD"
 for slug in gentle-cleanser hydrating-serum soothing-gel; do
   page=$(curl -s -b "$JAR" -c "$JAR" "$BASE/shop/$slug")
-  product=$(echo "$page" | grep -o 'name="product_id" value="[0-9]*"' | head -1 | cut -d'"' -f4)
-  token=$(echo "$page" | grep -o 'name="csrf_token" value="[^"]*"' | head -1 | cut -d'"' -f4)
+  product=$(echo "$page" | field_value product_id)
+  token=$(echo "$page" | field_value csrf_token)
   curl -s -o /dev/null -b "$JAR" -c "$JAR" -d "csrf_token=$token&product_id=$product&quantity=1&return_to=/shop" "$BASE/cart/items"
 done
 COOKIE=$(awk '$6 == "glowpress_session" { print $6 "=" $7 }' "$JAR")
 
-# 50 threaded comments on the article, from the logged-in reader (approved at once): each
-# answers the post or one of the comments before it, up to a few levels deep.
-ids=()
-for i in $(seq 50); do
-  page=$(curl -s -b "$JAR" -c "$JAR" "$BASE$ARTICLE")
-  token=$(echo "$page" | grep -o 'name="csrf_token" value="[^"]*"' | head -1 | cut -d'"' -f4)
-  stamp=$(echo "$page" | grep -o 'name="stamp" value="[^"]*"' | head -1 | cut -d'"' -f4)
-  parent=""
-  if [ "${#ids[@]}" -gt 0 ] && [ $((i % 3)) -ne 0 ]; then parent=${ids[$(( (i * 7) % ${#ids[@]} ))]}; fi
-  where=$(curl -s -o /dev/null -w '%{redirect_url}' -b "$JAR" -c "$JAR" \
-    --data-urlencode "csrf_token=$token" --data-urlencode "stamp=$stamp" \
-    --data-urlencode "comment_parent=$parent" \
-    --data-urlencode "comment=Comment $i: I tried this for three weeks and my skin feels calmer, though the first days stung a little." \
-    "$BASE$ARTICLE/comments")
-  id=$(echo "$where" | grep -o 'comment-[0-9]*' | cut -d- -f2 || true)
-  [ -n "$id" ] && ids+=("$id")
-done
-echo "posted ${#ids[@]} comments"
+# 50 threaded comments on the article, from the logged-in reader (approved at once).
+echo "posted $(post_threaded_comments "$BASE" "$JAR" "$ARTICLE" 50) comments"
 ITEMS=$(curl -s -H "Cookie: $COOKIE" "$BASE/cart" | grep -o 'class="cart-line"' | wc -l)
 
 # name|path|cookie|connections
@@ -125,13 +108,6 @@ watch_rss() {
 }
 watch_rss &
 PIDS="$PIDS $!"
-
-measure() { # url connections cookie -> "rps p50 p99"
-  local out
-  out=$(wrk -t"$(( $2 < 2 ? 1 : 2 ))" -c"$2" -d"$DURATION" --latency ${3:+-H "Cookie: $3"} "$1")
-  echo "$(echo "$out" | awk '/Requests\/sec/ {print $2}') \
-$(echo "$out" | awk '$1 == "50%" {print $2}') $(echo "$out" | awk '$1 == "99%" {print $2}')"
-}
 
 printf "\n%-32s %7s %10s %9s %9s %10s %8s\n" page bytes glowpress p50 p99 nginx ratio
 n=0
