@@ -328,6 +328,22 @@ mod tests {
         other.join().expect("no panic").expect("the other write");
     }
 
+    /// Set in .cargo/config.toml (LIBSQLITE3_FLAGS): without it every `LIMIT ?` query is
+    /// compiled again on each execution.
+    #[test]
+    fn sqlite_is_built_with_the_planner_stability_guarantee() {
+        let (_dir, mut conn, _) = two_connections();
+        let used: i32 = diesel::dsl::sql::<diesel::sql_types::Integer>(
+            "SELECT sqlite_compileoption_used('ENABLE_QPSG')",
+        )
+        .get_result(&mut conn)
+        .expect("the compile options");
+        assert_eq!(
+            used, 1,
+            "LIBSQLITE3_FLAGS=-DSQLITE_ENABLE_QPSG was not applied"
+        );
+    }
+
     #[test]
     fn a_nested_write_transaction_is_a_savepoint() {
         let (_dir, mut conn, _) = two_connections();
