@@ -12,16 +12,18 @@ cd "$(dirname "$0")/.."
 PORT=${PORT:-8105}
 N=${N:-50}
 BASE=http://127.0.0.1:$PORT
-WORK=$(mktemp -d)
-cargo build --release --quiet
-BIN=$(realpath "${CARGO_TARGET_DIR:-target}")/release/glowpress
-export GLOWPRESS_DATA_DIR=$WORK/data GLOWPRESS_BIND=127.0.0.1:$PORT RUST_LOG=warn
-export GLOWPRESS_COMMENT_MIN_SECONDS=0 GLOWPRESS_COMMENT_FLOOD_SECONDS=0
-PASSWORD='velvet kettle orbits lazily'
-GLOWPRESS_ADMIN_PASSWORD=$PASSWORD "$BIN" create-admin --username bench --email bench@example.com >/dev/null
+prepare_site
+export GLOWPRESS_BIND=127.0.0.1:$PORT
 valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" "$BIN" >/dev/null 2>"$WORK/valgrind.log" &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; [ -n "${KEEP:-}" ] && cp "$WORK"/cg.out.* "$KEEP"/; rm -rf "$WORK"' EXIT
+PIDS=$SERVER
+# callgrind writes its last dump when the server ends: copy the dumps after that.
+keep_dumps_and_clean_up() {
+  kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null
+  if [ -n "${KEEP:-}" ]; then cp "$WORK"/cg.out.* "$KEEP"/; fi
+  cleanup
+}
+trap keep_dumps_and_clean_up EXIT
 until curl -sf -o /dev/null "$BASE/healthz"; do sleep 0.2; done
 
 ARTICLE=/posts/exosome-therapy-skin-rejuvenation

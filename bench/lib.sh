@@ -1,5 +1,29 @@
 # Shared by the bench scripts (sourced, not run).
 
+PASSWORD='velvet kettle orbits lazily'
+PIDS=""
+
+# A fresh site for one run: WORK (a temp dir), BIN (the release build), the data dir in
+# WORK, the comment form's timing checks off (comments are posted back to back), and the
+# administrator "bench" with PASSWORD. `cleanup` runs on exit.
+prepare_site() {
+  WORK=$(mktemp -d)
+  cargo build --release --quiet
+  BIN=$(realpath "${CARGO_TARGET_DIR:-target}")/release/glowpress
+  export GLOWPRESS_DATA_DIR=$WORK/data RUST_LOG=warn
+  export GLOWPRESS_COMMENT_MIN_SECONDS=0 GLOWPRESS_COMMENT_FLOOD_SECONDS=0
+  GLOWPRESS_ADMIN_PASSWORD=$PASSWORD "$BIN" create-admin --username bench --email bench@example.com >/dev/null
+  trap cleanup EXIT
+}
+
+# Stops what the run started (PIDS, and nginx if it has a pid file in WORK), removes WORK.
+cleanup() {
+  kill $PIDS 2>/dev/null || true
+  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+
 # The value of the first hidden field `name` in the HTML on stdin.
 field_value() {
   grep -o "name=\"$1\" value=\"[^\"]*\"" | head -1 | cut -d'"' -f4

@@ -14,22 +14,8 @@ NGINX_PORT=${NGINX_PORT:-8096}
 DURATION=${DURATION:-5s}
 ROUNDS=${ROUNDS:-1}
 BASE=http://127.0.0.1:$PORT
-WORK=$(mktemp -d)
-cargo build --release --quiet
-BIN=$(realpath "${CARGO_TARGET_DIR:-target}")/release/glowpress
-export GLOWPRESS_DATA_DIR=$WORK/data GLOWPRESS_BIND=127.0.0.1:$PORT RUST_LOG=warn
-# The 50 comments are posted back to back by one reader.
-export GLOWPRESS_COMMENT_MIN_SECONDS=0 GLOWPRESS_COMMENT_FLOOD_SECONDS=0
-PASSWORD='velvet kettle orbits lazily'
-GLOWPRESS_ADMIN_PASSWORD=$PASSWORD "$BIN" create-admin --username bench --email bench@example.com >/dev/null
-PIDS=""
-cleanup() {
-  kill $PIDS 2>/dev/null || true
-  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+prepare_site
+export GLOWPRESS_BIND=127.0.0.1:$PORT
 
 start_glowpress() {
   local started; started=$(date +%s%N)

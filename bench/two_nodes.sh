@@ -16,21 +16,7 @@ LB_TWO=${LB_TWO:-8104}
 DURATION=${DURATION:-5s}
 ROUNDS=${ROUNDS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
-WORK=$(mktemp -d)
-cargo build --release --quiet
-BIN=$(realpath "${CARGO_TARGET_DIR:-target}")/release/glowpress
-export GLOWPRESS_DATA_DIR=$WORK/data RUST_LOG=warn
-export GLOWPRESS_COMMENT_MIN_SECONDS=0 GLOWPRESS_COMMENT_FLOOD_SECONDS=0
-PASSWORD='velvet kettle orbits lazily'
-GLOWPRESS_ADMIN_PASSWORD=$PASSWORD "$BIN" create-admin --username bench --email bench@example.com >/dev/null
-PIDS=""
-cleanup() {
-  kill $PIDS 2>/dev/null || true
-  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+prepare_site
 for port in "$PORT_A" "$PORT_B" "$LB_ONE" "$LB_TWO"; do
   if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "port $port is taken" >&2; exit 1; fi
 done

@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpRequest};
 use time::PrimitiveDateTime;
 
 use crate::accounts::grants;
@@ -15,7 +15,7 @@ use crate::accounts::session::AppSession;
 use crate::accounts::users::{Role, User};
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
-use crate::web::dates;
+use crate::web::{app_data, dates};
 
 pub struct Visitor {
     pub user: Option<User>,
@@ -27,10 +27,7 @@ pub struct Visitor {
 impl Visitor {
     pub async fn from_request_parts(req: &HttpRequest) -> Result<Visitor, AppError> {
         let session = AppSession::of(req);
-        let db = req
-            .app_data::<web::Data<Db>>()
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no database configured")))?
-            .clone();
+        let db = app_data::<Db>(req)?.clone();
         let user = if session.user_id().is_some() {
             let grant = session.grant().unwrap_or_default();
             let user = db
@@ -79,10 +76,7 @@ impl Visitor {
         if session.user_id().is_none() {
             return Ok((Visitor::from_request_parts(req).await?, None));
         }
-        let db = req
-            .app_data::<web::Data<Db>>()
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no database configured")))?
-            .clone();
+        let db = app_data::<Db>(req)?.clone();
         let grant = session.grant().unwrap_or_default();
         let (login, extra) = db
             .run(move |conn| {

@@ -64,20 +64,6 @@ pub fn bump(conn: &mut DbConn) -> QueryResult<i64> {
         .get_result(conn)
 }
 
-pub fn read(conn: &mut DbConn) -> QueryResult<i64> {
-    content_version::table
-        .find(1)
-        .select(content_version::version)
-        .first(conn)
-}
-
-pub fn read_people(conn: &mut DbConn) -> QueryResult<i64> {
-    content_version::table
-        .find(PEOPLE_ROW)
-        .select(content_version::version)
-        .first(conn)
-}
-
 /// The content and the people version, in one query.
 pub fn read_both(conn: &mut DbConn) -> QueryResult<(i64, i64)> {
     let rows: Vec<(i32, i64)> = content_version::table

@@ -215,8 +215,8 @@ impl Db {
             let outcome = f(conn);
             // Whatever `f` changed of accounts, logins or carts (the triggers moved the
             // people version), this node's next request knows, even if `f` then failed.
-            if let Ok(people) = content::read_people(conn) {
-                known.observe_people(people);
+            if let Ok(versions) = content::read_both(conn) {
+                known.observe_both(versions);
             }
             outcome
         })

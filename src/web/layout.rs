@@ -283,25 +283,23 @@ impl Layout {
             return Ok((visitor, kept.cart.clone()));
         }
         let money = Currency::of(&chrome.settings);
-        let (visitor, cart) = Visitor::with(req, move |conn, user| {
+        let (visitor, signed_in) = Visitor::with(req, move |conn, user| {
             let owner = user.map(|user| CartOwner::User(user.id));
             MiniCart::load(conn, owner.as_ref(), money)
         })
         .await?;
-        match (cart, grant, &visitor.user) {
-            (Some((cart, ends)), Some(grant), Some(user)) => {
-                let kept = SignedInHeader {
-                    user: user.clone(),
-                    cart: cart.clone(),
-                };
-                headers.0.put(grant, versions, Some(ends), Arc::new(kept));
-                Ok((visitor, cart))
-            }
-            _ => {
-                let cart = Layout::cart_of(db, chrome, &visitor).await?;
-                Ok((visitor, cart))
-            }
+        let Some((cart, ends)) = signed_in else {
+            let cart = Layout::cart_of(db, chrome, &visitor).await?;
+            return Ok((visitor, cart));
+        };
+        if let (Some(grant), Some(user)) = (grant, &visitor.user) {
+            let kept = SignedInHeader {
+                user: user.clone(),
+                cart: cart.clone(),
+            };
+            headers.0.put(grant, versions, Some(ends), Arc::new(kept));
         }
+        Ok((visitor, cart))
     }
 
     /// The header's cart: a query only for a visitor who has a cart.

@@ -11,8 +11,8 @@ use reqwest::header::{COOKIE, LOCATION, ORIGIN, REFERER, SET_COOKIE};
 
 use crate::common::{
     Backend, Browser, Page, Site, TestApp, count, csrf_token, field_error, header_site_title,
-    header_user, input_value, insert_admin, insert_user, mails, redis_url, reset_token,
-    skip_without_redis, unescape_html, wait_for_mails,
+    header_user, header_user_with_cookie, input_value, insert_admin, insert_user, mails, redis_url,
+    reset_token, skip_without_redis, unescape_html, wait_for_mails, wait_until_logged_out,
 };
 use crate::on_both_backends;
 
@@ -1485,26 +1485,9 @@ async fn with_redis_a_session_works_on_every_node_and_logging_out_revokes_it() {
         let (_, home) = on_b.page("/").await;
         assert_eq!(header_user(&home).as_deref(), Some("mira_lune"));
     }
-    let replay_home = |app: &TestApp| {
-        bare_client()
-            .get(app.url("/"))
-            .header(COOKIE, format!("glowpress_session={old_cookie}"))
-            .send()
-    };
     let out = on_a.log_out().await;
     assert!(out.html.contains("<a href=\"/login\">Log in</a>"));
-    let deadline = std::time::Instant::now() + Duration::from_secs(1);
-    loop {
-        let home = replay_home(&b).await.unwrap().text().await.unwrap();
-        if header_user(&home).is_none() {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "node B still shows the login a second after it ended on node A"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    wait_until_logged_out(&b, "/", &old_cookie).await;
     for (node, app) in [("B", &b), ("A", &a)] {
         let after = replay(app).await.unwrap();
         assert_eq!(after.status(), StatusCode::SEE_OTHER, "node {node}");
@@ -1554,17 +1537,11 @@ async fn logging_out_revokes_a_copied_session_cookie_on_the_server(app: TestApp)
             .header(COOKIE, format!("glowpress_session={copied}"))
             .send()
     };
-    let header_with_copy = |path: &str| {
-        let request = bare_client()
-            .get(app.url(path))
-            .header(COOKIE, format!("glowpress_session={copied}"));
-        async move { header_user(&request.send().await.unwrap().text().await.unwrap()) }
-    };
     assert_eq!(replay().await.unwrap().status(), StatusCode::OK);
     for path in ["/", SEED_POST, "/shop"] {
         // Twice: the second is answered from the node's header cache.
         for _ in 0..2 {
-            let shown = header_with_copy(path).await;
+            let shown = header_user_with_cookie(&app, path, &copied).await;
             assert_eq!(shown.as_deref(), Some("mira_lune"), "{path}");
         }
     }
@@ -1574,7 +1551,7 @@ async fn logging_out_revokes_a_copied_session_cookie_on_the_server(app: TestApp)
     assert_eq!(after.headers()[LOCATION], "/login?redirect_to=%2Faccount");
     for path in ["/", SEED_POST, "/shop"] {
         assert_eq!(
-            header_with_copy(path).await,
+            header_user_with_cookie(&app, path, &copied).await,
             None,
             "{path} after logging out"
         );

@@ -615,6 +615,34 @@ pub fn header_user(html: &str) -> Option<String> {
     Some(unescape_html(&rest[..rest.find("</a>")?]))
 }
 
+/// Who the header of `path` names for a request carrying only the session cookie `session`
+/// (a copy of a browser's cookie, replayed as someone who took it would).
+pub async fn header_user_with_cookie(app: &TestApp, path: &str, session: &str) -> Option<String> {
+    let page = reqwest::Client::new()
+        .get(app.url(path))
+        .header(
+            reqwest::header::COOKIE,
+            format!("glowpress_session={session}"),
+        )
+        .send()
+        .await
+        .unwrap();
+    header_user(&page.text().await.unwrap())
+}
+
+/// Waits until `path` names nobody for the copied session cookie `session`; another node
+/// learns of a log-out within `content::WATCH_EVERY`, this allows a second.
+pub async fn wait_until_logged_out(app: &TestApp, path: &str, session: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    while header_user_with_cookie(app, path, session).await.is_some() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{path} still shows the login a second after it ended"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+}
+
 /// The site title in the header, decoded.
 pub fn header_site_title(html: &str) -> Option<String> {
     let start = "<span class=\"brand__title\">";

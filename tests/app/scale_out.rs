@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 use reqwest::StatusCode;
 
 use crate::common::{
-    Backend, Browser, Site, TestApp, count, csrf_token, input_value, insert_admin, insert_user,
-    redis_url, skip, skip_without_redis,
+    Backend, Browser, Page, Site, TestApp, count, csrf_token, input_value, insert_admin,
+    insert_user, redis_url, skip, skip_without_redis, wait_until_logged_out,
 };
 use glowpress::accounts::users::Role;
 
@@ -46,6 +46,25 @@ async fn page_showing(browser: &Browser, path: &str, wanted: &str) -> String {
     }
 }
 
+/// Adds `quantity` of the product at `/shop/{slug}` through its form: its id and the page
+/// the add ends on.
+async fn add_to_cart(browser: &Browser, slug: &str, quantity: &str) -> (String, Page) {
+    let (_, product) = browser.page(&format!("/shop/{slug}")).await;
+    let id = input_value(&product, "product_id").expect("an add-to-cart form");
+    let added = browser
+        .submit(
+            "/cart/items",
+            &[
+                ("csrf_token", &csrf_token(&product)),
+                ("product_id", &id),
+                ("quantity", quantity),
+                ("return_to", "/shop"),
+            ],
+        )
+        .await;
+    (id, added)
+}
+
 #[actix_web::test]
 async fn a_login_on_one_node_holds_on_the_other() {
     let Some((a, b)) = two_nodes().await else {
@@ -66,19 +85,7 @@ async fn a_cart_filled_on_one_node_is_the_same_on_the_other() {
         return;
     };
     let shopper = a.new_browser();
-    let (_, product) = shopper.page("/shop/gentle-cleanser").await;
-    let id = input_value(&product, "product_id").expect("an add-to-cart form");
-    let added = shopper
-        .submit(
-            "/cart/items",
-            &[
-                ("csrf_token", &csrf_token(&product)),
-                ("product_id", &id),
-                ("quantity", "2"),
-                ("return_to", "/shop"),
-            ],
-        )
-        .await;
+    let (id, added) = add_to_cart(&shopper, "gentle-cleanser", "2").await;
     assert_eq!(added.status, StatusCode::OK);
     let (_, cart_a) = shopper.page("/cart").await;
     let (_, cart_b) = shopper.at(&b).page("/cart").await;
@@ -107,18 +114,7 @@ async fn a_logged_in_readers_header_follows_their_cart_and_logout_on_the_other_n
         let (_, home) = browser.page("/").await;
         assert!(home.contains(empty), "{home}");
     }
-    let (_, product) = on_a.page("/shop/gentle-cleanser").await;
-    let id = input_value(&product, "product_id").expect("an add-to-cart form");
-    on_a.submit(
-        "/cart/items",
-        &[
-            ("csrf_token", &csrf_token(&product)),
-            ("product_id", &id),
-            ("quantity", "2"),
-            ("return_to", "/shop"),
-        ],
-    )
-    .await;
+    add_to_cart(&on_a, "gentle-cleanser", "2").await;
     let two = "<span class=\"mini-cart__count\">2</span>";
     let home_b = page_showing(&on_b, "/", two).await;
     assert!(home_b.contains(two), "node B's header shows the cart");
@@ -126,29 +122,7 @@ async fn a_logged_in_readers_header_follows_their_cart_and_logout_on_the_other_n
     // The browser gets a fresh cookie when it logs out; a copy of the old one must fail too.
     let old_cookie = on_a.cookie("glowpress_session").expect("a session cookie");
     on_a.log_out().await;
-    let deadline = Instant::now() + Duration::from_secs(1);
-    loop {
-        let home = reqwest::Client::new()
-            .get(b.url("/"))
-            .header(
-                reqwest::header::COOKIE,
-                format!("glowpress_session={old_cookie}"),
-            )
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        if !home.contains("Logged in as") {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "node B still shows the login a second after it ended on node A"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    wait_until_logged_out(&b, "/", &old_cookie).await;
 }
 
 #[actix_web::test]
