@@ -66,6 +66,7 @@ struct Shared {
     headers: actix::Data<web::layout::HeaderCache>,
     articles: actix::Data<posts::article::ArticleCache>,
     listings: actix::Data<posts::ListingCache>,
+    shop_pages: actix::Data<shop::ShopCache>,
     readiness: actix::Data<web::health::Readiness>,
     metrics: actix::Data<web::metrics::Metrics>,
 }
@@ -104,9 +105,11 @@ impl Application {
         let headers = actix::Data::<web::layout::HeaderCache>::default();
         let articles = actix::Data::<posts::article::ArticleCache>::default();
         let listings = actix::Data::<posts::ListingCache>::default();
+        let shop_pages = actix::Data::<shop::ShopCache>::default();
         let caches = [
             ("article", articles.lookup_counters()),
             ("listing", listings.lookup_counters()),
+            ("shop", shop_pages.lookup_counters()),
             ("chrome", chrome.lookup_counters()),
             ("header", headers.lookup_counters()),
         ];
@@ -129,6 +132,7 @@ impl Application {
             headers,
             articles,
             listings,
+            shop_pages,
             metrics: actix::Data::new(metrics),
             readiness: actix::Data::new(readiness(&config)?),
         };
@@ -198,6 +202,7 @@ where
             .app_data(shared.headers.clone())
             .app_data(shared.articles.clone())
             .app_data(shared.listings.clone())
+            .app_data(shared.shop_pages.clone())
             .app_data(shared.readiness.clone())
             .app_data(shared.metrics.clone())
             .app_data(actix::QueryConfig::default().error_handler(|err, _| {

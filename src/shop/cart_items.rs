@@ -19,8 +19,8 @@ use crate::shop::catalogue::{self, Which};
 use crate::shop::products::{self, ProductId};
 use crate::shop::quantity::{self, Zero};
 use crate::shop::views::AddFormError;
+use crate::web::dates;
 use crate::web::forms::{Refusal, Refused, see_other};
-use crate::web::{SiteInfo, dates};
 const UNKNOWN_PRODUCT: &str =
     "That product is not in our shop (any more). Please choose another from the shop.";
 const NOT_IN_CART: &str = "That item is not in your cart (any more).";
@@ -60,7 +60,6 @@ fn parse_product_id(text: &str) -> Result<ProductId, AppError> {
 pub async fn add(
     req: HttpRequest,
     db: web::Data<Db>,
-    site: web::Data<SiteInfo>,
     visitor: Visitor,
     form: web::Form<AddForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -75,7 +74,7 @@ pub async fn add(
                 quantity: form.quantity,
                 message,
             };
-            return refuse_add(&db, &site, &visitor, &back, error, StatusCode::BAD_REQUEST).await;
+            return refuse_add(&req, &visitor, &back, error, StatusCode::BAD_REQUEST).await;
         }
     };
     let owner = CartOwner::of_or_new(&visitor);
@@ -109,7 +108,7 @@ pub async fn add(
                 quantity: form.quantity,
                 message: refusal.summary(),
             };
-            refuse_add(&db, &site, &visitor, &back, error, refusal.status).await
+            refuse_add(&req, &visitor, &back, error, refusal.status).await
         }
     }
 }
@@ -117,20 +116,17 @@ pub async fn add(
 /// Sends back the page the add came from (the catalogue or the product page) with the
 /// message next to the product's quantity field.
 async fn refuse_add(
-    db: &Db,
-    site: &SiteInfo,
+    req: &HttpRequest,
     visitor: &Visitor,
     back: &str,
     error: AddFormError,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let rendered = if back == "/shop" {
-        catalogue::render_list(db, site, visitor, Some(error), status).await
-    } else {
-        let which = Which::Id(error.product_id);
-        catalogue::render_product(db, site, visitor, which, Some(error), status).await
+    let which = match catalogue::catalogue_page(back) {
+        Some(page) => Which::Catalogue(page),
+        None => Which::Id(error.product_id),
     };
-    match rendered {
+    match catalogue::refuse_add(req, visitor, which, error, status).await {
         Err(AppError::NotFound) => Err(AppError::BadRequest(UNKNOWN_PRODUCT.to_owned())),
         other => other,
     }

@@ -5,15 +5,17 @@ use serde_json::json;
 
 use crate::shop::views::ProductView;
 use crate::web::layout::Layout;
+use crate::web::pager::page_href;
 use crate::web::seo::{self, Image};
 
-pub fn catalogue(layout: &mut Layout, site_url: &str) {
+/// Page `page` of the catalogue: each page is its own canonical address.
+pub fn catalogue(layout: &mut Layout, site_url: &str, page: i64) {
     let shop = format!("{site_url}/shop");
     let home = format!("{site_url}/");
     layout
         .meta
         .add_json_ld(&seo::breadcrumbs(&[("Home", &home), ("Shop", &shop)]));
-    layout.meta.canonical = Some(shop);
+    layout.meta.canonical = Some(page_href(&shop, page));
 }
 
 pub fn product(layout: &mut Layout, site_url: &str, product: &ProductView) {

@@ -27,6 +27,7 @@ use crate::web::error_pages::same_site_referer;
 use crate::web::layout::{HeaderInfo, Layout};
 use crate::web::tokens::token_hash;
 use crate::web::{dates, local_path};
+pub use catalogue::ShopCache;
 use pricing::PricedCart;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

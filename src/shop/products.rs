@@ -96,12 +96,23 @@ pub fn current_price(price_cents: i64, sale_price_cents: Option<i64>) -> Cents {
     Cents(sale_price_cents.unwrap_or(price_cents))
 }
 
-pub fn list_published(conn: &mut DbConn) -> QueryResult<Vec<Product>> {
-    products::table
-        .filter(products::published.eq(true))
+/// One page of the published products, by name, and how many there are in all. Both
+/// queries walk the `(published, name)` index: no page costs more as the shop grows but for
+/// the entries it skips.
+pub fn list_published(
+    conn: &mut DbConn,
+    page: i64,
+    per_page: i64,
+) -> QueryResult<(Vec<Product>, i64)> {
+    let published = products::table.filter(products::published.eq(true));
+    let total = published.count().get_result(conn)?;
+    let products = published
         .order((products::name, products::id))
         .select(Product::as_select())
-        .load(conn)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+        .load(conn)?;
+    Ok((products, total))
 }
 
 /// (slug, last saved) of the published products, for the sitemap.

@@ -4,9 +4,10 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
 use askama::Template;
 use prometheus_client::metrics::counter::Counter;
 use time::PrimitiveDateTime;
@@ -28,7 +29,7 @@ pub struct KeptPage {
 #[template(path = "kept_page.html")]
 struct KeptPageView<'a> {
     layout: Layout,
-    page: &'a KeptPage,
+    html: &'a str,
 }
 
 impl KeptPage {
@@ -45,8 +46,37 @@ impl KeptPage {
     /// The page in the reader's frame (`layout`, assembled for them).
     pub fn respond(&self, layout: Layout) -> Result<HttpResponse, AppError> {
         let layout = layout.with_page_meta(&self.title, &self.description, &self.meta);
-        crate::web::page(&KeptPageView { layout, page: self })
+        crate::web::page(&KeptPageView {
+            layout,
+            html: &self.html,
+        })
     }
+
+    /// A page whose forms were rendered with [`token_slot`] for their CSRF token: each slot
+    /// becomes the reader's own `token`. Private, since the token is theirs.
+    pub fn respond_with_token(
+        &self,
+        layout: Layout,
+        token: &str,
+        status: StatusCode,
+    ) -> Result<HttpResponse, AppError> {
+        let layout = layout.with_page_meta(&self.title, &self.description, &self.meta);
+        let html = self.html.replace(token_slot(), token);
+        crate::web::forms::private_page(
+            status,
+            &KeptPageView {
+                layout,
+                html: &html,
+            },
+        )
+    }
+}
+
+/// What a kept page's forms carry in place of the reader's CSRF token. Random for each
+/// process, so no text on the page (a product name, say) can contain it by chance or design.
+pub fn token_slot() -> &'static str {
+    static SLOT: OnceLock<String> = OnceLock::new();
+    SLOT.get_or_init(|| format!("csrf-slot-{}", &crate::web::tokens::new_token()[..32]))
 }
 
 struct Entry<V, Ver> {
@@ -191,5 +221,13 @@ mod tests {
             "least recently used, gone"
         );
         assert!(cache.get(&"c", 2, NOW).is_some());
+    }
+
+    #[test]
+    fn the_token_slot_is_one_random_word_per_process() {
+        let slot = token_slot();
+        assert_eq!(slot, token_slot());
+        assert_eq!(slot.len(), "csrf-slot-".len() + 32);
+        assert!(slot.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
     }
 }

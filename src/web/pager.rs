@@ -13,6 +13,7 @@ pub struct PagerSlot {
 }
 
 pub struct WindowPager {
+    pub current: i64,
     pub pages: i64,
     pub previous: Option<String>,
     pub next: Option<String>,
@@ -43,6 +44,7 @@ impl WindowPager {
             last_shown = page;
         }
         WindowPager {
+            current,
             pages,
             previous: (current > 1 && current <= pages).then(|| href(current - 1)),
             next: (current < pages).then(|| href(current + 1)),

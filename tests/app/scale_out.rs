@@ -158,6 +158,35 @@ async fn a_comment_posted_on_one_node_shows_on_the_other() {
 }
 
 #[actix_web::test]
+async fn a_sale_on_one_node_shows_in_the_shop_on_the_other() {
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let reader = a.new_browser();
+    // Node A has both shop pages in its cache.
+    for path in ["/shop", "/shop/mineral-sunscreen"] {
+        let (_, html) = reader.page(path).await;
+        assert!(html.contains("Only 2 left"), "{path}");
+    }
+
+    let shopper = b.new_browser();
+    add_to_cart(&shopper, "mineral-sunscreen", "2").await;
+    let (_, checkout) = shopper.page("/checkout").await;
+    let key = input_value(&checkout, "idempotency_key").expect("a checkout form");
+    let token = csrf_token(&checkout);
+    let address = crate::shop::address(&key, &crate::shop::fingerprint(&checkout));
+    let mut fields = vec![("csrf_token", token.as_str())];
+    fields.extend(address.iter().map(|(k, v)| (*k, v.as_str())));
+    let ordered = shopper.submit("/checkout", &fields).await;
+    assert!(ordered.path.starts_with("/orders/"), "{}", ordered.path);
+
+    let product = page_showing(&reader, "/shop/mineral-sunscreen", ">Out of stock<").await;
+    assert!(product.contains(">Out of stock<"), "node A shows the sale");
+    let (_, shop) = reader.page("/shop").await;
+    assert!(!shop.contains("Only 2 left"), "and so does its catalogue");
+}
+
+#[actix_web::test]
 async fn a_login_throttle_tripped_on_one_node_holds_on_the_other() {
     let Some((a, b)) = two_nodes().await else {
         return;

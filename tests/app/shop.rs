@@ -111,11 +111,11 @@ impl Shopper {
 }
 
 /// The priced cart the checkout page shows, as its form sends it back.
-fn fingerprint(checkout: &str) -> String {
+pub(crate) fn fingerprint(checkout: &str) -> String {
     field_value(checkout, "cart_fingerprint").unwrap_or_default()
 }
 
-fn address(key: &str, fingerprint: &str) -> [(&'static str, String); 8] {
+pub(crate) fn address(key: &str, fingerprint: &str) -> [(&'static str, String); 8] {
     [
         ("name", "Ada Shopper".to_owned()),
         ("email", "ada@example.com".to_owned()),
@@ -211,6 +211,8 @@ fn count_rows(app: &TestApp) -> (i64, i64, i64) {
 on_both_backends!(
     a_guest_cannot_place_an_order_once_guest_checkout_is_off,
     the_shop_and_product_pages_show_prices_stock_and_structured_data,
+    kept_shop_pages_carry_each_readers_own_token_and_show_a_sale_at_once,
+    a_large_shop_is_paged_and_a_refused_add_comes_back_to_its_page,
     browsing_creates_no_cart_and_the_first_add_creates_one,
     the_mini_cart_follows_every_change_on_home_article_and_shop,
     the_cart_page_totals_lines_with_shipping_and_updates_them_all_at_once,
@@ -274,6 +276,98 @@ async fn the_shop_and_product_pages_show_prices_stock_and_structured_data(app: T
         article.contains("href=\"/shop/hydrating-serum\""),
         "the seed links the serum"
     );
+}
+
+/// Every CSRF token in a page's forms.
+fn form_tokens(html: &str) -> Vec<&str> {
+    let field = "name=\"csrf_token\" value=\"";
+    html.match_indices(field)
+        .map(|(at, _)| {
+            let value = &html[at + field.len()..];
+            &value[..value.find('"').unwrap()]
+        })
+        .collect()
+}
+
+async fn kept_shop_pages_carry_each_readers_own_token_and_show_a_sale_at_once(app: TestApp) {
+    let (ann, ben) = (Shopper::new(&app), Shopper::new(&app));
+    for path in ["/shop", "/shop/mineral-sunscreen"] {
+        for shopper in [&ann, &ben] {
+            // The second view is served from the kept page.
+            for _ in 0..2 {
+                let (status, html) = shopper.page(path).await;
+                assert_eq!(status, StatusCode::OK);
+                let own = shopper.token().await;
+                let tokens = form_tokens(&html);
+                assert!(!tokens.is_empty(), "{path}: add-to-cart forms");
+                assert!(tokens.iter().all(|t| *t == own), "{path}: {tokens:?}");
+                assert!(!html.contains("csrf-slot"), "{path}: no slot left");
+                assert!(html.contains("Only 2 left"), "{path}");
+            }
+        }
+    }
+    assert_ne!(ann.token().await, ben.token().await);
+
+    // The token read from the kept product page is Ann's: her add and checkout go through.
+    let (_, page) = ann.page("/shop/mineral-sunscreen").await;
+    let id = field_value(&page, "product_id").unwrap();
+    let fields = [("product_id", id.as_str()), ("quantity", "1")];
+    let added = ann
+        .post_with("/cart/items", form_tokens(&page)[0], &fields)
+        .await;
+    see_other(&added);
+    see_other(&ann.check_out().await);
+
+    for path in ["/shop", "/shop/mineral-sunscreen"] {
+        let (_, html) = ben.page(path).await;
+        assert!(
+            html.contains("Only 1 left"),
+            "{path}: the sale shows at once"
+        );
+    }
+}
+
+async fn a_large_shop_is_paged_and_a_refused_add_comes_back_to_its_page(app: TestApp) {
+    let growth = glowpress::demo::grow::Growth {
+        posts: 0,
+        comments: 0,
+        products: 30,
+    };
+    app.with_conn(|conn| glowpress::demo::grow::grow(conn, growth))
+        .unwrap();
+    // 8 demo products and 30 more: 24 on the first page, 14 on the second.
+    let (_, first) = app.page("/shop").await;
+    assert_eq!(crate::common::count(&first, "class=\"product-card\""), 24);
+    assert!(first.contains("<a href=\"/shop?page=2\">2</a>"), "a pager");
+    assert!(first.contains("rel=\"next\""));
+    let (status, second) = app.page("/shop?page=2").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(crate::common::count(&second, "class=\"product-card\""), 14);
+    assert!(second.contains("<title>Shop, page 2"), "its own title");
+    assert!(second.contains("<link rel=\"canonical\" href=\"http"));
+    assert!(
+        second.contains("/shop?page=2\">"),
+        "its own canonical address"
+    );
+    assert!(second.contains("name=\"return_to\" value=\"/shop?page=2\""));
+    assert_eq!(app.page("/shop?page=3").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(app.page("/shop?page=two").await.0, StatusCode::BAD_REQUEST);
+
+    let shopper = Shopper::new(&app);
+    let id = field_value(&second, "product_id").unwrap();
+    let fields = [
+        ("product_id", id.as_str()),
+        ("quantity", "lots"),
+        ("return_to", "/shop?page=2"),
+    ];
+    let (status, html) = shopper.post_refused("/cart/items", &fields).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        crate::common::count(&html, "class=\"product-card\""),
+        14,
+        "page 2"
+    );
+    assert!(html.contains("value=\"lots\""), "what was typed stays");
 }
 
 async fn browsing_creates_no_cart_and_the_first_add_creates_one(app: TestApp) {
