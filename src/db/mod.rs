@@ -132,8 +132,13 @@ impl r2d2::ManageConnection for Manager {
         self.target.connect()
     }
 
+    /// Asked at every checkout. A PostgreSQL connection can be cut by the server or the
+    /// network and is tried first; SQLite's is a file this process has open, nothing to try.
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), ConnectError> {
-        Ok(conn.batch_execute("SELECT 1")?)
+        match conn {
+            DbConn::Sqlite(_) => Ok(()),
+            DbConn::Pg(_) => Ok(conn.batch_execute("SELECT 1")?),
+        }
     }
 
     fn has_broken(&self, _conn: &mut DbConn) -> bool {
@@ -223,9 +228,9 @@ impl Db {
         .await
     }
 
-    /// Like `write`, for a change readers see: once `f` has succeeded the content version
-    /// moves forward, and this node's page caches know it before the answer goes out. (Not
-    /// in `f`'s transaction: what `f` keeps when it fails stays as it was.)
+    /// Like `write`, for a change readers see: `f` and the content version's move are one
+    /// transaction (one commit, and an `f` that fails leaves nothing behind), and this
+    /// node's page caches know the new version before the answer goes out.
     pub async fn write_content<T, F>(&self, f: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
@@ -233,8 +238,10 @@ impl Db {
     {
         let (value, version) = self
             .write(move |conn| {
-                let value = f(conn)?;
-                Ok((value, content::bump(conn)?))
+                conn.write_transaction(|conn| {
+                    let value = f(conn)?;
+                    Ok((value, content::bump(conn)?))
+                })
             })
             .await?;
         self.content.observe(version);
