@@ -9,7 +9,7 @@ use rand::{Rng, SeedableRng};
 use time::PrimitiveDateTime;
 
 use crate::db::DbConn;
-use crate::db::schema::{categories, comments, posts, products, users};
+use crate::db::schema::{categories, comments, post_categories, posts, products, users};
 use crate::posts::queries::{Kind, Status};
 use crate::web::dates;
 
@@ -126,14 +126,33 @@ pub fn grow(conn: &mut DbConn, growth: Growth) -> anyhow::Result<Grown> {
         }
         Ok(())
     })?;
-    let post_ids: Vec<i32> = posts::table
+    let generated: Vec<(i32, Option<i32>)> = posts::table
         .filter(posts::slug.like("generated-%"))
-        .select(posts::id)
+        .select((posts::id, posts::category_id))
         .order(posts::id)
         .load(conn)?;
+    let added = &generated[generated.len().saturating_sub(growth.posts)..];
     conn.write_transaction(|conn| -> anyhow::Result<()> {
-        let post_ids = &post_ids[post_ids.len().saturating_sub(growth.posts)..];
-        grown.comments = insert_comments(conn, &mut rng, post_ids, growth.comments, now)?;
+        // Archives list a post by its categories, of which the first is its own.
+        let memberships: Vec<_> = added
+            .iter()
+            .filter_map(|&(post_id, category)| {
+                category.map(|category_id| {
+                    (
+                        post_categories::post_id.eq(post_id),
+                        post_categories::category_id.eq(category_id),
+                    )
+                })
+            })
+            .collect();
+        for batch in memberships.chunks(BATCH) {
+            insert_rows!(conn, post_categories::table, batch)?;
+        }
+        Ok(())
+    })?;
+    let post_ids: Vec<i32> = added.iter().map(|&(id, _)| id).collect();
+    conn.write_transaction(|conn| -> anyhow::Result<()> {
+        grown.comments = insert_comments(conn, &mut rng, &post_ids, growth.comments, now)?;
         Ok(())
     })?;
     let first_product = products::table.count().get_result::<i64>(conn)? as usize;

@@ -150,9 +150,20 @@ async fn the_generator_adds_what_it_is_asked_for_and_the_pages_still_work(app: T
             .unwrap()
     });
     assert_eq!(generated_products, 700);
-    for path in ["/", "/?page=20", "/posts/generated-0", "/shop"] {
-        let (status, _) = app.page(path).await;
+    // Generated posts are in their category's archive, and the shop runs to many pages.
+    for path in [
+        "/",
+        "/?page=20",
+        "/posts/generated-0",
+        "/category/routines?page=10",
+        "/shop",
+        "/shop?page=25",
+    ] {
+        let (status, html) = app.page(path).await;
         assert_eq!(status, reqwest::StatusCode::OK, "{path}");
+        if path.starts_with("/category") {
+            assert!(html.contains("href=\"/posts/generated-"), "{path}");
+        }
     }
     // A second run numbers on instead of colliding with the first.
     let again = app.with_conn(|conn| grow(conn, growth).expect("a second run"));
