@@ -22,8 +22,9 @@ SMALL_PORT=8221
 LARGE_PORT=8222
 ARTICLE=/posts/exosome-therapy-skin-rejuvenation
 PG_URL=${DATABASE_URL:-}
-prepare_site
+# Each site gets its own database below; prepare_site's admin lands in a scratch SQLite file.
 unset DATABASE_URL
+prepare_site
 
 # site name port: a data dir (and a PostgreSQL database) of its own, demo content, the bench
 # admin, 50 threaded comments on the seed article.
