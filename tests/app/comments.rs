@@ -762,6 +762,11 @@ async fn a_comment_sent_back_too_fast_is_refused_with_400_and_can_be_sent_again_
         sent.message()
     );
     assert_eq!(sent.text().as_deref(), Some(text));
+    // The form sends the reader back to itself, so a refusal opens at the message and the
+    // kept text, not 2,700 px above them at the top of the article.
+    let action = format!("action=\"/posts/{SEED_SLUG}/comments#respond\"");
+    assert!(sent.html.contains(&action), "{action}");
+    assert!(sent.html.contains("<div id=\"respond\""));
     assert_eq!(
         input_value(&sent.html, "author").as_deref(),
         Some("Ana Reader")
