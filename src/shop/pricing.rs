@@ -88,6 +88,22 @@ impl PricedCart {
     }
 }
 
+/// What the coupon stored with `owner`'s cart takes off `subtotal` now: nothing without
+/// one, or when it no longer applies. The same rule as [`totals`], for the mini-cart.
+pub fn coupon_discount(
+    conn: &mut DbConn,
+    owner: &CartOwner,
+    subtotal: Cents,
+    now: PrimitiveDateTime,
+) -> QueryResult<Cents> {
+    let Some(code) = cart::coupon_code(conn, owner, now)? else {
+        return Ok(Cents::ZERO);
+    };
+    Ok(coupons::find(conn, &code)?
+        .filter(|coupon| coupon.problem(now).is_none())
+        .map_or(Cents::ZERO, |coupon| coupon.discount(subtotal)))
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Totals {
     pub item_count: i64,

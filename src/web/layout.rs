@@ -15,6 +15,7 @@ use crate::error::AppError;
 use crate::settings::Settings;
 use crate::shop::cart::{self, CartOwner};
 use crate::shop::money::{Cents, Currency};
+use crate::shop::pricing;
 use crate::web::app_data;
 use crate::web::dates;
 use crate::web::page_cache::PageCache;
@@ -43,7 +44,9 @@ impl MiniCart {
         }
     }
 
-    /// One query, whatever the number of lines.
+    /// The goods in the cart after its coupon (shipping comes at the cart page). One query
+    /// for the lines whatever their number, and one or two for the coupon of a cart that
+    /// holds something.
     pub fn load(
         conn: &mut DbConn,
         owner: Option<&CartOwner>,
@@ -52,11 +55,16 @@ impl MiniCart {
         let Some(owner) = owner else {
             return Ok(MiniCart::empty(money));
         };
-        let lines = cart::lines(conn, owner, dates::now())?;
+        let now = dates::now();
+        let lines = cart::lines(conn, owner, now)?;
         let (item_count, subtotal) = cart::summarize(&lines);
+        let discount = match item_count {
+            0 => Cents::ZERO,
+            _ => pricing::coupon_discount(conn, owner, subtotal, now)?,
+        };
         Ok(MiniCart {
             item_count,
-            subtotal: money.show(subtotal),
+            subtotal: money.show(subtotal - discount),
         })
     }
 

@@ -906,6 +906,16 @@ async fn coupons_apply_on_the_cart_and_are_checked_again_at_checkout(app: TestAp
     shopper.post_ok("/cart/coupon/remove", &[]).await;
     let (_, cart) = shopper.post_ok("/cart/coupon", &[("code", "FIVE")]).await;
     assert!(cart.contains("<dt>Discount</dt><dd>-$5.00</dd>"));
+    // The header's cart sums the goods after the coupon, as the cart page does.
+    assert_eq!(
+        mini_cart(&cart),
+        ("1".into(), "$23.00".into()),
+        "28.00 - 5.00"
+    );
+    assert_eq!(
+        shopper.mini_cart("/shop").await,
+        ("1".into(), "$23.00".into())
+    );
 
     for (code, message) in [
         ("OLD", "The coupon OLD has expired."),
