@@ -68,11 +68,12 @@ impl MiniCart {
         })
     }
 
-    /// "1 item", "3 items".
-    pub fn items_label(&self) -> String {
+    /// "item" or "items", after the count: the cart link reads "Shopping cart: 3 items,
+    /// $32.00" to a screen reader, its visible text and a few hidden words.
+    pub fn items_word(&self) -> &'static str {
         match self.item_count {
-            1 => "1 item".to_owned(),
-            n => format!("{n} items"),
+            1 => "item",
+            _ => "items",
         }
     }
 }

@@ -159,6 +159,26 @@ fn see_other(response: &reqwest::Response) -> String {
     response.headers()["location"].to_str().unwrap().to_owned()
 }
 
+/// What a screen reader says for the header's cart link: its text, hidden words included.
+/// It has no aria-label, so what is seen is part of its name (WCAG 2.5.3).
+fn cart_link_name(html: &str) -> String {
+    let start = html
+        .find("<a class=\"mini-cart\" href=\"/cart\">")
+        .expect("the cart link");
+    let link = &html[start..start + html[start..].find("</a>").unwrap()];
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in link.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// (count, subtotal) as the header shows them.
 fn mini_cart(html: &str) -> (String, String) {
     let text_of = |class: &str| {
@@ -409,6 +429,7 @@ async fn the_mini_cart_follows_every_change_on_home_article_and_shop(app: TestAp
     assert!(html.contains("Hydrating Serum added to your cart."));
     assert!(html.contains("<a class=\"flash__link\" href=\"/cart\">View cart</a>"));
     assert_eq!(mini_cart(&html), expect("2", "$56.00"));
+    assert_eq!(cart_link_name(&html), "Shopping cart: 2 items, $56.00");
     check(expect("2", "$56.00")).await;
 
     let (location, _) = shopper.add(gel, "1", ARTICLE).await;
