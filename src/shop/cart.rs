@@ -136,6 +136,15 @@ pub fn lines(
     owner: &CartOwner,
     now: PrimitiveDateTime,
 ) -> QueryResult<Vec<CartLine>> {
+    Ok(lines_and_coupon(conn, owner, now)?.0)
+}
+
+/// The lines and the cart's coupon code, in the same one query (what the mini-cart needs).
+pub fn lines_and_coupon(
+    conn: &mut DbConn,
+    owner: &CartOwner,
+    now: PrimitiveDateTime,
+) -> QueryResult<(Vec<CartLine>, Option<String>)> {
     let query = cart_items::table
         .inner_join(carts::table)
         .inner_join(products::table)
@@ -146,22 +155,27 @@ pub fn lines(
             .filter(carts::token_hash.eq(token_hash.clone()))
             .filter(carts::updated_at.gt(expiry_cutoff(now))),
     };
-    query
+    let rows: Vec<(CartLine, Option<String>)> = query
         .order((cart_items::added_at, cart_items::product_id))
         .select((
-            cart_items::product_id,
-            products::slug,
-            products::name,
-            products::sku,
-            products::image,
-            products::image_alt,
-            products::price_cents,
-            products::sale_price_cents,
-            products::stock,
-            products::published,
-            cart_items::quantity,
+            (
+                cart_items::product_id,
+                products::slug,
+                products::name,
+                products::sku,
+                products::image,
+                products::image_alt,
+                products::price_cents,
+                products::sale_price_cents,
+                products::stock,
+                products::published,
+                cart_items::quantity,
+            ),
+            carts::coupon_code,
         ))
-        .load(conn)
+        .load(conn)?;
+    let coupon = rows.first().and_then(|(_, code)| code.clone());
+    Ok((rows.into_iter().map(|(line, _)| line).collect(), coupon))
 }
 
 pub fn coupon_code(

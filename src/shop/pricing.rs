@@ -88,18 +88,19 @@ impl PricedCart {
     }
 }
 
-/// What the coupon stored with `owner`'s cart takes off `subtotal` now: nothing without
-/// one, or when it no longer applies. The same rule as [`totals`], for the mini-cart.
+/// What the cart's coupon (`code`, as stored with the cart) takes off `subtotal` now:
+/// nothing without one, or when it no longer applies. The same rule as [`totals`], for the
+/// mini-cart.
 pub fn coupon_discount(
     conn: &mut DbConn,
-    owner: &CartOwner,
+    code: Option<&str>,
     subtotal: Cents,
     now: PrimitiveDateTime,
 ) -> QueryResult<Cents> {
-    let Some(code) = cart::coupon_code(conn, owner, now)? else {
+    let Some(code) = code else {
         return Ok(Cents::ZERO);
     };
-    Ok(coupons::find(conn, &code)?
+    Ok(coupons::find(conn, code)?
         .filter(|coupon| coupon.problem(now).is_none())
         .map_or(Cents::ZERO, |coupon| coupon.discount(subtotal)))
 }

@@ -45,8 +45,7 @@ impl MiniCart {
     }
 
     /// The goods in the cart after its coupon (shipping comes at the cart page). One query
-    /// for the lines whatever their number, and one or two for the coupon of a cart that
-    /// holds something.
+    /// whatever the number of lines, and one more only when the cart holds a coupon.
     pub fn load(
         conn: &mut DbConn,
         owner: Option<&CartOwner>,
@@ -56,12 +55,9 @@ impl MiniCart {
             return Ok(MiniCart::empty(money));
         };
         let now = dates::now();
-        let lines = cart::lines(conn, owner, now)?;
+        let (lines, coupon) = cart::lines_and_coupon(conn, owner, now)?;
         let (item_count, subtotal) = cart::summarize(&lines);
-        let discount = match item_count {
-            0 => Cents::ZERO,
-            _ => pricing::coupon_discount(conn, owner, subtotal, now)?,
-        };
+        let discount = pricing::coupon_discount(conn, coupon.as_deref(), subtotal, now)?;
         Ok(MiniCart {
             item_count,
             subtotal: money.show(subtotal - discount),
