@@ -30,7 +30,6 @@ use crate::web::session::Secrets;
 pub use article::{ArticleRequest, Caches, render_article};
 use prometheus_client::metrics::counter::Counter;
 use queries::Listing;
-use std::sync::Arc;
 use time::PrimitiveDateTime;
 use views::{Pager, PostCard};
 
@@ -204,23 +203,15 @@ where
     let (visitor, cart) = Layout::visitor_and_cart(req, &chrome).await?;
     let header = HeaderInfo::of(&visitor);
     let version = db.content().current();
-    let key = (base, page);
-    let kept = match caches.listings.0.get(&key, version, dates::now()) {
-        Some(kept) => kept,
-        None => {
-            let site_url = crate::web::seo::site_url(req);
+    let kept = caches
+        .listings
+        .0
+        .get_or_make((base, page), version, |_| {
             let made = chrome.clone();
-            let (kept, fresh_until) = db
-                .run(move |conn| make_listing(conn, &made, &site_url, page, find))
-                .await?;
-            let kept = Arc::new(kept);
-            caches
-                .listings
-                .0
-                .put(key, version, fresh_until, kept.clone());
-            kept
-        }
-    };
+            let site_url = crate::web::seo::site_url(req);
+            db.run(move |conn| make_listing(conn, &made, &site_url, page, find))
+        })
+        .await?;
     kept.respond(Layout::assemble(&chrome, header, None, cart))
 }
 

@@ -3,8 +3,6 @@
 //! but for the forms' CSRF token, so their content is rendered once per content version
 //! with a slot for the token (`page_cache::token_slot`) and kept, like the listings.
 
-use std::sync::Arc;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -23,7 +21,7 @@ use crate::shop::views::{AddFormError, ProductView};
 use crate::web::layout::{Chrome, ChromeCache, HeaderInfo, Layout, MiniCart};
 use crate::web::page_cache::{KeptPage, PageCache, token_slot};
 use crate::web::pager::{WindowPager, page_href};
-use crate::web::{SiteInfo, app_data, dates};
+use crate::web::{SiteInfo, app_data};
 
 #[derive(Template)]
 #[template(path = "shop/catalogue.html")]
@@ -110,20 +108,15 @@ async fn kept_page(req: &HttpRequest, which: Which) -> Result<HttpResponse, AppE
     let (visitor, cart) = Layout::visitor_and_cart(req, &chrome).await?;
     // Read before the data, so data never passes for newer than it is.
     let version = db.content().current();
-    let kept = match cache.0.get(&which, version, dates::now()) {
-        Some(kept) => kept,
-        None => {
-            let site_url = app_data::<SiteInfo>(req)?.public_url.clone();
-            let made = chrome.clone();
-            let key = which.clone();
-            let kept = db
-                .run(move |conn| make_page(conn, &made, &site_url, key, None))
-                .await?;
-            let kept = Arc::new(kept);
-            cache.0.put(which, version, None, kept.clone());
-            kept
-        }
-    };
+    let site = app_data::<SiteInfo>(req)?;
+    let kept = cache
+        .0
+        .get_or_make(which, version, |which| {
+            let (made, key) = (chrome.clone(), which.clone());
+            let site_url = site.public_url.clone();
+            db.run(move |conn| Ok((make_page(conn, &made, &site_url, key, None)?, None)))
+        })
+        .await?;
     let layout = Layout::assemble(&chrome, HeaderInfo::of(&visitor), None, cart);
     kept.respond_with_token(layout, &visitor.session.csrf_token(), StatusCode::OK)
 }

@@ -30,8 +30,8 @@ impl PricedCart {
         let Some(owner) = owner else {
             return Ok(PricedCart::price(Vec::new(), None, settings, now));
         };
-        let lines = cart::lines(conn, owner, now)?;
-        let coupon = match cart::coupon_code(conn, owner, now)? {
+        let (lines, code) = cart::lines_and_coupon(conn, owner, now)?;
+        let coupon = match code {
             Some(code) => coupons::find(conn, &code)?,
             None => None,
         };

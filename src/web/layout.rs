@@ -194,12 +194,11 @@ impl ChromeCache {
     pub async fn get(&self, db: &Db) -> Result<Arc<Chrome>, AppError> {
         // The version is read before the data, so data never passes for newer than it is.
         let version = db.content().current();
-        if let Some(chrome) = self.0.get(&(), version, dates::now()) {
-            return Ok(chrome);
-        }
-        let chrome = Arc::new(db.run(Chrome::load).await?);
-        self.0.put((), version, None, chrome.clone());
-        Ok(chrome)
+        self.0
+            .get_or_make((), version, |_| async {
+                Ok((db.run(Chrome::load).await?, None))
+            })
+            .await
     }
 }
 

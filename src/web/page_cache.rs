@@ -3,6 +3,7 @@
 //! kept in memory, bounded. A lookup is a lock and a hash: a hit needs no database.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
@@ -135,6 +136,27 @@ impl<K: Eq + Hash + Clone, V, Ver: Copy + Ord> PageCache<K, V, Ver> {
         entry.last_used = clock;
         self.hits.inc();
         Some(entry.value.clone())
+    }
+
+    /// The value kept for `key` and `version`, or else the one `make` gives for `key`, kept
+    /// from now on (until the time `make` gives with it, if any).
+    pub async fn get_or_make<F, Fut>(
+        &self,
+        key: K,
+        version: Ver,
+        make: F,
+    ) -> Result<Arc<V>, AppError>
+    where
+        F: FnOnce(&K) -> Fut,
+        Fut: Future<Output = Result<(V, Option<PrimitiveDateTime>), AppError>>,
+    {
+        if let Some(kept) = self.get(&key, version, crate::web::dates::now()) {
+            return Ok(kept);
+        }
+        let (value, fresh_until) = make(&key).await?;
+        let value = Arc::new(value);
+        self.put(key, version, fresh_until, value.clone());
+        Ok(value)
     }
 
     pub fn put(&self, key: K, version: Ver, fresh_until: Option<PrimitiveDateTime>, value: Arc<V>) {
