@@ -23,6 +23,7 @@ use crate::web::SiteInfo;
 use crate::web::dates::DateStyle;
 use crate::web::forms::{private_page, see_other};
 use crate::web::layout::{HeaderInfo, Layout};
+use crate::web::session::Secrets;
 
 /// Orders per page of the list.
 const PER_PAGE: i64 = 25;
@@ -257,6 +258,7 @@ pub async fn change_status(
     db: web::Data<Db>,
     mailer: web::Data<Mailer>,
     site: web::Data<SiteInfo>,
+    secrets: web::Data<Secrets>,
     editor: RequireEditor,
     id: web::Path<i32>,
     form: web::Form<StatusForm>,
@@ -296,14 +298,14 @@ pub async fn change_status(
             .to_owned(),
     };
     if changed {
-        tell_customer(&db, &mailer, &site, id).await;
+        tell_customer(&db, &mailer, &site, &secrets, id).await;
     }
     editor.visitor.session.flash(&notice);
     Ok(see_other(&format!("/admin/orders/{id}")))
 }
 
 /// Mails the customer the order's new status, in the background.
-async fn tell_customer(db: &Db, mailer: &Mailer, site: &SiteInfo, id: i32) {
+async fn tell_customer(db: &Db, mailer: &Mailer, site: &SiteInfo, secrets: &Secrets, id: i32) {
     let loaded = db
         .run(move |conn| {
             let order: Order = orders_table::table
@@ -320,7 +322,7 @@ async fn tell_customer(db: &Db, mailer: &Mailer, site: &SiteInfo, id: i32) {
                 &order,
                 &items,
                 &settings.site_title,
-                &site.public_url,
+                &orders::email_link(&site.public_url, &order, secrets),
                 &DateStyle::of(&settings),
             );
             mailer.send_in_background(email, "order status");

@@ -26,6 +26,7 @@ use crate::web::client::ClientAddr;
 use crate::web::dates::DateStyle;
 use crate::web::forms::{FieldErrors, Refusal, Refused, private_page, see_other, too_long};
 use crate::web::layout::Layout;
+use crate::web::session::Secrets;
 use crate::web::tokens::{looks_like_token, new_token};
 use crate::web::{SiteInfo, dates};
 
@@ -164,6 +165,7 @@ pub async fn submit(
     db: web::Data<Db>,
     mailer: web::Data<Mailer>,
     site: web::Data<SiteInfo>,
+    secrets: web::Data<Secrets>,
     visitor: Visitor,
     client: ClientAddr,
     form: web::Form<CheckoutForm>,
@@ -199,7 +201,7 @@ pub async fn submit(
         .await?;
     match placed {
         Ok(Placed::New(public_id)) => {
-            send_confirmation(&db, &mailer, &site, public_id.clone()).await;
+            send_confirmation(&db, &mailer, &site, &secrets, public_id.clone()).await;
             visitor.session.flash(
                 "Thank you! Your order has been placed. A confirmation is on its way to your inbox.",
             );
@@ -376,7 +378,13 @@ fn redeem_coupon(conn: &mut DbConn, priced: &PricedCart) -> Result<Option<String
 }
 
 /// Sends the confirmation in the background: the shopper does not wait for SMTP.
-async fn send_confirmation(db: &Db, mailer: &Mailer, site: &SiteInfo, public_id: String) {
+async fn send_confirmation(
+    db: &Db,
+    mailer: &Mailer,
+    site: &SiteInfo,
+    secrets: &Secrets,
+    public_id: String,
+) {
     let loaded = db
         .run(move |conn| {
             let order = orders::find_by_public_id(conn, &public_id)?.ok_or(AppError::NotFound)?;
@@ -393,7 +401,7 @@ async fn send_confirmation(db: &Db, mailer: &Mailer, site: &SiteInfo, public_id:
         &order,
         &items,
         &settings.site_title,
-        &site.public_url,
+        &orders::email_link(&site.public_url, &order, secrets),
         &DateStyle::of(&settings),
     );
     mailer.send_in_background(email, "order confirmation");

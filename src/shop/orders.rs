@@ -17,6 +17,7 @@ use crate::shop::{coupons, products};
 use crate::web::dates::DateStyle;
 use crate::web::forms::private_page;
 use crate::web::layout::{HeaderInfo, Layout};
+use crate::web::session::Secrets;
 use crate::web::tokens::token_hash;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -303,21 +304,41 @@ struct OrderPage {
     items: Vec<OrderItemView>,
 }
 
-/// `/orders/{id}`: a 404 for anyone but the owner, exactly as for an order that does not
-/// exist, so ids cannot be probed.
+#[derive(serde::Deserialize)]
+pub struct OrderLinkQuery {
+    key: Option<String>,
+}
+
+/// The order's address with its link key, for the emails: it opens the order on any device.
+pub fn email_link(public_url: &str, order: &Order, secrets: &Secrets) -> String {
+    format!(
+        "{public_url}/orders/{}?key={}",
+        order.public_id,
+        secrets.order_link_key(&order.public_id)
+    )
+}
+
+/// `/orders/{id}`: a 404 for anyone but the owner (or someone with the link from its
+/// emails), exactly as for an order that does not exist, so ids cannot be probed.
 pub async fn show(
     db: web::Data<Db>,
+    secrets: web::Data<Secrets>,
     visitor: Visitor,
     public_id: web::Path<String>,
+    query: web::Query<OrderLinkQuery>,
 ) -> Result<HttpResponse, AppError> {
     let public_id = public_id.into_inner();
+    let has_link_key = query
+        .key
+        .as_deref()
+        .is_some_and(|key| secrets.is_order_link_key(&public_id, key));
     let header = HeaderInfo::of(&visitor);
     let user_id = visitor.user.as_ref().map(|u| u.id);
     let session_token_hash = visitor.session.cart_token().map(|t| token_hash(&t));
     let page = db
         .run(move |conn| {
             let order = find_by_public_id(conn, &public_id)?
-                .filter(|o| o.is_owned_by(user_id, session_token_hash.as_deref()))
+                .filter(|o| has_link_key || o.is_owned_by(user_id, session_token_hash.as_deref()))
                 .ok_or(AppError::NotFound)?;
             let items = items_of(conn, order.id)?;
             let layout = Layout::load(conn, header, None)?.unindexed();
@@ -355,7 +376,7 @@ pub fn confirmation_email(
     order: &Order,
     items: &[OrderItem],
     site_title: &str,
-    public_url: &str,
+    link: &str,
     style: &DateStyle,
 ) -> Email {
     let view = OrderView::new(order, style);
@@ -372,9 +393,8 @@ pub fn confirmation_email(
     text.push_str(&format!(
         "Shipping: {}\nTotal: {}\n\nPayment: pay on delivery. You pay the courier when your \
          parcel arrives; nothing has been charged.\n\nShipping to:\n{}\n{}\n\nYour order: \
-         {public_url}{}\n(The link works in the browser you ordered with, or when you are \
-         logged in.)\n",
-        view.shipping, view.total, order.name, order.shipping_address, view.url
+         {link}\n(Keep this email private: its link shows the order on any device.)\n",
+        view.shipping, view.total, order.name, order.shipping_address
     ));
     Email {
         to: order.email.clone(),
@@ -389,7 +409,7 @@ pub fn status_email(
     order: &Order,
     items: &[OrderItem],
     site_title: &str,
-    public_url: &str,
+    link: &str,
     style: &DateStyle,
 ) -> Email {
     let view = OrderView::new(order, style);
@@ -407,9 +427,9 @@ pub fn status_email(
     );
     text.push_str(&item_lines(order, items));
     text.push_str(&format!(
-        "\nTotal: {}\n\nShipping to:\n{}\n{}\n\nYour order: {public_url}{}\n(The link works \
-         in the browser you ordered with, or when you are logged in.)\n",
-        view.total, order.name, order.shipping_address, view.url
+        "\nTotal: {}\n\nShipping to:\n{}\n{}\n\nYour order: {link}\n(Keep this email private: its \
+         link shows the order on any device.)\n",
+        view.total, order.name, order.shipping_address
     ));
     Email {
         to: order.email.clone(),

@@ -35,6 +35,7 @@ pub struct Secrets {
     pub session_key: Key,
     address_key: Vec<u8>,
     signing_key: Vec<u8>,
+    order_link_key: Vec<u8>,
 }
 
 impl Secrets {
@@ -44,6 +45,7 @@ impl Secrets {
         Ok(Secrets {
             address_key: derive(master, b"client address hashing"),
             signing_key: derive(master, b"form signing"),
+            order_link_key: derive(master, b"order links"),
             session_key,
         })
     }
@@ -51,6 +53,23 @@ impl Secrets {
     /// A short signature of `message` (for values a form sends back).
     pub fn sign(&self, message: &str) -> String {
         hex(&derive(&self.signing_key, message.as_bytes())[..12])
+    }
+
+    /// The key in an order's link in its emails (128 bits): it shows the order in any
+    /// browser, so a guest can open it on another device. Unguessable without the site's key.
+    pub fn order_link_key(&self, public_id: &str) -> String {
+        hex(&derive(&self.order_link_key, public_id.as_bytes())[..16])
+    }
+
+    /// Whether `key` is the order link key of `public_id`, compared in constant time.
+    pub fn is_order_link_key(&self, public_id: &str, key: &str) -> bool {
+        let expected = self.order_link_key(public_id);
+        expected.len() == key.len()
+            && expected
+                .bytes()
+                .zip(key.bytes())
+                .fold(0u8, |diff, (a, b)| diff | (a ^ b))
+                == 0
     }
 
     /// A keyed hash of a client address: counters and records keep this, never the address.

@@ -1033,6 +1033,28 @@ async fn checkout_validates_the_address_and_sends_a_confirmation_email(app: Test
     assert!(mail.contains("pay on delivery"));
     assert!(mail.contains(&location));
 
+    // The mail's link opens the order on any device (a guest reads mail on their phone);
+    // without its key, or with a changed one, it is the 404 of an order that does not exist.
+    let link = mail
+        .lines()
+        .find_map(|line| line.find("/orders/").map(|at| line[at..].trim().to_owned()))
+        .expect("an order link in the mail");
+    let key = link.split_once("?key=").expect("the link has a key").1;
+    assert!(link.starts_with(&format!("{location}?key=")));
+    assert_eq!(key.len(), 32, "128 bits, in hex");
+    let phone = app.new_browser();
+    let (status, html) = phone.page(&link).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("1 Glow Street"));
+    assert_eq!(phone.page(&location).await.0, StatusCode::NOT_FOUND);
+    let flipped = if key.ends_with('0') { "1" } else { "0" };
+    let wrong = format!("{}{flipped}", &link[..link.len() - 1]);
+    assert_eq!(phone.page(&wrong).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        phone.page(&link[..link.len() - 1]).await.0,
+        StatusCode::NOT_FOUND
+    );
+
     // With guest checkout off, guests are asked to log in first.
     app.with_conn(|conn| glowpress::settings::set(conn, "guest_checkout", "0").unwrap());
     let response = shopper
