@@ -156,14 +156,14 @@ async function guestReplyAwaitingModeration(page, js) {
   check((await page.inputValue("#author")) === "Mira Guest", "the refused comment's name is kept");
   await page.waitForTimeout(FORM_AGE_MS);
   await clickAndLoad(page, "#commentform button[type=submit]");
-  const mine = page.locator(".comment", { hasText: words });
+  const mine = page.locator(".comment__body", { hasText: words });
   check((await mine.count()) === 1, "the guest's reply shows to its author");
   check(
     (await mine.locator(".comment__pending").innerText()).includes("awaiting moderation"),
     "the guest's reply says it awaits moderation",
   );
   check(
-    (await page.locator(`#comment-${parentId} .children .comment`, { hasText: words }).count()) === 1,
+    (await page.locator(`#comment-${parentId} .children .comment__body`, { hasText: words }).count()) === 1,
     "the reply is nested under the comment it answers",
   );
   check(await inViewport(page, ".comment__pending"), "the page opens at the new comment");
@@ -376,12 +376,12 @@ async function everyPageType(page) {
     tag: new URL(await page.locator("a[href^='/tag/']").first().getAttribute("href"), base).pathname.split("/")[2],
   };
   stage.order = await placeAnOrder(page);
-  stage.order_id = stage.order.split("/")[2];
   await addFromProductPage(page);
   await visitEveryPageType("visitor", PUBLIC_PAGES, page, stage);
 
-  await go(page, "/logout").catch(() => {});
   await logIn(page, editor.login, editor.password);
+  await go(page, "/admin/orders");
+  stage.order_id = (await page.locator("a[href^='/admin/orders/']").first().getAttribute("href")).split("/")[3];
   await visitEveryPageType("editor", [...PUBLIC_PAGES.filter(([n]) => !["login", "register", "forgot-password", "order"].includes(n)), ...READER_PAGES, ...EDITOR_PAGES], page, stage);
 }
 
