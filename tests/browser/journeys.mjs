@@ -422,6 +422,55 @@ async function zoomed(page) {
   }
 }
 
+/** The look, measured: the article's measure, the phone header, stock in one place on
+ * the phone's product cards, and the print style. */
+async function theLook(page) {
+  await page.setViewportSize(DESKTOP);
+  await go(page, SEED);
+  const perLine = await page.evaluate(() => {
+    const counts = [];
+    for (const p of document.querySelectorAll(".prose > p")) {
+      if (p.textContent.length < 300) continue;
+      const range = document.createRange();
+      range.selectNodeContents(p);
+      const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+      counts.push(p.textContent.length / tops.size);
+    }
+    return counts.reduce((a, b) => a + b, 0) / counts.length;
+  });
+  check(perLine >= 60 && perLine <= 75, `the article's measure is 60-75 characters a line (${perLine.toFixed(1)})`);
+
+  await page.setViewportSize(PHONE);
+  for (const [who, most] of [["visitor", 170], ["reader", 210]]) {
+    if (who === "reader") await logIn(page, editor.login, editor.password);
+    await go(page, SEED);
+    const height = await page.locator(".site-header").evaluate((h) => h.getBoundingClientRect().height);
+    check(height <= most, `the phone header of a ${who} is at most ${most} px (${height})`);
+  }
+  await logOut(page);
+
+  await go(page, "/shop");
+  const rows = await page.locator(".product-card").evaluateAll((cards) => {
+    const byRow = {};
+    for (const card of cards) {
+      const stock = card.querySelector(".stock");
+      if (!stock) continue;
+      const row = Math.round(card.getBoundingClientRect().top);
+      (byRow[row] ??= []).push(Math.round(stock.getBoundingClientRect().top));
+    }
+    return Object.values(byRow);
+  });
+  check(rows.every((tops) => new Set(tops).size === 1), `stock sits at one height in each row of cards (${JSON.stringify(rows)})`);
+
+  await go(page, SEED);
+  await page.emulateMedia({ media: "print" });
+  const hidden = await page.evaluate(() =>
+    [".site-header", ".respond", ".site-footer"].map((s) => getComputedStyle(document.querySelector(s)).display));
+  check(hidden.every((d) => d === "none"), `print hides the header, the form and the footer (${hidden})`);
+  await page.pdf({ path: join(shotsDir, "article-print.pdf") });
+  await page.emulateMedia({ media: "screen" });
+}
+
 // --- run --------------------------------------------------------------------------------
 
 /** The demo has no comments: the editor starts a thread on the seed article (approved at
@@ -451,6 +500,7 @@ for (const js of [true, false]) {
 }
 await journey("keyboard only: skip link, focus, reply, add to cart", true, keyboardOnly);
 await journey("200 % zoom", true, zoomed);
+await journey("the look: measure, phone header, product cards, print", true, theLook);
 await journey("every page type: axe-core, screenshots", true, everyPageType);
 await browser.close();
 console.log(failures === 0 ? "browser tests: all passed" : `browser tests: ${failures} failed`);
