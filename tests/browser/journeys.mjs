@@ -446,6 +446,11 @@ async function theLook(page) {
     await go(page, SEED);
     const height = await page.locator(".site-header").evaluate((h) => h.getBoundingClientRect().height);
     check(height <= most, `the phone header of a ${who} is at most ${most} px (${height})`);
+    const cut = await page.evaluate(() => {
+      const menu = document.querySelector("nav[aria-label=Main] ul");
+      return menu.lastElementChild.getBoundingClientRect().right - menu.getBoundingClientRect().right;
+    });
+    check(cut <= 0, `the menu's last item is not cut off on a phone (${cut.toFixed(1)} px past the edge)`);
   }
   await logOut(page);
 
