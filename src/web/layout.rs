@@ -20,7 +20,7 @@ use crate::web::app_data;
 use crate::web::dates;
 use crate::web::page_cache::PageCache;
 use crate::web::seo::Meta;
-use crate::web::static_files::STYLESHEET_URL;
+use crate::web::static_files::{SCRIPT_URL, STYLESHEET_URL};
 use prometheus_client::metrics::counter::Counter;
 
 #[derive(Clone)]
@@ -126,6 +126,7 @@ pub struct Layout {
     pub nav: Vec<NavLink>,
     pub cart: MiniCart,
     pub stylesheet: &'static str,
+    pub script: &'static str,
     /// "Logged in as …"
     pub user_name: Option<String>,
     pub is_admin: bool,
@@ -350,6 +351,7 @@ impl Layout {
             nav,
             cart,
             stylesheet: STYLESHEET_URL.as_str(),
+            script: SCRIPT_URL.as_str(),
             is_admin: header
                 .user
                 .as_ref()

@@ -13,6 +13,8 @@ struct Assets;
 /// `/static/style.css?v=<content hash>`: a new deploy gets a new URL, so the file can be
 /// cached for a year.
 pub static STYLESHEET_URL: LazyLock<String> = LazyLock::new(|| versioned("style.css"));
+/// The one script: progressive enhancement (see static/js/enhance.js).
+pub static SCRIPT_URL: LazyLock<String> = LazyLock::new(|| versioned("js/enhance.js"));
 
 fn versioned(path: &str) -> String {
     match Assets::get(path) {

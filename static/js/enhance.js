@@ -1,7 +1,35 @@
-// Progressive enhancement only: without JavaScript, "Reply" loads ?replytocom=ID#respond
-// and the server renders "Replying to NAME". With it, the form moves under the comment.
+// Progressive enhancement only; every page works without it.
+// 1. Reply: without JavaScript, "Reply" loads ?replytocom=ID#respond and the server renders
+//    "Replying to NAME". With it, the form moves under the comment.
+// 2. Quantity steppers: − and + buttons beside each quantity field of the shop and the cart
+//    (a phone's number field has no arrows). The form still sends the field's value.
 (function () {
   "use strict";
+  document.querySelectorAll("input[data-stepper]").forEach(function (input) {
+    function button(text, label, delta) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "stepper__button";
+      b.textContent = text;
+      b.setAttribute("aria-label", label);
+      b.addEventListener("click", function () {
+        var min = input.min === "" ? -Infinity : Number(input.min);
+        var max = input.max === "" ? Infinity : Number(input.max);
+        var next = Math.min(max, Math.max(min, (Number(input.value) || 0) + delta));
+        input.value = String(next);
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+      });
+      return b;
+    }
+    var what = input.getAttribute("data-stepper");
+    var box = document.createElement("span");
+    box.className = "stepper";
+    input.parentNode.insertBefore(box, input);
+    box.appendChild(button("\u2212", "One fewer " + what, -1));
+    box.appendChild(input);
+    box.appendChild(button("+", "One more " + what, 1));
+  });
+
   var respond = document.getElementById("respond");
   var form = document.getElementById("commentform");
   if (!respond || !form) return;
