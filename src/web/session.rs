@@ -63,13 +63,7 @@ impl Secrets {
 
     /// Whether `key` is the order link key of `public_id`, compared in constant time.
     pub fn is_order_link_key(&self, public_id: &str, key: &str) -> bool {
-        let expected = self.order_link_key(public_id);
-        expected.len() == key.len()
-            && expected
-                .bytes()
-                .zip(key.bytes())
-                .fold(0u8, |diff, (a, b)| diff | (a ^ b))
-                == 0
+        crate::web::tokens::same_token(key.as_bytes(), self.order_link_key(public_id).as_bytes())
     }
 
     /// A keyed hash of a client address: counters and records keep this, never the address.

@@ -15,19 +15,25 @@
       b.addEventListener("click", function () {
         var min = input.min === "" ? -Infinity : Number(input.min);
         var max = input.max === "" ? Infinity : Number(input.max);
-        var next = Math.min(max, Math.max(min, (Number(input.value) || 0) + delta));
+        var next = Math.min(max, Math.max(min, Math.round(Number(input.value) || 0) + delta));
         input.value = String(next);
         input.dispatchEvent(new Event("change", { bubbles: true }));
+        said.textContent = "Quantity " + next;
       });
       return b;
     }
     var what = input.getAttribute("data-stepper");
     var box = document.createElement("span");
     box.className = "stepper";
+    // Tells a screen reader the new value: the focus stays on the button pressed.
+    var said = document.createElement("span");
+    said.className = "visually-hidden";
+    said.setAttribute("aria-live", "polite");
     input.parentNode.insertBefore(box, input);
     box.appendChild(button("\u2212", "One fewer " + what, -1));
     box.appendChild(input);
     box.appendChild(button("+", "One more " + what, 1));
+    box.appendChild(said);
   });
 
   var respond = document.getElementById("respond");

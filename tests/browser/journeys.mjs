@@ -424,6 +424,14 @@ async function keyboardOnly(page) {
   await page.keyboard.type("2");
   await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
   check((await text(page, ".mini-cart, .site-header")).includes("2"), "the add by Enter shows in the mini-cart");
+  // The cart by keyboard: a new quantity and Enter updates it; the focus is on the notice.
+  await go(page, "/cart");
+  await page.focus(".cart-line input[type=number]");
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type("1");
+  await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+  check((await text(page, ".flash")).includes("updated"), "Enter in a quantity field updates the cart");
+  check(await page.evaluate(() => document.activeElement.id === "notice"), "the focus is on the notice");
 }
 
 async function zoomed(page) {
@@ -451,6 +459,7 @@ async function theLook(page) {
     }
     return counts.reduce((a, b) => a + b, 0) / counts.length;
   });
+  console.log(`        measure: ${perLine.toFixed(1)} characters a line of the article at 1280 px`);
   check(perLine >= 60 && perLine <= 75, `the article's measure is 60-75 characters a line (${perLine.toFixed(1)})`);
 
   await page.setViewportSize(PHONE);
@@ -458,6 +467,7 @@ async function theLook(page) {
     if (who === "reader") await logIn(page, editor.login, editor.password);
     await go(page, SEED);
     const height = await page.locator(".site-header").evaluate((h) => h.getBoundingClientRect().height);
+    console.log(`        phone header of a ${who}: ${height.toFixed(0)} px`);
     check(height <= most, `the phone header of a ${who} is at most ${most} px (${height})`);
     const cut = await page.evaluate(() => {
       const menu = document.querySelector("nav[aria-label=Main] ul");
@@ -466,6 +476,32 @@ async function theLook(page) {
     check(cut <= 0, `the menu's last item is not cut off on a phone (${cut.toFixed(1)} px past the edge)`);
   }
   await logOut(page);
+
+  // The header is read by Tab in the order it is seen: row by row, left to right.
+  for (const viewport of [PHONE, DESKTOP]) {
+    await page.setViewportSize(viewport);
+    await go(page, "/");
+    await page.keyboard.press("Tab"); // the skip link
+    const seen = [];
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press("Tab");
+      const at = await page.evaluate(() => {
+        const el = document.activeElement;
+        if (!el.closest(".site-header")) return null;
+        const r = el.getBoundingClientRect();
+        return { what: (el.textContent || el.placeholder || el.name).trim().slice(0, 20), top: r.top, left: r.left, bottom: r.bottom };
+      });
+      if (!at) break;
+      seen.push(at);
+    }
+    for (let i = 1; i < seen.length; i++) {
+      const [a, b] = [seen[i - 1], seen[i]];
+      const sameRow = b.top < a.bottom && a.top < b.bottom;
+      check(sameRow ? b.left > a.left : b.top >= a.bottom - 1,
+        `at ${viewport.width} px Tab goes from "${a.what}" to "${b.what}", against the reading order`);
+    }
+  }
+  await page.setViewportSize(PHONE);
 
   await go(page, "/shop");
   const rows = await page.locator(".product-card").evaluateAll((cards) => {
