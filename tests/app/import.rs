@@ -416,7 +416,7 @@ async fn imported_edge_cases_render_sensibly(app: TestApp) {
     // Dozens of imported categories do not bury the header: Home, six, Shop.
     let (_, home) = app.page("/").await;
     let main_nav = home
-        .split("<nav aria-label=\"Main\">")
+        .split("<nav class=\"site-menu\" aria-label=\"Main\">")
         .nth(1)
         .and_then(|rest| rest.split("</nav>").next())
         .expect("the main navigation");
