@@ -89,6 +89,23 @@ async function clickAndLoad(page, target) {
   await Promise.all([page.waitForNavigation({ waitUntil: "load" }), locator.click()]);
 }
 
+/** Fills the fields with these ids. */
+async function fill(page, fields) {
+  for (const [id, value] of Object.entries(fields)) await page.fill(`#${id}`, value);
+}
+
+/** Types `value` into the field by keyboard alone and presses Enter (the form is sent). */
+async function typeAndEnter(page, selector, value) {
+  await page.focus(selector);
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type(value);
+  await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+}
+
+/** A shipping address, in two parts: the second is what a refused checkout lacked. */
+const CONTACT = () => ({ name: "Ada Shopper", email: `ada${nextId()}@example.com`, address: "1 Rue des Fleurs" });
+const TOWN = { postcode: "75001", city: "Paris", country: "France" };
+
 const text = (page, selector) => page.locator(selector).first().innerText();
 
 async function inViewport(page, selector) {
@@ -145,9 +162,7 @@ async function guestReplyAwaitingModeration(page, js) {
   const parentId = parent.replace("comment-", "");
   await replyTo(page, js, parentId);
   const words = `A guest asks ${nextId()}: does it sting at first`;
-  await page.fill("#comment", words);
-  await page.fill("#author", "Mira Guest");
-  await page.fill("#email", `mira${nextId()}@example.com`);
+  await fill(page, { comment: words, author: "Mira Guest", email: `mira${nextId()}@example.com` });
   // Sent at once: too fast for the spam rule, refused; it must land at the form, text kept.
   await clickAndLoad(page, "#commentform button[type=submit]");
   check(await page.locator("#respond .form-error").isVisible(), "the refusal shows its message");
@@ -169,19 +184,15 @@ async function guestReplyAwaitingModeration(page, js) {
   check(await inViewport(page, ".comment__pending"), "the page opens at the new comment");
 }
 
-async function register(page, username, password) {
+async function register(page, username, password, again = password) {
   await go(page, "/register");
-  await page.fill("#username", username);
-  await page.fill("#email", `${username}@example.com`);
-  await page.fill("#password", password);
-  await page.fill("#password_again", password);
+  await fill(page, { username, email: `${username}@example.com`, password, password_again: again });
   await clickAndLoad(page, "main button[type=submit]");
 }
 
 async function logIn(page, login, password) {
   await go(page, "/login");
-  await page.fill("#login", login);
-  await page.fill("#password", password);
+  await fill(page, { login, password });
   await clickAndLoad(page, "main button[type=submit]");
   check(
     (await page.getByRole("button", { name: "Log out" }).count()) === 1,
@@ -198,12 +209,7 @@ async function registerLogInReplyThreeDeep(page, js) {
   const username = `reader${nextId()}`;
   const password = "plum velvet harbour 42";
   // A rejected registration keeps what was typed (but never the password).
-  await go(page, "/register");
-  await page.fill("#username", username);
-  await page.fill("#email", `${username}@example.com`);
-  await page.fill("#password", password);
-  await page.fill("#password_again", "something else entirely");
-  await clickAndLoad(page, "main button[type=submit]");
+  await register(page, username, password, "something else entirely");
   check((await page.locator(".field__error").count()) >= 1, "mismatched passwords are refused");
   check((await page.inputValue("#username")) === username, "the refused form keeps the username");
   const described = await page.locator("[aria-invalid=true]").first().getAttribute("aria-describedby");
@@ -278,15 +284,11 @@ async function shopAndCheckOut(page, js) {
 
   await clickAndLoad(page, page.getByRole("link", { name: "Proceed to checkout" }));
   // A rejected checkout keeps what was typed.
-  await page.fill("#name", "Ada Shopper");
-  await page.fill("#email", `ada${nextId()}@example.com`);
-  await page.fill("#address", "1 Rue des Fleurs");
+  await fill(page, CONTACT());
   await clickAndLoad(page, "form.checkout__form button[type=submit]");
   check((await page.locator(".field__error").count()) >= 1, "missing address fields are refused");
   check((await page.inputValue("#address")) === "1 Rue des Fleurs", "the refused checkout keeps the address");
-  await page.fill("#postcode", "75001");
-  await page.fill("#city", "Paris");
-  await page.fill("#country", "France");
+  await fill(page, TOWN);
   await clickAndLoad(page, "form.checkout__form button[type=submit]");
   check(/\/orders\/[0-9a-f]{16,}$/.test(page.url()), `the order page follows the checkout (${page.url()})`);
   check((await page.locator("main").innerText()).includes(first), "the order lists what was bought");
@@ -350,10 +352,7 @@ const EDITOR_PAGES = [
 async function placeAnOrder(page) {
   await addFromProductPage(page, true);
   await go(page, "/checkout");
-  for (const [field, value] of [["name", "Ada Shopper"], ["email", `ada${nextId()}@example.com`],
-    ["address", "1 Rue des Fleurs"], ["postcode", "75001"], ["city", "Paris"], ["country", "France"]]) {
-    await page.fill(`#${field}`, value);
-  }
+  await fill(page, { ...CONTACT(), ...TOWN });
   await clickAndLoad(page, "form.checkout__form button[type=submit]");
   return new URL(page.url()).pathname;
 }
@@ -419,17 +418,11 @@ async function keyboardOnly(page) {
   await page.waitForFunction(() => document.activeElement && document.activeElement.id === "comment");
   // The cart by keyboard: a product's quantity and Add to cart.
   await go(page, "/shop/hydrating-serum");
-  await page.focus("main form.add-to-cart input[name=quantity]");
-  await page.keyboard.press("Control+A");
-  await page.keyboard.type("2");
-  await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+  await typeAndEnter(page, "main form.add-to-cart input[name=quantity]", "2");
   check((await text(page, ".mini-cart, .site-header")).includes("2"), "the add by Enter shows in the mini-cart");
   // The cart by keyboard: a new quantity and Enter updates it; the focus is on the notice.
   await go(page, "/cart");
-  await page.focus(".cart-line input[type=number]");
-  await page.keyboard.press("Control+A");
-  await page.keyboard.type("1");
-  await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+  await typeAndEnter(page, ".cart-line input[type=number]", "1");
   check((await text(page, ".flash")).includes("updated"), "Enter in a quantity field updates the cart");
   check(await page.evaluate(() => document.activeElement.id === "notice"), "the focus is on the notice");
 }

@@ -3,17 +3,23 @@
 # (demo content, an editor account), and runs journeys.mjs in headless Chromium against it.
 # Needs /usr/bin/chromium (apt-get install chromium) and Node.js; installs the npm packages
 # (playwright-core, axe-core) from package-lock.json when missing. Screenshots go to
-# tests/browser/screenshots/ (ignored by git).
+# tests/browser/screenshots/ (ignored by git). PROFILE=release runs the release build (what
+# `cargo run --release` serves) instead of the debug one.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 here=tests/browser
 
-cargo build --quiet --bin glowpress
+profile=${PROFILE:-debug}
+case $profile in
+  release) cargo build --quiet --release --bin glowpress ;;
+  debug) cargo build --quiet --bin glowpress ;;
+  *) echo "PROFILE is debug or release, not $profile" >&2; exit 2 ;;
+esac
 [ -d "$here/node_modules/playwright-core" ] || npm --prefix "$here" ci --silent --no-audit --no-fund
 
 data=$(mktemp -d)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-bin=target/debug/glowpress
+bin=target/$profile/glowpress
 export GLOWPRESS_DATA_DIR="$data" GLOWPRESS_BIND="127.0.0.1:$port"
 # Comments sent back to back are fine here; the 3-second form age stays (a journey meets it).
 export GLOWPRESS_COMMENT_FLOOD_SECONDS=0
