@@ -25,8 +25,9 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("too many requests: {0}")]
     TooManyRequests(String),
+    /// No database connection (the pool's checkout timed out, or SQLite stayed locked).
     #[error("database unavailable: {0}")]
-    Unavailable(#[from] r2d2::Error),
+    Unavailable(String),
     /// The session store (Redis) did not answer.
     #[error("session store unavailable: {0}")]
     SessionsUnavailable(String),
@@ -36,6 +37,12 @@ pub enum AppError {
     Template(#[from] askama::Error),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+impl From<r2d2::Error> for AppError {
+    fn from(e: r2d2::Error) -> AppError {
+        AppError::Unavailable(e.to_string())
+    }
 }
 
 impl AppError {

@@ -119,7 +119,16 @@ async fn an_add_and_a_page_view_take_a_fixed_handful_of_statements() {
         let cart_reads = |v: &[String]| v.iter().filter(|s| s.contains("cart_items")).count();
         assert_eq!(cart_reads(&article), 1, "the mini-cart is one query");
         assert_eq!(cart_reads(&home), 1, "the mini-cart is one query");
-        assert!(add.len() <= 7, "{}", add.len());
+        // Transaction control aside: on SQLite the writer shares BEGIN and COMMIT with the
+        // writes queued beside this one (db::writer), and the add's own transaction is a
+        // savepoint in it.
+        let is_control = |s: &&String| {
+            ["BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"]
+                .iter()
+                .any(|word| s.starts_with(word))
+        };
+        let add_queries = add.iter().filter(|s| !is_control(s)).count();
+        assert!(add_queries <= 5, "{add_queries}");
         report("article page view, anonymous, kept", &anonymous_article);
         report("home page view, anonymous, kept", &anonymous_home);
         assert!(

@@ -4,6 +4,7 @@
 pub mod backup;
 pub mod content;
 pub mod schema;
+mod writer;
 
 use std::time::Duration;
 
@@ -141,8 +142,12 @@ impl r2d2::ManageConnection for Manager {
         }
     }
 
-    fn has_broken(&self, _conn: &mut DbConn) -> bool {
-        false
+    /// A connection handed back inside a transaction (a write that panicked) or with its
+    /// transaction state lost is closed, not reused; closing rolls the transaction back.
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        let status =
+            <DbConn as Connection>::TransactionManager::transaction_manager_status_mut(conn);
+        !matches!(status.transaction_depth(), Ok(None))
     }
 }
 
@@ -153,9 +158,8 @@ pub type Pool = r2d2::Pool<Manager>;
 pub struct Db {
     pool: Pool,
     target: Target,
-    /// SQLite has one writer at a time; busy writers back off in sleeps of up to 100 ms.
-    /// Queueing the busy write paths here instead keeps their latency flat.
-    sqlite_writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// SQLite's one writer (group commit, see [`writer`]); None on PostgreSQL.
+    writer: Option<writer::Writer>,
     content: content::Shared,
 }
 
@@ -175,11 +179,16 @@ impl Db {
             .build_unchecked(Manager {
                 target: target.clone(),
             });
+        let content = content::Shared::default();
+        let writer = match target {
+            Target::Sqlite(_) => Some(writer::Writer::spawn(pool.clone(), content.clone())?),
+            Target::Postgres(_) => None,
+        };
         Ok(Db {
             pool,
             target,
-            sqlite_writer: std::sync::Arc::default(),
-            content: content::Shared::default(),
+            writer,
+            content,
         })
     }
 
@@ -196,25 +205,23 @@ impl Db {
     {
         let pool = self.pool.clone();
         actix_web::web::block(move || {
-            let mut conn = pool.get().map_err(AppError::Unavailable)?;
+            let mut conn = pool.get().map_err(AppError::from)?;
             f(&mut conn)
         })
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
     }
 
-    /// The one way to write: like `run`, but on SQLite writing closures take turns
-    /// in-process (SQLite has one writer at a time, and busy writers would otherwise sleep
-    /// in its busy-timeout backoff). On PostgreSQL it is `run`.
+    /// The one way to write: like `run`, but on SQLite every write of this process goes to
+    /// one writer thread, which commits what has queued up together (see [`writer`]).
     pub async fn write<T, F>(&self, f: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
-        let _turn = match self.target {
-            Target::Sqlite(_) => Some(self.sqlite_writer.lock().await),
-            Target::Postgres(_) => None,
-        };
+        if let Some(writer) = &self.writer {
+            return writer.submit(false, f).await;
+        }
         let known = self.content.clone();
         self.run(move |conn| {
             let outcome = f(conn);
@@ -236,6 +243,9 @@ impl Db {
         F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
+        if let Some(writer) = &self.writer {
+            return writer.submit(true, f).await;
+        }
         let (value, version) = self
             .write(move |conn| {
                 conn.write_transaction(|conn| {
@@ -272,7 +282,7 @@ impl Db {
 
     /// A connection for start-up work and the CLI (not for request handlers).
     pub fn get_blocking(&self) -> Result<r2d2::PooledConnection<Manager>, AppError> {
-        self.pool.get().map_err(AppError::Unavailable)
+        self.pool.get().map_err(AppError::from)
     }
 }
 
