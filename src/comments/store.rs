@@ -102,7 +102,17 @@ pub struct NewComment<'a> {
 
 /// Stores a comment with its HTML, rendered and sanitized here, once.
 pub fn insert(conn: &mut DbConn, new: &NewComment, now: PrimitiveDateTime) -> QueryResult<i32> {
-    let body_html = text::to_html(new.body);
+    insert_rendered(conn, new, &text::to_html(new.body), now)
+}
+
+/// Stores a comment with its HTML, made beforehand by `text::to_html(new.body)` (so that a
+/// writer does not sanitize while others wait for it).
+pub fn insert_rendered(
+    conn: &mut DbConn,
+    new: &NewComment,
+    body_html: &str,
+    now: PrimitiveDateTime,
+) -> QueryResult<i32> {
     diesel::insert_into(comments::table)
         .values((
             comments::post_id.eq(new.post_id),
@@ -112,7 +122,7 @@ pub fn insert(conn: &mut DbConn, new: &NewComment, now: PrimitiveDateTime) -> Qu
             comments::author_email.eq(new.author_email),
             comments::author_url.eq(new.author_url),
             comments::body.eq(new.body),
-            comments::body_html.eq(&body_html),
+            comments::body_html.eq(body_html),
             comments::render_version.eq(text::RENDER_VERSION),
             comments::status.eq(new.status.as_str()),
             comments::created_at.eq(now),

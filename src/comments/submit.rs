@@ -49,12 +49,20 @@ pub struct CommentForm {
     website_confirm: String,
 }
 
-/// The post being commented on.
+/// The post being commented on, and what the write needs that can be read or made before
+/// it: the commenter's standing, who to tell, the comment's HTML.
 struct Target {
     id: i32,
     title: String,
     open: bool,
     settings: Settings,
+    /// A comment by this name and email was approved before.
+    approved_before: bool,
+    /// A guest typed the email address of an account.
+    account_email: bool,
+    /// Who is told of the comment (not its author).
+    recipients: Vec<String>,
+    body_html: String,
 }
 
 /// What a reply came to: stored (the redirect to answer with), or refused (the form as it
@@ -94,7 +102,8 @@ pub async fn submit(
         crate::web::text::strip_in_place(field);
     }
     let parent_id: Option<i32> = form.comment_parent.trim().parse().ok();
-    let target = load_target(db, slug.clone()).await?;
+    let user_id = visitor.user.as_ref().map(|u| u.id);
+    let target = load_target(db, slug.clone(), &form, user_id).await?;
 
     let checks = match check(secrets, timing, visitor, client, &target, &form, parent_id) {
         Ok(checks) => checks,
@@ -116,70 +125,75 @@ pub async fn submit(
         form.url.trim().to_owned(),
         form.comment.trim().to_owned(),
     );
-    let user_id = visitor.user.as_ref().map(|u| u.id);
+    let verdict = rules::judge(
+        &target.settings,
+        &Submission {
+            author: &author,
+            email: &email,
+            url: &url,
+            text: &body,
+            user_agent: &user_agent,
+            links: text::link_count(&body),
+            is_moderator,
+            is_logged_in: user_id.is_some(),
+            approved_before: target.approved_before,
+        },
+    );
+    // A guest using an account's email is held like any first comment, so the answer does
+    // not tell whether the address has an account.
+    let verdict = match verdict {
+        Verdict::Approve if target.account_email => Verdict::Hold,
+        verdict => verdict,
+    };
     let ip_hash = client.0.clone();
-    let (post_id, settings) = (target.id, target.settings.clone());
+    let post_id = target.id;
     let stored = {
         let (author, email, url, body) = (author.clone(), email.clone(), url.clone(), body.clone());
-        let slug = slug.clone();
-        // One call, taking turns on SQLite, so the duplicate and flood checks hold.
+        let body_html = target.body_html.clone();
+        // Only what must be decided together with the insert is done by the writer (the
+        // duplicate and flood checks, in the same transaction, so that two identical
+        // submissions cannot both pass); the rest is read and made beforehand, in parallel.
         db.write_content(move |conn| {
-            let (depth, parent_id, account_email) = match checks.run(conn)? {
+            let (depth, parent_id) = match checks.run(conn)? {
                 Ok(placement) => placement,
                 Err(refusal) => return Ok(Err(refusal)),
             };
-            let approved_before = store::approved_before(conn, &author, &email)?;
-            let verdict = rules::judge(
-                &settings,
-                &Submission {
-                    author: &author,
-                    email: &email,
-                    url: &url,
-                    text: &body,
-                    user_agent: &user_agent,
-                    links: text::link_count(&body),
-                    is_moderator,
-                    is_logged_in: user_id.is_some(),
-                    approved_before,
-                },
-            );
-            let verdict = match verdict {
-                Verdict::Approve if account_email => Verdict::Hold,
-                verdict => verdict,
+            let new = NewComment {
+                post_id,
+                parent_id,
+                user_id,
+                author_name: &author,
+                author_email: &email,
+                author_url: &url,
+                body: &body,
+                status: verdict.status(),
+                depth,
+                ip_hash: &ip_hash,
+                user_agent: &user_agent,
             };
-            let id = store::insert(
+            Ok(Ok(store::insert_rendered(
                 conn,
-                &NewComment {
-                    post_id,
-                    parent_id,
-                    user_id,
-                    author_name: &author,
-                    author_email: &email,
-                    author_url: &url,
-                    body: &body,
-                    status: verdict.status(),
-                    depth,
-                    ip_hash: &ip_hash,
-                    user_agent: &user_agent,
-                },
+                &new,
+                &body_html,
                 dates::now(),
-            )?;
-            // A held comment is visible to its author, so it has a page too.
-            let location = match verdict {
-                Verdict::Approve | Verdict::Hold => {
-                    super::location_of(conn, &settings, &(post_id, slug.clone()), id)?
-                }
-                Verdict::Spam => format!("/posts/{slug}#respond"),
-            };
-            let recipients = notify::recipients(conn, post_id, user_id)?;
-            Ok(Ok((id, verdict, location, recipients)))
+            )?))
         })
         .await?
     };
-    let (id, verdict, location, recipients) = match stored {
-        Ok(stored) => stored,
+    let id = match stored {
+        Ok(id) => id,
         Err(refusal) => return Ok(refused(form, parent_id, refusal)),
     };
+    let location = match verdict {
+        // A held comment is visible to its author, so it has a page too.
+        Verdict::Approve | Verdict::Hold => {
+            let (settings, post) = (target.settings.clone(), (post_id, slug.clone()));
+            db.run(move |conn| Ok(super::location_of(conn, &settings, &post, id)?))
+                .await?
+        }
+        Verdict::Spam => format!("/posts/{slug}#respond"),
+    };
+    let recipients = target.recipients.clone();
 
     if verdict != Verdict::Spam {
         notify::send_in_background(
@@ -218,7 +232,14 @@ pub async fn submit(
     ))
 }
 
-async fn load_target(db: &Db, slug: String) -> Result<Target, AppError> {
+async fn load_target(
+    db: &Db,
+    slug: String,
+    form: &CommentForm,
+    commenter: Option<i32>,
+) -> Result<Target, AppError> {
+    let (author, email) = (form.author.trim().to_owned(), form.email.trim().to_owned());
+    let body = form.comment.trim().to_owned();
     db.run(move |conn| {
         let now = dates::now();
         let article = queries::find_published(conn, now, &slug)?;
@@ -228,6 +249,12 @@ async fn load_target(db: &Db, slug: String) -> Result<Target, AppError> {
             open: super::accepts_comments(&settings, &article, now),
             title: article.title,
             settings,
+            approved_before: store::approved_before(conn, &author, &email)?,
+            account_email: commenter.is_none()
+                && !email.is_empty()
+                && crate::accounts::users::find_by_email(conn, &email)?.is_some(),
+            recipients: notify::recipients(conn, article.id, commenter)?,
+            body_html: text::to_html(&body),
         })
     })
     .await
@@ -299,12 +326,11 @@ struct StoredChecks {
     flood_since: Option<time::PrimitiveDateTime>,
 }
 
-/// (depth, parent, whether a guest used an account's email).
-type Placement = (i32, Option<i32>, bool);
+/// (depth, parent) of a comment that may be stored.
+type Placement = (i32, Option<i32>);
 
 impl StoredChecks {
-    /// The comment's (depth, parent, whether a guest used an account's email) when it may
-    /// be stored.
+    /// The comment's (depth, parent) when it may be stored.
     fn run(&self, conn: &mut DbConn) -> Result<Result<Placement, Refusal>, AppError> {
         let (post_id, max_depth) = (self.post_id, self.max_depth);
         let (ip_hash, email, body, user_id) =
@@ -348,11 +374,7 @@ impl StoredChecks {
                 "Duplicate comment detected; it looks as though you’ve already said that!",
             )));
         }
-        // A guest using an account's email is held like any first comment, so the answer
-        // does not tell whether the address has an account.
-        let account_email =
-            user_id.is_none() && crate::accounts::users::find_by_email(conn, email)?.is_some();
-        Ok(Ok((placement.0, placement.1, account_email)))
+        Ok(Ok(placement))
     }
 }
 
