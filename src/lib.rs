@@ -251,6 +251,10 @@ where
 pub fn rerender_outdated(conn: &mut db::DbConn) -> anyhow::Result<(usize, usize)> {
     let posts = posts::editor::rerender_outdated(conn)?;
     let comments = comments::rerender_outdated(conn)?;
+    let digests = comments::store::fill_digests(conn)?;
+    if digests > 0 {
+        tracing::info!(digests, "comment digests computed for the duplicate check");
+    }
     if posts + comments > 0 {
         db::content::bump(conn)?;
     }

@@ -123,6 +123,7 @@ pub fn insert_rendered(
             comments::author_url.eq(new.author_url),
             comments::body.eq(new.body),
             comments::body_html.eq(body_html),
+            comments::body_digest.eq(body_digest(new.body)),
             comments::render_version.eq(text::RENDER_VERSION),
             comments::status.eq(new.status.as_str()),
             comments::created_at.eq(now),
@@ -240,7 +241,8 @@ pub fn commented_since(
     Ok(recent_emails.iter().any(|other| normalize(other) == wanted))
 }
 
-/// Whether the same author already left the same text on this post.
+/// Whether the same author already left the same text on this post. Found by the text's
+/// digest (`comments_digest_post`), then compared in full.
 pub fn is_duplicate(
     conn: &mut DbConn,
     post_id: i32,
@@ -249,6 +251,7 @@ pub fn is_duplicate(
     body: &str,
 ) -> QueryResult<bool> {
     let same_text = comments::table
+        .filter(comments::body_digest.eq(body_digest(body)))
         .filter(comments::post_id.eq(post_id))
         .filter(comments::body.eq(body))
         .filter(comments::status.ne(Status::Trash.as_str()));
@@ -261,6 +264,42 @@ pub fn is_duplicate(
             same_text.filter(comments::author_email.eq(email)),
         ))
         .get_result(conn),
+    }
+}
+
+/// The stored digest of a comment's text: its SHA-256, cut to 64 bits; never 0, which marks
+/// a row whose digest is not computed yet.
+pub fn body_digest(body: &str) -> i64 {
+    use sha2::Digest;
+    let hash = sha2::Sha256::digest(body.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&hash[..8]);
+    match i64::from_be_bytes(first) {
+        0 => 1,
+        digest => digest,
+    }
+}
+
+/// Computes the digests of comments stored before there were digests (0), in batches.
+/// Returns how many.
+pub fn fill_digests(conn: &mut DbConn) -> QueryResult<usize> {
+    const BATCH: i64 = 500;
+    let mut done = 0;
+    loop {
+        let rows: Vec<(i32, String)> = comments::table
+            .filter(comments::body_digest.eq(0))
+            .select((comments::id, comments::body))
+            .limit(BATCH)
+            .load(conn)?;
+        if rows.is_empty() {
+            return Ok(done);
+        }
+        for (id, body) in &rows {
+            diesel::update(comments::table.find(id))
+                .set(comments::body_digest.eq(body_digest(body)))
+                .execute(conn)?;
+        }
+        done += rows.len();
     }
 }
 
@@ -410,5 +449,14 @@ mod tests {
         assert_eq!(normalize(" Foo@X.Example "), "foo@x.example");
         assert_eq!(normalize("ÉLISE@Exemple.FR"), normalize("élise@exemple.fr"));
         assert_ne!(normalize("foo@x.example"), normalize("fooo@x.example"));
+    }
+
+    #[test]
+    fn a_texts_digest_is_stable_tells_texts_apart_and_is_never_the_not_yet_mark() {
+        // SHA-256 of "hello" begins 2cf24dba5fb0a30e: the digest must not change between
+        // builds, or the stored ones would no longer match.
+        assert_eq!(body_digest("hello"), 0x2cf2_4dba_5fb0_a30e);
+        assert_ne!(body_digest("hello"), body_digest("hello "));
+        assert_ne!(body_digest(""), 0);
     }
 }

@@ -94,6 +94,7 @@ diesel::table! {
         user_agent -> Text,
         body_html -> Text,
         render_version -> Integer,
+        body_digest -> BigInt,
     }
 }
 

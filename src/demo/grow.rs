@@ -290,6 +290,7 @@ fn insert_comments(
             comments::author_name.eq(format!("Reader {}", k % 997)),
             comments::author_email.eq(format!("reader{}@example.com", k % 997)),
             comments::body_html.eq(format!("<p>{body}</p>")),
+            comments::body_digest.eq(crate::comments::store::body_digest(&body)),
             comments::body.eq(body),
             comments::status.eq("approved"),
             comments::created_at.eq(now - time::Duration::seconds((count - k) as i64)),

@@ -42,6 +42,7 @@ on_both_backends!(
     disallowed_words_mark_a_comment_as_spam_and_tell_the_visitor,
     a_filled_honeypot_is_refused_with_400_and_the_text_kept,
     the_same_comment_twice_is_refused_as_a_duplicate_with_409,
+    a_comment_stored_before_digests_is_still_found_as_a_duplicate_after_start_up,
     each_bad_field_is_refused_with_400_next_to_it_and_everything_typed_kept,
     the_text_limit_counts_characters_not_bytes,
     a_post_with_comments_closed_shows_no_form_and_refuses_comments_with_403,
@@ -834,6 +835,39 @@ async fn the_same_comment_twice_is_refused_as_a_duplicate_with_409(app: TestApp)
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.html);
     assert_eq!(again.message().as_deref(), Some(DUPLICATE));
     assert_eq!(again.text().as_deref(), Some(text));
+    assert_eq!(stored_comments(&app), 1);
+}
+
+/// A comment stored before the text digest existed has the digest 0 until the start-up
+/// work (`rerender_outdated`) computes it; from then on the duplicate check finds it.
+async fn a_comment_stored_before_digests_is_still_found_as_a_duplicate_after_start_up(
+    app: TestApp,
+) {
+    let ana = app.new_browser();
+    let text = "Double cleansing changed my skin.";
+    post_comment(&ana, &guest("Ana Reader", "ana@example.com", text))
+        .await
+        .id();
+    let digest_of_the_stored = || {
+        app.with_conn(|conn| {
+            comments::table
+                .select(comments::body_digest)
+                .first::<i64>(conn)
+        })
+        .expect("the digest")
+    };
+    assert_eq!(digest_of_the_stored(), store::body_digest(text));
+    app.with_conn(|conn| {
+        diesel::update(comments::table)
+            .set(comments::body_digest.eq(0))
+            .execute(conn)
+    })
+    .expect("as before digests");
+    app.with_conn(glowpress::rerender_outdated)
+        .expect("the start-up work");
+    assert_eq!(digest_of_the_stored(), store::body_digest(text));
+    let again = post_comment(&ana, &guest("Ana Reader", "ana@example.com", text)).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.html);
     assert_eq!(stored_comments(&app), 1);
 }
 
