@@ -5,7 +5,7 @@
 # article over and over, each with a text of its own so the duplicate check passes. Each 303
 # is one committed comment (held for moderation, as a first comment from a new address is).
 # The form's minimum age and the flood interval are set to 0 for the run. Needs wrk and curl.
-# DATABASE_URL=postgres://… to run it on PostgreSQL (an empty database).
+# DATABASE_URL=postgres://… to run it on PostgreSQL (an empty database). BIN=path: see below.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${PORT:-8099}
@@ -14,8 +14,11 @@ CONNECTIONS=${CONNECTIONS:-16}
 DATA=$(mktemp -d)
 BASE=http://127.0.0.1:$PORT
 ARTICLE=/posts/exosome-therapy-skin-rejuvenation
-cargo build --release --quiet
-BIN=${CARGO_TARGET_DIR:-target}/release/glowpress
+# BIN=path runs a binary built elsewhere (e.g. an older commit's, for a comparison).
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --quiet
+  BIN=${CARGO_TARGET_DIR:-target}/release/glowpress
+fi
 export GLOWPRESS_DATA_DIR=$DATA GLOWPRESS_BIND=127.0.0.1:$PORT RUST_LOG=warn
 export GLOWPRESS_COMMENT_MIN_SECONDS=0 GLOWPRESS_COMMENT_FLOOD_SECONDS=0
 "$BIN" >/dev/null 2>&1 &
