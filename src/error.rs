@@ -46,7 +46,8 @@ impl From<r2d2::Error> for AppError {
 }
 
 impl AppError {
-    fn is_busy_database(&self) -> bool {
+    /// SQLite locked past its busy timeout, or PostgreSQL's lock conflicts: worth a retry.
+    pub fn is_busy_database(&self) -> bool {
         matches!(self, AppError::Db(diesel::result::Error::DatabaseError(_, info))
             if ["database is locked", "busy", "deadlock detected", "could not serialize"]
                 .iter()

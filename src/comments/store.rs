@@ -283,49 +283,65 @@ pub fn body_digest(body: &str) -> i64 {
 /// Computes the digests of comments stored before there were digests (0), in batches.
 /// Returns how many.
 pub fn fill_digests(conn: &mut DbConn) -> QueryResult<usize> {
-    const BATCH: i64 = 500;
-    let mut done = 0;
-    loop {
-        let rows: Vec<(i32, String)> = comments::table
-            .filter(comments::body_digest.eq(0))
-            .select((comments::id, comments::body))
-            .limit(BATCH)
-            .load(conn)?;
-        if rows.is_empty() {
-            return Ok(done);
-        }
-        for (id, body) in &rows {
+    in_batches(
+        conn,
+        |conn, batch| {
+            comments::table
+                .filter(comments::body_digest.eq(0))
+                .select((comments::id, comments::body))
+                .limit(batch)
+                .load(conn)
+        },
+        |conn, id, body| {
             diesel::update(comments::table.find(id))
                 .set(comments::body_digest.eq(body_digest(body)))
-                .execute(conn)?;
-        }
-        done += rows.len();
-    }
+                .execute(conn)
+        },
+    )
 }
 
 /// Renders again the comments whose HTML was made by older rules (`render_version` below
 /// `text::RENDER_VERSION`; rows from before the column have 0 and no HTML). In batches, so a
 /// large site does not hold every comment in memory. Returns how many were rendered.
 pub fn rerender_outdated(conn: &mut DbConn) -> QueryResult<usize> {
-    const BATCH: i64 = 500;
-    let mut done = 0;
-    loop {
-        let rows: Vec<(i32, String)> = comments::table
-            .filter(comments::render_version.lt(text::RENDER_VERSION))
-            .order(comments::id)
-            .select((comments::id, comments::body))
-            .limit(BATCH)
-            .load(conn)?;
-        if rows.is_empty() {
-            return Ok(done);
-        }
-        for (id, body) in &rows {
+    in_batches(
+        conn,
+        |conn, batch| {
+            comments::table
+                .filter(comments::render_version.lt(text::RENDER_VERSION))
+                .order(comments::id)
+                .select((comments::id, comments::body))
+                .limit(batch)
+                .load(conn)
+        },
+        |conn, id, body| {
             diesel::update(comments::table.find(id))
                 .set((
                     comments::body_html.eq(text::to_html(body)),
                     comments::render_version.eq(text::RENDER_VERSION),
                 ))
-                .execute(conn)?;
+                .execute(conn)
+        },
+    )
+}
+
+/// Mends stored comments a batch at a time, so a large site does not hold every comment in
+/// memory: `next` gives up to `batch` (id, text) rows still to mend, `mend` mends one (and
+/// must take it out of what `next` finds). Returns how many were mended.
+fn in_batches(
+    conn: &mut DbConn,
+    next: impl Fn(&mut DbConn, i64) -> QueryResult<Vec<(i32, String)>>,
+    mend: impl Fn(&mut DbConn, i32, &str) -> QueryResult<usize>,
+) -> QueryResult<usize> {
+    const BATCH: i64 = 500;
+    let mut done = 0;
+    loop {
+        let rows = next(conn, BATCH)?;
+        if rows.is_empty() {
+            return Ok(done);
+        }
+        for (id, body) in &rows {
+            mend(conn, *id, body)?;
         }
         done += rows.len();
     }

@@ -12,7 +12,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
 
-use diesel::connection::{Connection, TransactionManager};
+use diesel::Connection;
 
 use crate::db::{DbConn, Pool, content};
 use crate::error::AppError;
@@ -132,7 +132,7 @@ fn stopped() -> AppError {
     AppError::Internal(anyhow::anyhow!("the database write did not complete"))
 }
 
-fn run_batch(pool: &Pool, known: &content::Shared, batch: Vec<Box<dyn Job>>) {
+fn run_batch(pool: &Pool, known: &content::Shared, mut batch: Vec<Box<dyn Job>>) {
     let mut conn = match pool.get() {
         Ok(conn) => conn,
         Err(e) => {
@@ -143,24 +143,15 @@ fn run_batch(pool: &Pool, known: &content::Shared, batch: Vec<Box<dyn Job>>) {
             return;
         }
     };
-    let conn: &mut DbConn = &mut conn;
-    if let Err(e) = begin_immediate(conn) {
-        let failure = Failure::from(e);
-        for job in batch {
-            job.refuse(failure.error());
-        }
-        return;
-    }
     let moves_content = batch.iter().any(|job| job.moves_content());
-    let answers: Vec<Box<dyn Answer>> = batch.into_iter().map(|job| job.run(conn)).collect();
-    let version = if moves_content {
-        content::bump(conn).map(Some)
-    } else {
-        Ok(None)
-    };
-    let committed = version.and_then(|version| {
-        <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
-        Ok(version)
+    let mut answers: Vec<Box<dyn Answer>> = Vec::with_capacity(batch.len());
+    let committed = conn.write_transaction(|conn| {
+        answers.extend(batch.drain(..).map(|job| job.run(conn)));
+        if moves_content {
+            content::bump(conn).map(Some)
+        } else {
+            Ok(None)
+        }
     });
     match committed {
         Ok(version) => {
@@ -169,7 +160,7 @@ fn run_batch(pool: &Pool, known: &content::Shared, batch: Vec<Box<dyn Job>>) {
             }
             // What the batch changed of accounts, logins or carts (the triggers moved the
             // people version), this node's next request knows.
-            if let Ok(versions) = content::read_both(conn) {
+            if let Ok(versions) = content::read_both(&mut conn) {
                 known.observe_both(versions);
             }
             for answer in answers {
@@ -177,26 +168,15 @@ fn run_batch(pool: &Pool, known: &content::Shared, batch: Vec<Box<dyn Job>>) {
             }
         }
         Err(e) => {
-            let _ = <DbConn as Connection>::TransactionManager::rollback_transaction(conn);
             let failure = Failure::from(e);
+            // The jobs left in `batch` never ran: the transaction could not begin.
+            for job in batch {
+                job.refuse(failure.error());
+            }
             for answer in answers {
                 answer.send(Err(failure.error()));
             }
         }
-    }
-}
-
-/// `BEGIN IMMEDIATE`: the write lock up front, waiting (busy timeout) for a command-line
-/// write of another process.
-fn begin_immediate(conn: &mut DbConn) -> diesel::QueryResult<()> {
-    match conn {
-        DbConn::Sqlite(sqlite) => {
-            diesel::connection::AnsiTransactionManager::begin_transaction_sql(
-                sqlite,
-                "BEGIN IMMEDIATE",
-            )
-        }
-        DbConn::Pg(_) => <DbConn as Connection>::TransactionManager::begin_transaction(conn),
     }
 }
 
@@ -209,8 +189,9 @@ struct Failure {
 impl From<diesel::result::Error> for Failure {
     fn from(e: diesel::result::Error) -> Failure {
         let message = e.to_string();
+        let error = AppError::Db(e);
         Failure {
-            busy: message.contains("database is locked") || message.contains("busy"),
+            busy: error.is_busy_database(),
             message,
         }
     }
@@ -243,6 +224,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("a temp dir");
         let target = Target::Sqlite(dir.path().join("db.sqlite").display().to_string());
         let db = Db::open(target, 4).expect("a database");
+        db.get_blocking()
+            .expect("a connection")
+            .batch_execute("CREATE TABLE t (n INTEGER)")
+            .expect("a table");
         (dir, db)
     }
 
@@ -263,9 +248,6 @@ mod tests {
     #[actix_web::test]
     async fn queued_writes_share_a_commit_and_a_failed_one_takes_back_only_its_own() {
         let (_dir, db) = open();
-        db.write(|conn| Ok(conn.batch_execute("CREATE TABLE t (n INTEGER)")?))
-            .await
-            .expect("a table");
         let before = db.content().current();
         let slow = db.write(|conn| {
             std::thread::sleep(Duration::from_millis(200));
@@ -296,9 +278,6 @@ mod tests {
     #[actix_web::test]
     async fn a_write_that_panics_is_an_error_and_the_next_write_goes_through() {
         let (_dir, db) = open();
-        db.write(|conn| Ok(conn.batch_execute("CREATE TABLE t (n INTEGER)")?))
-            .await
-            .expect("a table");
         let panicked = db
             .write_content(|conn| {
                 insert(conn, 1)?;
