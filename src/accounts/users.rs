@@ -97,11 +97,12 @@ pub fn find_by_login(conn: &mut DbConn, login: &str) -> QueryResult<Option<User>
 }
 
 pub fn find_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<User>> {
-    users::table
-        .filter(users::email_normalized.eq(email::normalize(email)))
+    let normalized = email::normalize(email);
+    crate::on_backend!(conn, |c| users::table
+        .filter(users::email_normalized.eq(&normalized))
         .select(User::as_select())
-        .first(conn)
-        .optional()
+        .first(c)
+        .optional())
 }
 
 pub fn username_taken(conn: &mut DbConn, username: &str) -> QueryResult<bool> {

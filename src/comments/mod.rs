@@ -133,25 +133,25 @@ async fn permalink(db: web::Data<Db>, id: web::Path<String>) -> Result<HttpRespo
             let now = crate::web::dates::now();
             let post = crate::posts::queries::find_published_by_id(conn, now, comment.post_id)?;
             let settings = Settings::load(conn)?;
-            Ok(location_of(conn, &settings, &post, id)?)
+            let approved = store::approved_pairs(conn, post.0)?;
+            Ok(location_among(&settings, &post.1, &approved, id))
         })
         .await?;
     Ok(crate::web::forms::see_other(&target))
 }
 
-/// `/posts/slug?cpage=N#comment-ID` for a visible comment.
-fn location_of(
-    conn: &mut crate::db::DbConn,
+/// `/posts/slug?cpage=N#comment-ID`: where comment `comment_id` shows among `shown`, the
+/// (id, parent) of the comments its reader sees, oldest first.
+fn location_among(
     settings: &Settings,
-    post: &(i32, String),
+    slug: &str,
+    shown: &[(i32, Option<i32>)],
     comment_id: i32,
-) -> diesel::QueryResult<String> {
-    let (post_id, slug) = post;
-    let pairs = store::visible_pairs_for_post(conn, *post_id, &[comment_id])?;
+) -> String {
     let per_page = settings.comments_per_page.max(1) as usize;
-    let page = tree::page_of(&pairs, per_page, comment_id).unwrap_or(1);
+    let page = tree::page_of(shown, per_page, comment_id).unwrap_or(1);
     let path = section::comments_page_href(&format!("/posts/{slug}"), page);
-    Ok(format!("{path}#comment-{comment_id}"))
+    format!("{path}#comment-{comment_id}")
 }
 
 #[cfg(test)]

@@ -23,15 +23,20 @@ pub fn recipients(
     post_id: i32,
     commenter: Option<i32>,
 ) -> QueryResult<Vec<String>> {
-    let author: Vec<(i32, String)> = posts::table
+    let author: Vec<(i32, String)> = crate::on_backend!(conn, |c| posts::table
         .inner_join(users::table)
         .filter(posts::id.eq(post_id))
         .select((users::id, users::email))
-        .load(conn)?;
-    let moderators: Vec<(i32, String)> = users::table
-        .filter(users::role.eq_any([Role::Admin.as_str(), Role::Editor.as_str()]))
+        .load(c))?;
+    // Two equalities, not `eq_any`: SQLite's `IN (?, ?)` is prepared again every time.
+    let moderators: Vec<(i32, String)> = crate::on_backend!(conn, |c| users::table
+        .filter(
+            users::role
+                .eq(Role::Admin.as_str())
+                .or(users::role.eq(Role::Editor.as_str())),
+        )
         .select((users::id, users::email))
-        .load(conn)?;
+        .load(c))?;
     let mut emails: Vec<String> = author
         .into_iter()
         .chain(moderators)

@@ -113,7 +113,7 @@ pub fn insert_rendered(
     body_html: &str,
     now: PrimitiveDateTime,
 ) -> QueryResult<i32> {
-    diesel::insert_into(comments::table)
+    crate::on_backend!(conn, |c| diesel::insert_into(comments::table)
         .values((
             comments::post_id.eq(new.post_id),
             comments::parent_id.eq(new.parent_id),
@@ -132,7 +132,7 @@ pub fn insert_rendered(
             comments::user_agent.eq(new.user_agent),
         ))
         .returning(comments::id)
-        .get_result(conn)
+        .get_result(c))
 }
 
 /// The reads for what a viewer may see of a post's comments: the approved ones and, when
@@ -169,34 +169,23 @@ pub fn visible_for_post(
     Ok(rows)
 }
 
-/// The (id, parent id) pairs of `visible_for_post`, in the same order: all that threading
-/// needs, without the texts.
-pub fn visible_pairs_for_post(
-    conn: &mut DbConn,
-    post_id: i32,
-    own_pending: &[i32],
-) -> QueryResult<Vec<(i32, Option<i32>)>> {
-    let mut rows = Vec::new();
-    for part in visible_parts(post_id, own_pending) {
-        let columns = (comments::created_at, comments::id, comments::parent_id);
-        rows.extend(
-            part.select(columns)
-                .load::<(PrimitiveDateTime, i32, Option<i32>)>(conn)?,
-        );
-    }
-    rows.sort_by_key(|&(created_at, id, _)| (created_at, id));
-    Ok(rows
-        .into_iter()
-        .map(|(_, id, parent)| (id, parent))
-        .collect())
+/// The (id, parent id) pairs of a post's approved comments, oldest first: all that finding a
+/// comment's page needs, without the texts.
+pub fn approved_pairs(conn: &mut DbConn, post_id: i32) -> QueryResult<Vec<(i32, Option<i32>)>> {
+    crate::on_backend!(conn, |c| comments::table
+        .filter(comments::post_id.eq(post_id))
+        .filter(comments::status.eq(Status::Approved.as_str()))
+        .order((comments::created_at.asc(), comments::id.asc()))
+        .select((comments::id, comments::parent_id))
+        .load(c))
 }
 
 pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<Option<Comment>> {
-    comments::table
+    crate::on_backend!(conn, |c| comments::table
         .find(id)
         .select(Comment::as_select())
-        .first(conn)
-        .optional()
+        .first(c)
+        .optional())
 }
 
 /// Whether a comment by this name and email address has been approved before (both, as
@@ -205,13 +194,13 @@ pub fn approved_before(conn: &mut DbConn, name: &str, email: &str) -> QueryResul
     if email.is_empty() {
         return Ok(false);
     }
-    diesel::select(diesel::dsl::exists(
+    crate::on_backend!(conn, |c| diesel::select(diesel::dsl::exists(
         comments::table
             .filter(comments::author_email.eq(email))
             .filter(comments::author_name.eq(name))
             .filter(comments::status.eq(Status::Approved.as_str())),
     ))
-    .get_result(conn)
+    .get_result(c))
 }
 
 /// Whether this address or email commented since `since` (the flood limit). Emails are
@@ -223,21 +212,21 @@ pub fn commented_since(
     since: PrimitiveDateTime,
 ) -> QueryResult<bool> {
     let recent = comments::table.filter(comments::created_at.gt(since));
-    let by_address = diesel::select(diesel::dsl::exists(
+    let by_address = crate::on_backend!(conn, |c| diesel::select(diesel::dsl::exists(
         recent.filter(comments::ip_hash.eq(ip_hash)),
     ))
-    .get_result::<bool>(conn)?;
+    .get_result::<bool>(c))?;
     if by_address || email.is_empty() {
         return Ok(by_address);
     }
     // Compared here, not in SQL: SQLite's lower() folds only ASCII. The rows are the few
     // written in the last flood interval.
     let wanted = normalize(email);
-    let recent_emails: Vec<String> = recent
+    let recent_emails: Vec<String> = crate::on_backend!(conn, |c| recent
         .filter(comments::author_email.ne(""))
         .select(comments::author_email)
         .distinct()
-        .load(conn)?;
+        .load(c))?;
     Ok(recent_emails.iter().any(|other| normalize(other) == wanted))
 }
 
@@ -256,14 +245,14 @@ pub fn is_duplicate(
         .filter(comments::body.eq(body))
         .filter(comments::status.ne(Status::Trash.as_str()));
     match user_id {
-        Some(id) => diesel::select(diesel::dsl::exists(
+        Some(id) => crate::on_backend!(conn, |c| diesel::select(diesel::dsl::exists(
             same_text.filter(comments::user_id.eq(id)),
         ))
-        .get_result(conn),
-        None => diesel::select(diesel::dsl::exists(
+        .get_result(c)),
+        None => crate::on_backend!(conn, |c| diesel::select(diesel::dsl::exists(
             same_text.filter(comments::author_email.eq(email)),
         ))
-        .get_result(conn),
+        .get_result(c)),
     }
 }
 

@@ -20,6 +20,7 @@ use crate::posts::queries;
 use crate::settings::Settings;
 use crate::web::client::ClientAddr;
 use crate::web::forms::{FieldErrors, Refusal, too_long};
+use crate::web::layout::ChromeCache;
 use crate::web::session::Secrets;
 use crate::web::{SiteInfo, app_data, dates};
 
@@ -63,6 +64,9 @@ struct Target {
     /// Who is told of the comment (not its author).
     recipients: Vec<String>,
     body_html: String,
+    /// The (id, parent) of the post's approved comments, oldest first: the new comment's
+    /// page is found among them, without another trip to the database.
+    approved: Vec<(i32, Option<i32>)>,
 }
 
 /// What a reply came to: stored (the redirect to answer with), or refused (the form as it
@@ -103,7 +107,12 @@ pub async fn submit(
     }
     let parent_id: Option<i32> = form.comment_parent.trim().parse().ok();
     let user_id = visitor.user.as_ref().map(|u| u.id);
-    let target = load_target(db, slug.clone(), &form, user_id).await?;
+    let settings = app_data::<ChromeCache>(req)?
+        .get(db)
+        .await?
+        .settings
+        .clone();
+    let target = load_target(db, settings, slug.clone(), &form, user_id).await?;
 
     let checks = match check(secrets, timing, visitor, client, &target, &form, parent_id) {
         Ok(checks) => checks,
@@ -153,7 +162,7 @@ pub async fn submit(
         // Only what must be decided together with the insert is done by the writer (the
         // duplicate and flood checks, in the same transaction, so that two identical
         // submissions cannot both pass); the rest is read and made beforehand, in parallel.
-        db.write_content(move |conn| {
+        let insert = move |conn: &mut DbConn| {
             let (depth, parent_id) = match checks.run(conn)? {
                 Ok(placement) => placement,
                 Err(refusal) => return Ok(Err(refusal)),
@@ -171,25 +180,27 @@ pub async fn submit(
                 ip_hash: &ip_hash,
                 user_agent: &user_agent,
             };
-            Ok(Ok(store::insert_rendered(
-                conn,
-                &new,
-                &body_html,
-                dates::now(),
-            )?))
-        })
-        .await?
+            let id = store::insert_rendered(conn, &new, &body_html, dates::now())?;
+            Ok(Ok((id, parent_id)))
+        };
+        // Only an approved comment changes what every reader sees (and the kept pages); a
+        // held one shows to its author alone, on a page made for them.
+        if verdict == Verdict::Approve {
+            db.write_content(insert).await?
+        } else {
+            db.write(insert).await?
+        }
     };
-    let id = match stored {
-        Ok(id) => id,
+    let (id, stored_parent) = match stored {
+        Ok(stored) => stored,
         Err(refusal) => return Ok(refused(form, parent_id, refusal)),
     };
     let location = match verdict {
         // A held comment is visible to its author, so it has a page too.
         Verdict::Approve | Verdict::Hold => {
-            let (settings, post) = (target.settings.clone(), (post_id, slug.clone()));
-            db.run(move |conn| Ok(super::location_of(conn, &settings, &post, id)?))
-                .await?
+            let mut shown = target.approved;
+            shown.push((id, stored_parent));
+            super::location_among(&target.settings, &slug, &shown, id)
         }
         Verdict::Spam => format!("/posts/{slug}#respond"),
     };
@@ -234,6 +245,7 @@ pub async fn submit(
 
 async fn load_target(
     db: &Db,
+    settings: Settings,
     slug: String,
     form: &CommentForm,
     commenter: Option<i32>,
@@ -243,7 +255,6 @@ async fn load_target(
     db.run(move |conn| {
         let now = dates::now();
         let article = queries::find_published(conn, now, &slug)?;
-        let settings = Settings::load(conn)?;
         Ok(Target {
             id: article.id,
             open: super::accepts_comments(&settings, &article, now),
@@ -255,6 +266,7 @@ async fn load_target(
                 && crate::accounts::users::find_by_email(conn, &email)?.is_some(),
             recipients: notify::recipients(conn, article.id, commenter)?,
             body_html: text::to_html(&body),
+            approved: store::approved_pairs(conn, article.id)?,
         })
     })
     .await

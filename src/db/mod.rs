@@ -32,6 +32,23 @@ diesel::define_sql_function!(
     fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text
 );
 
+/// Runs a query on the connection inside `DbConn`: `on_backend!(conn, |c| query.load(c))`.
+///
+/// Through the `DbConn` enum (diesel's `MultiConnection`) every execution builds the query's
+/// SQL text again, twice (to learn whether its statement may be kept, and to bind it), which
+/// costs more than SQLite's own work for a small query. On the connection inside, a query of
+/// fixed shape finds its prepared statement by its type. Used on the hot write paths; the
+/// body is compiled once for each backend.
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConn::Sqlite($c) => $body,
+            $crate::db::DbConn::Pg($c) => $body,
+        }
+    };
+}
+
 /// The backend type of `DbConn`, for boxed queries.
 pub type Backend = <DbConn as Connection>::Backend;
 

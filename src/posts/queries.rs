@@ -238,7 +238,7 @@ pub fn find_published_of(
     now: PrimitiveDateTime,
     slug: &str,
 ) -> QueryResult<Article> {
-    posts::table
+    crate::on_backend!(conn, |c| posts::table
         .inner_join(users::table)
         .left_join(categories::table)
         .left_join(media::table)
@@ -264,7 +264,7 @@ pub fn find_published_of(
             media_columns!(),
             posts::password,
         ))
-        .first(conn)
+        .first(c))
 }
 
 /// (id, slug) of a published post.

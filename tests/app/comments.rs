@@ -34,6 +34,7 @@ on_both_backends!(
     a_borrowed_email_under_another_name_is_held_like_a_first_comment,
     a_guests_first_comment_is_held_shown_only_to_its_author_until_an_admin_approves_it,
     a_second_comment_by_a_guest_approved_before_appears_at_once,
+    only_an_approved_comment_moves_the_content_version_that_the_kept_pages_follow,
     a_logged_in_readers_comment_appears_at_once_from_a_text_only_form,
     replies_via_replytocom_nest_five_deep_without_javascript,
     a_reply_to_a_comment_at_the_depth_limit_attaches_at_the_limit,
@@ -504,6 +505,44 @@ async fn a_second_comment_by_a_guest_approved_before_appears_at_once(app: TestAp
     assert!(public.contains("Second words, straight away."));
     assert!(!public.contains(AWAITING));
     assert_eq!(byline_count(&public).as_deref(), Some("2 comments"));
+}
+
+/// A held comment shows to its author alone (on a page made for them), so it leaves the
+/// pages kept for everyone in place; an approved one must replace them on every node.
+async fn only_an_approved_comment_moves_the_content_version_that_the_kept_pages_follow(
+    app: TestApp,
+) {
+    let author = app.new_browser();
+    let before = app.content_version();
+    let held = post_comment(
+        &author,
+        &guest("Ana Reader", "ana@example.com", "Held words."),
+    )
+    .await;
+    // Read first: a test's own database access (`status_of`) moves the version.
+    assert_eq!(
+        app.content_version(),
+        before,
+        "a held comment keeps the kept pages"
+    );
+    assert_eq!(status_of(&app, held.id()), store::Status::Pending);
+    let (_, own_view) = author.page(SEED_POST).await;
+    assert!(shows(&own_view, held.id()), "{own_view}");
+
+    set_status(&app, held.id(), store::Status::Approved);
+    let before = app.content_version();
+    let approved = post_comment(
+        &author,
+        &guest("Ana Reader", "ana@example.com", "Approved words."),
+    )
+    .await;
+    assert!(
+        app.content_version() > before,
+        "an approved comment moves the version"
+    );
+    assert_eq!(status_of(&app, approved.id()), store::Status::Approved);
+    let (_, public) = app.new_browser().page(SEED_POST).await;
+    assert!(shows(&public, approved.id()), "{public}");
 }
 
 async fn a_logged_in_readers_comment_appears_at_once_from_a_text_only_form(app: TestApp) {

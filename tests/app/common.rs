@@ -305,6 +305,11 @@ impl TestApp {
         value
     }
 
+    /// The content version this node serves its kept pages for.
+    pub fn content_version(&self) -> i64 {
+        self.content.current()
+    }
+
     /// Inserts a reader's account (the subscriber role) straight into the database.
     pub fn add_subscriber(&self, username: &str, email: &str, password: &str) -> i32 {
         self.with_conn(|conn| insert_user(conn, username, email, password, Role::Subscriber))
