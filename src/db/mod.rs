@@ -37,8 +37,8 @@ diesel::define_sql_function!(
 /// Through the `DbConn` enum (diesel's `MultiConnection`) every execution builds the query's
 /// SQL text again, twice (to learn whether its statement may be kept, and to bind it), which
 /// costs more than SQLite's own work for a small query. On the connection inside, a query of
-/// fixed shape finds its prepared statement by its type. Used on the hot write paths; the
-/// body is compiled once for each backend.
+/// fixed shape finds its prepared statement by its type. Used for the queries of the comment
+/// POST, the hottest write; the body is compiled once for each backend.
 #[macro_export]
 macro_rules! on_backend {
     ($conn:expr, |$c:ident| $body:expr) => {
