@@ -29,23 +29,26 @@ pub const COOKIE_NAME: &str = "glowpress_session";
 /// Kept out of `settings::DEFINITIONS`, so `settings list` never prints it.
 const KEY_SETTING: &str = "secret_session_key";
 
-/// The application's secrets, all derived from the session key.
+/// The application's secrets, all derived from the session key. The derived keys are kept
+/// as keyed HMAC states, so that a signature hashes only its message, not the key again.
 #[derive(Clone)]
 pub struct Secrets {
     pub session_key: Key,
-    address_key: Vec<u8>,
-    signing_key: Vec<u8>,
-    order_link_key: Vec<u8>,
+    address_key: Hmac<Sha256>,
+    signing_key: Hmac<Sha256>,
+    order_link_key: Hmac<Sha256>,
 }
 
 impl Secrets {
     pub fn from_master(master: &[u8]) -> anyhow::Result<Secrets> {
         let session_key = Key::try_from(master)
             .map_err(|_| anyhow::anyhow!("the session key must be at least 64 bytes"))?;
+        let master_key = keyed(master);
+        let derived = |purpose: &[u8]| keyed(&derive(&master_key, purpose));
         Ok(Secrets {
-            address_key: derive(master, b"client address hashing"),
-            signing_key: derive(master, b"form signing"),
-            order_link_key: derive(master, b"order links"),
+            address_key: derived(b"client address hashing"),
+            signing_key: derived(b"form signing"),
+            order_link_key: derived(b"order links"),
             session_key,
         })
     }
@@ -72,8 +75,13 @@ impl Secrets {
     }
 }
 
-fn derive(key: &[u8], message: &[u8]) -> Vec<u8> {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
+fn keyed(key: &[u8]) -> Hmac<Sha256> {
+    <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length")
+}
+
+/// HMAC-SHA256 of `message` under `key`.
+fn derive(key: &Hmac<Sha256>, message: &[u8]) -> Vec<u8> {
+    let mut mac = key.clone();
     mac.update(message);
     mac.finalize().into_bytes().to_vec()
 }
@@ -278,6 +286,31 @@ mod tests {
         assert_eq!(a.hash_address("10.0.0.1"), a.hash_address("10.0.0.1"));
         assert_ne!(a.hash_address("10.0.0.1"), b.hash_address("10.0.0.1"));
         assert!(!a.hash_address("10.0.0.1").contains("10.0"));
+    }
+
+    /// Stored address hashes, and order links in mails already sent, must keep matching.
+    #[test]
+    fn each_secret_is_an_hmac_under_an_hmac_of_the_master_key() {
+        let master = [7u8; 64];
+        let secrets = Secrets::from_master(&master).unwrap();
+        let hmac = |key: &[u8], message: &[u8]| {
+            let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap();
+            mac.update(message);
+            mac.finalize().into_bytes().to_vec()
+        };
+        let under = |purpose: &[u8], message: &[u8]| hmac(&hmac(&master, purpose), message);
+        assert_eq!(
+            secrets.hash_address("10.0.0.1"),
+            hex(&under(b"client address hashing", b"10.0.0.1")[..16])
+        );
+        assert_eq!(
+            secrets.sign("1:abc:1700000000"),
+            hex(&under(b"form signing", b"1:abc:1700000000")[..12])
+        );
+        assert_eq!(
+            secrets.order_link_key("GP-1042"),
+            hex(&under(b"order links", b"GP-1042")[..16])
+        );
     }
 
     #[test]
