@@ -48,15 +48,16 @@ pub fn live_grant(
     if !looks_like_token(grant) {
         return Ok(None);
     }
-    session_grants::table
+    let hash = token_hash(grant);
+    crate::on_backend!(conn, |c| session_grants::table
         .inner_join(users::table)
-        .filter(session_grants::token_hash.eq(token_hash(grant)))
+        .filter(session_grants::token_hash.eq(&hash))
         .filter(session_grants::expires_at.gt(now))
         // A disabled account has no sessions, even if a grant were left behind.
         .filter(users::disabled_at.is_null())
         .select((User::as_select(), session_grants::expires_at))
-        .first(conn)
-        .optional()
+        .first(c)
+        .optional())
 }
 
 pub fn revoke(conn: &mut DbConn, grant: &str) -> QueryResult<()> {

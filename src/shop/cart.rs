@@ -145,17 +145,11 @@ pub fn lines_and_coupon(
     owner: &CartOwner,
     now: PrimitiveDateTime,
 ) -> QueryResult<(Vec<CartLine>, Option<String>)> {
+    // Not boxed, and on the connection inside `DbConn`: a query of fixed shape keeps its
+    // prepared statement (this one runs for every page of a reader with a cart).
     let query = cart_items::table
         .inner_join(carts::table)
         .inner_join(products::table)
-        .into_boxed();
-    let query = match owner {
-        CartOwner::User(id) => query.filter(carts::user_id.eq(*id)),
-        CartOwner::Guest { token_hash } => query
-            .filter(carts::token_hash.eq(token_hash.clone()))
-            .filter(carts::updated_at.gt(expiry_cutoff(now))),
-    };
-    let rows: Vec<(CartLine, Option<String>)> = query
         .order((cart_items::added_at, cart_items::product_id))
         .select((
             (
@@ -172,8 +166,19 @@ pub fn lines_and_coupon(
                 cart_items::quantity,
             ),
             carts::coupon_code,
-        ))
-        .load(conn)?;
+        ));
+    let rows: Vec<(CartLine, Option<String>)> = match owner {
+        CartOwner::User(id) => {
+            crate::on_backend!(conn, |c| query.filter(carts::user_id.eq(*id)).load(c))
+        }
+        CartOwner::Guest { token_hash } => {
+            let fresh_since = expiry_cutoff(now);
+            crate::on_backend!(conn, |c| query
+                .filter(carts::token_hash.eq(token_hash))
+                .filter(carts::updated_at.gt(fresh_since))
+                .load(c))
+        }
+    }?;
     let coupon = rows.first().and_then(|(_, code)| code.clone());
     Ok((rows.into_iter().map(|(line, _)| line).collect(), coupon))
 }

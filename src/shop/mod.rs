@@ -23,8 +23,9 @@ use crate::accounts::session::AppSession;
 use crate::accounts::visitor::Visitor;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::shop::money::Currency;
 use crate::web::error_pages::same_site_referer;
-use crate::web::layout::{HeaderInfo, Layout};
+use crate::web::layout::{Chrome, HeaderInfo, Layout, MiniCart};
 use crate::web::tokens::token_hash;
 use crate::web::{dates, local_path};
 pub use catalogue::ShopCache;
@@ -97,8 +98,11 @@ async fn layout_and_cart(
     let header = HeaderInfo::of(visitor);
     let owner = header.cart.clone();
     db.run(move |conn| {
-        let layout = Layout::load(conn, header, Some(title))?.unindexed();
-        let priced = PricedCart::load(conn, owner.as_ref(), &layout.settings, dates::now())?;
+        let chrome = Chrome::load(conn)?;
+        let priced = PricedCart::load(conn, owner.as_ref(), &chrome.settings, dates::now())?;
+        // The header's mini-cart from the same lines, not read a second time.
+        let cart = MiniCart::of_totals(&priced.totals, Currency::of(&chrome.settings));
+        let layout = Layout::assemble(&chrome, header, Some(title), cart).unindexed();
         Ok((layout, priced))
     })
     .await

@@ -64,6 +64,14 @@ impl MiniCart {
         })
     }
 
+    /// The mini-cart of a cart already priced (the cart and checkout pages).
+    pub fn of_totals(totals: &pricing::Totals, money: Currency) -> MiniCart {
+        MiniCart {
+            item_count: totals.item_count,
+            subtotal: money.show(totals.subtotal - totals.discount),
+        }
+    }
+
     /// "item" or "items", after the count: the cart link reads "Shopping cart: 3 items,
     /// $32.00" to a screen reader, its visible text and a few hidden words.
     pub fn items_word(&self) -> &'static str {
