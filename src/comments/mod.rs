@@ -134,22 +134,21 @@ async fn permalink(db: web::Data<Db>, id: web::Path<String>) -> Result<HttpRespo
             let post = crate::posts::queries::find_published_by_id(conn, now, comment.post_id)?;
             let settings = Settings::load(conn)?;
             let approved = store::approved_pairs(conn, post.0)?;
-            Ok(location_among(&settings, &post.1, &approved, id))
+            Ok(location(&post.1, page_among(&settings, &approved, id), id))
         })
         .await?;
     Ok(crate::web::forms::see_other(&target))
 }
 
-/// `/posts/slug?cpage=N#comment-ID`: where comment `comment_id` shows among `shown`, the
+/// The comments page (1-based) that shows comment `comment_id` among `shown`, the
 /// (id, parent) of the comments its reader sees, oldest first.
-fn location_among(
-    settings: &Settings,
-    slug: &str,
-    shown: &[(i32, Option<i32>)],
-    comment_id: i32,
-) -> String {
+fn page_among(settings: &Settings, shown: &[(i32, Option<i32>)], comment_id: i32) -> usize {
     let per_page = settings.comments_per_page.max(1) as usize;
-    let page = tree::page_of(shown, per_page, comment_id).unwrap_or(1);
+    tree::page_of(shown, per_page, comment_id).unwrap_or(1)
+}
+
+/// `/posts/slug?cpage=N#comment-ID`.
+fn location(slug: &str, page: usize, comment_id: i32) -> String {
     let path = section::comments_page_href(&format!("/posts/{slug}"), page);
     format!("{path}#comment-{comment_id}")
 }

@@ -64,9 +64,9 @@ struct Target {
     /// Who is told of the comment (not its author).
     recipients: Vec<String>,
     body_html: String,
-    /// The (id, parent) of the post's approved comments, oldest first: the new comment's
-    /// page is found among them, without another trip to the database.
-    approved: Vec<(i32, Option<i32>)>,
+    /// The comments page the new comment will be on (`?cpage=N`), found among the approved
+    /// comments here, so that no trip to the database follows the write.
+    page: usize,
 }
 
 /// What a reply came to: stored (the redirect to answer with), or refused (the form as it
@@ -112,7 +112,7 @@ pub async fn submit(
         .await?
         .settings
         .clone();
-    let target = load_target(db, settings, slug.clone(), &form, user_id).await?;
+    let target = load_target(db, settings, slug.clone(), &form, (user_id, parent_id)).await?;
 
     let checks = match check(secrets, timing, visitor, client, &target, &form, parent_id) {
         Ok(checks) => checks,
@@ -180,8 +180,12 @@ pub async fn submit(
                 ip_hash: &ip_hash,
                 user_agent: &user_agent,
             };
-            let id = store::insert_rendered(conn, &new, &body_html, dates::now())?;
-            Ok(Ok((id, parent_id)))
+            Ok(Ok(store::insert_rendered(
+                conn,
+                &new,
+                &body_html,
+                dates::now(),
+            )?))
         };
         // Only an approved comment changes what every reader sees (and the kept pages); a
         // held one shows to its author alone, on a page made for them.
@@ -191,17 +195,13 @@ pub async fn submit(
             db.write(insert).await?
         }
     };
-    let (id, stored_parent) = match stored {
-        Ok(stored) => stored,
+    let id = match stored {
+        Ok(id) => id,
         Err(refusal) => return Ok(refused(form, parent_id, refusal)),
     };
     let location = match verdict {
         // A held comment is visible to its author, so it has a page too.
-        Verdict::Approve | Verdict::Hold => {
-            let mut shown = target.approved;
-            shown.push((id, stored_parent));
-            super::location_among(&target.settings, &slug, &shown, id)
-        }
+        Verdict::Approve | Verdict::Hold => super::location(&slug, target.page, id),
         Verdict::Spam => format!("/posts/{slug}#respond"),
     };
     let recipients = target.recipients.clone();
@@ -248,13 +248,18 @@ async fn load_target(
     settings: Settings,
     slug: String,
     form: &CommentForm,
-    commenter: Option<i32>,
+    (commenter, parent_id): (Option<i32>, Option<i32>),
 ) -> Result<Target, AppError> {
     let (author, email) = (form.author.trim().to_owned(), form.email.trim().to_owned());
     let body = form.comment.trim().to_owned();
     db.run(move |conn| {
         let now = dates::now();
         let article = queries::find_published(conn, now, &slug)?;
+        let mut shown = store::approved_pairs(conn, article.id)?;
+        // The new comment has no id yet: 0 stands for it (ids start at 1). A reply at the
+        // depth limit is stored under its parent's parent: the same thread, the same page.
+        shown.push((0, parent_id));
+        let page = super::page_among(&settings, &shown, 0);
         Ok(Target {
             id: article.id,
             open: super::accepts_comments(&settings, &article, now),
@@ -266,7 +271,7 @@ async fn load_target(
                 && crate::accounts::users::find_by_email(conn, &email)?.is_some(),
             recipients: notify::recipients(conn, article.id, commenter)?,
             body_html: text::to_html(&body),
-            approved: store::approved_pairs(conn, article.id)?,
+            page,
         })
     })
     .await
