@@ -200,7 +200,7 @@ pub async fn set_quantity(
         form_error: refusal.message,
         ..Typed::default()
     };
-    render(&db, &visitor, typed, refusal.status).await
+    render(&req, &visitor, typed, refusal.status).await
 }
 
 /// Sets one line (0 removes it); returns the notice to show.

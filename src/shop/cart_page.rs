@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 use time::PrimitiveDateTime;
@@ -18,7 +18,7 @@ use crate::shop::cart::{self, CartOwner, LineState};
 use crate::shop::coupons;
 use crate::shop::layout_and_cart;
 use crate::shop::money::Currency;
-use crate::shop::pricing::free_shipping_hint;
+use crate::shop::pricing::Shipping;
 use crate::shop::products::ProductId;
 use crate::shop::quantity::{self, Zero};
 use crate::shop::views::{LineView, TotalsView};
@@ -62,17 +62,17 @@ pub(super) struct Typed {
     pub coupon_error: Option<String>,
 }
 
-pub async fn show(db: web::Data<Db>, visitor: Visitor) -> Result<HttpResponse, AppError> {
-    render(&db, &visitor, Typed::default(), StatusCode::OK).await
+pub async fn show(req: HttpRequest, visitor: Visitor) -> Result<HttpResponse, AppError> {
+    render(&req, &visitor, Typed::default(), StatusCode::OK).await
 }
 
 pub(super) async fn render(
-    db: &Db,
+    req: &HttpRequest,
     visitor: &Visitor,
     mut typed: Typed,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let (layout, priced) = layout_and_cart(db, visitor, "Your cart").await?;
+    let (layout, priced) = layout_and_cart(req, visitor, "Your cart").await?;
     let csrf_token = visitor.session.csrf_token();
     let lines = priced
         .lines
@@ -88,7 +88,7 @@ pub(super) async fn render(
         })
         .collect();
     let page = CartPage {
-        shipping_hint: free_shipping_hint(&priced.totals, &layout.settings, layout.money),
+        shipping_hint: Shipping::of(&layout.settings).hint(&priced.totals, layout.money),
         can_check_out: priced.totals.item_count > 0,
         totals: TotalsView::new(&priced.totals, layout.money),
         coupon: priced.coupon.as_ref().map(|c| CouponView {
@@ -108,6 +108,7 @@ pub(super) async fn render(
 
 /// "Update cart": every line's quantity at once (fields `qty-<product id>`), all or nothing.
 pub async fn update_all(
+    req: HttpRequest,
     db: web::Data<Db>,
     visitor: Visitor,
     form: web::Form<HashMap<String, String>>,
@@ -150,7 +151,7 @@ pub async fn update_all(
         form_error: Some("Some quantities need your attention; nothing was changed.".to_owned()),
         ..Typed::default()
     };
-    render(&db, &visitor, page, StatusCode::BAD_REQUEST).await
+    render(&req, &visitor, page, StatusCode::BAD_REQUEST).await
 }
 
 /// Writes every wanted quantity, or none when any is refused (the refusals come back).
@@ -201,6 +202,7 @@ fn apply_quantities(
 }
 
 pub async fn apply_coupon(
+    req: HttpRequest,
     db: web::Data<Db>,
     visitor: Visitor,
     form: web::Form<CouponForm>,
@@ -231,7 +233,7 @@ pub async fn apply_coupon(
         coupon_error: Some(refusal.summary()),
         ..Typed::default()
     };
-    render(&db, &visitor, typed, refusal.status).await
+    render(&req, &visitor, typed, refusal.status).await
 }
 
 fn store_coupon(

@@ -16,6 +16,7 @@ use crate::posts::PageQuery;
 use crate::posts::markdown::to_safe_html;
 use crate::shop::meta;
 use crate::shop::money::Currency;
+use crate::shop::pricing::Shipping;
 use crate::shop::products;
 use crate::shop::views::{AddFormError, ProductView};
 use crate::web::layout::{Chrome, ChromeCache, HeaderInfo, Layout, MiniCart};
@@ -139,7 +140,12 @@ pub async fn refuse_add(
     let (kept, cart) = db
         .run(move |conn| {
             let kept = make_page(conn, &made, &site_url, which, Some(&error))?;
-            let cart = MiniCart::load(conn, owner.as_ref(), Currency::of(&made.settings))?;
+            let cart = MiniCart::load(
+                conn,
+                owner.as_ref(),
+                Shipping::of(&made.settings),
+                Currency::of(&made.settings),
+            )?;
             Ok((kept, cart))
         })
         .await?;

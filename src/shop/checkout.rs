@@ -4,7 +4,7 @@
 //! submit land on the same order.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 use time::PrimitiveDateTime;
@@ -19,7 +19,7 @@ use crate::settings::Settings;
 use crate::shop::cart::{self, CartOwner, LineState};
 use crate::shop::money::Currency;
 use crate::shop::orders::{self, NewOrder, OrderItem};
-use crate::shop::pricing::PricedCart;
+use crate::shop::pricing::{PricedCart, Shipping};
 use crate::shop::views::{LineView, TotalsView};
 use crate::shop::{coupons, layout_and_cart, products};
 use crate::web::client::ClientAddr;
@@ -28,7 +28,7 @@ use crate::web::forms::{FieldErrors, Refusal, Refused, private_page, see_other, 
 use crate::web::layout::Layout;
 use crate::web::session::Secrets;
 use crate::web::tokens::{looks_like_token, new_token};
-use crate::web::{SiteInfo, dates};
+use crate::web::{SiteInfo, app_data, dates};
 
 const EMPTY_CART: &str = "Your cart is empty, so there is nothing to check out yet.";
 const CART_CHANGED: &str = "Your cart changed since you opened this page (perhaps in another \
@@ -108,7 +108,7 @@ struct CheckoutPage {
     is_guest: bool,
 }
 
-pub async fn show(db: web::Data<Db>, visitor: Visitor) -> Result<HttpResponse, AppError> {
+pub async fn show(req: HttpRequest, visitor: Visitor) -> Result<HttpResponse, AppError> {
     let mut form = CheckoutForm {
         idempotency_key: new_token(),
         ..CheckoutForm::default()
@@ -117,17 +117,17 @@ pub async fn show(db: web::Data<Db>, visitor: Visitor) -> Result<HttpResponse, A
         form.name = user.display_name.clone();
         form.email = user.email.clone();
     }
-    render(&db, &visitor, form, Refusal::default()).await
+    render(&req, &visitor, form, Refusal::default()).await
 }
 
 async fn render(
-    db: &Db,
+    req: &HttpRequest,
     visitor: &Visitor,
     mut form: CheckoutForm,
     refusal: Refusal,
 ) -> Result<HttpResponse, AppError> {
     let is_guest = visitor.user.is_none();
-    let (layout, priced) = layout_and_cart(db, visitor, "Checkout").await?;
+    let (layout, priced) = layout_and_cart(req, visitor, "Checkout").await?;
     let csrf_token = visitor.session.csrf_token();
     if is_guest && !layout.settings.guest_checkout {
         return Err(AppError::LoginRequired("/checkout".to_owned()));
@@ -162,7 +162,7 @@ enum Placed {
 }
 
 pub async fn submit(
-    db: web::Data<Db>,
+    req: HttpRequest,
     mailer: web::Data<Mailer>,
     site: web::Data<SiteInfo>,
     secrets: web::Data<Secrets>,
@@ -170,6 +170,7 @@ pub async fn submit(
     client: ClientAddr,
     form: web::Form<CheckoutForm>,
 ) -> Result<HttpResponse, AppError> {
+    let db = app_data::<Db>(&req)?;
     let mut form = form.into_inner();
     // What XML forbids has no place in an order (it goes into mail and the admin pages).
     for field in [
@@ -186,10 +187,10 @@ pub async fn submit(
         form.idempotency_key = new_token();
     }
     if let Err(refusal) = form.check() {
-        return render(&db, &visitor, form, refusal).await;
+        return render(&req, &visitor, form, refusal).await;
     }
     let Some(owner) = CartOwner::of(&visitor) else {
-        return render(&db, &visitor, form, Refusal::bad_input(EMPTY_CART)).await;
+        return render(&req, &visitor, form, Refusal::bad_input(EMPTY_CART)).await;
     };
     let user_id = visitor.user.as_ref().map(|u| u.id);
     let submitted = form.clone();
@@ -201,14 +202,14 @@ pub async fn submit(
         .await?;
     match placed {
         Ok(Placed::New(public_id)) => {
-            send_confirmation(&db, &mailer, &site, &secrets, public_id.clone()).await;
+            send_confirmation(db, &mailer, &site, &secrets, public_id.clone()).await;
             visitor.session.flash(
                 "Thank you! Your order has been placed. A confirmation is on its way to your inbox.",
             );
             Ok(see_other(&format!("/orders/{public_id}")))
         }
         Ok(Placed::Already(public_id)) => Ok(see_other(&format!("/orders/{public_id}"))),
-        Err(refused) => render(&db, &visitor, form, refused.into_refusal()?).await,
+        Err(refused) => render(&req, &visitor, form, refused.into_refusal()?).await,
     }
 }
 
@@ -253,7 +254,7 @@ fn place_order(
             );
             return Err(Refusal::new(StatusCode::TOO_MANY_REQUESTS, message).into());
         }
-        let priced = PricedCart::load(conn, Some(owner), &settings, now)?;
+        let priced = PricedCart::load(conn, Some(owner), Shipping::of(&settings), now)?;
         if priced.lines.is_empty() {
             return Err(Refused::Form(Refusal::bad_input(EMPTY_CART.to_owned())));
         }

@@ -24,12 +24,13 @@ use crate::accounts::visitor::Visitor;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::shop::money::Currency;
+use crate::web::app_data;
 use crate::web::error_pages::same_site_referer;
-use crate::web::layout::{Chrome, HeaderInfo, Layout, MiniCart};
+use crate::web::layout::{ChromeCache, HeaderInfo, Layout, MiniCart};
 use crate::web::tokens::token_hash;
 use crate::web::{dates, local_path};
 pub use catalogue::ShopCache;
-use pricing::PricedCart;
+use pricing::{PricedCart, Shipping};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/shop", web::get().to(catalogue::list))
@@ -89,17 +90,19 @@ pub async fn adopt_guest_cart(db: &Db, session: &AppSession, user_id: i32) -> Re
 }
 
 /// What the cart and checkout pages both start from: the layout and the priced cart, read
-/// together.
+/// together. The settings and navigation come from the kept chrome.
 async fn layout_and_cart(
-    db: &Db,
+    req: &HttpRequest,
     visitor: &Visitor,
     title: &'static str,
 ) -> Result<(Layout, PricedCart), AppError> {
+    let db = app_data::<Db>(req)?;
+    let chrome = app_data::<ChromeCache>(req)?.get(db).await?;
     let header = HeaderInfo::of(visitor);
     let owner = header.cart.clone();
     db.run(move |conn| {
-        let chrome = Chrome::load(conn)?;
-        let priced = PricedCart::load(conn, owner.as_ref(), &chrome.settings, dates::now())?;
+        let shipping = Shipping::of(&chrome.settings);
+        let priced = PricedCart::load(conn, owner.as_ref(), shipping, dates::now())?;
         // The header's mini-cart from the same lines, not read a second time.
         let cart = MiniCart::of_totals(&priced.totals, Currency::of(&chrome.settings));
         let layout = Layout::assemble(&chrome, header, Some(title), cart).unindexed();

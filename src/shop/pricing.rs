@@ -21,32 +21,34 @@ pub struct PricedCart {
 }
 
 impl PricedCart {
+    /// One query for the lines whatever their number, and one more only when the cart
+    /// holds a coupon.
     pub fn load(
         conn: &mut DbConn,
         owner: Option<&CartOwner>,
-        settings: &Settings,
+        shipping: Shipping,
         now: PrimitiveDateTime,
     ) -> QueryResult<PricedCart> {
         let Some(owner) = owner else {
-            return Ok(PricedCart::price(Vec::new(), None, settings, now));
+            return Ok(PricedCart::price(Vec::new(), None, shipping, now));
         };
         let (lines, code) = cart::lines_and_coupon(conn, owner, now)?;
         let coupon = match code {
             Some(code) => coupons::find(conn, &code)?,
             None => None,
         };
-        Ok(PricedCart::price(lines, coupon, settings, now))
+        Ok(PricedCart::price(lines, coupon, shipping, now))
     }
 
     pub fn price(
         lines: Vec<CartLine>,
         coupon: Option<Coupon>,
-        settings: &Settings,
+        shipping: Shipping,
         now: PrimitiveDateTime,
     ) -> PricedCart {
         let coupon_problem = coupon.as_ref().and_then(|c| c.problem(now));
         let usable = coupon.as_ref().filter(|_| coupon_problem.is_none());
-        let totals = totals(&lines, usable, settings);
+        let totals = totals(&lines, usable, shipping);
         PricedCart {
             lines,
             coupon,
@@ -88,23 +90,6 @@ impl PricedCart {
     }
 }
 
-/// What the cart's coupon (`code`, as stored with the cart) takes off `subtotal` now:
-/// nothing without one, or when it no longer applies. The same rule as [`totals`], for the
-/// mini-cart.
-pub fn coupon_discount(
-    conn: &mut DbConn,
-    code: Option<&str>,
-    subtotal: Cents,
-    now: PrimitiveDateTime,
-) -> QueryResult<Cents> {
-    let Some(code) = code else {
-        return Ok(Cents::ZERO);
-    };
-    Ok(coupons::find(conn, code)?
-        .filter(|coupon| coupon.problem(now).is_none())
-        .map_or(Cents::ZERO, |coupon| coupon.discount(subtotal)))
-}
-
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Totals {
     pub item_count: i64,
@@ -114,10 +99,10 @@ pub struct Totals {
     pub total: Cents,
 }
 
-pub fn totals(lines: &[CartLine], coupon: Option<&Coupon>, settings: &Settings) -> Totals {
+pub fn totals(lines: &[CartLine], coupon: Option<&Coupon>, shipping: Shipping) -> Totals {
     let (item_count, subtotal) = summarize(lines);
     let discount = coupon.map_or(Cents::ZERO, |c| c.discount(subtotal));
-    let shipping = shipping(item_count, subtotal, settings);
+    let shipping = shipping.cost(item_count, subtotal);
     Totals {
         item_count,
         subtotal,
@@ -127,36 +112,53 @@ pub fn totals(lines: &[CartLine], coupon: Option<&Coupon>, settings: &Settings) 
     }
 }
 
-fn shipping(item_count: i64, subtotal: Cents, settings: &Settings) -> Cents {
-    let threshold = settings.free_shipping_threshold_cents;
-    if item_count == 0 || (threshold > 0 && subtotal.0 >= threshold) {
-        Cents::ZERO
-    } else {
-        Cents(settings.shipping_flat_rate_cents)
-    }
+/// The shop's shipping rule, from the settings: a flat rate, and nothing from a subtotal
+/// on (never free when that threshold is 0).
+#[derive(Clone, Copy, Debug)]
+pub struct Shipping {
+    flat_rate: Cents,
+    free_from: Cents,
 }
 
-/// "Add $12.00 more for free shipping", while it applies.
-pub fn free_shipping_hint(totals: &Totals, settings: &Settings, money: Currency) -> Option<String> {
-    let threshold = settings.free_shipping_threshold_cents;
-    (totals.item_count > 0 && threshold > 0 && totals.subtotal.0 < threshold).then(|| {
-        format!(
-            "Add {} more for free shipping.",
-            money.show(Cents(threshold) - totals.subtotal)
+impl Shipping {
+    pub fn of(settings: &Settings) -> Shipping {
+        Shipping {
+            flat_rate: Cents(settings.shipping_flat_rate_cents),
+            free_from: Cents(settings.free_shipping_threshold_cents),
+        }
+    }
+
+    fn cost(self, item_count: i64, subtotal: Cents) -> Cents {
+        if item_count == 0 || (self.free_from.0 > 0 && subtotal >= self.free_from) {
+            Cents::ZERO
+        } else {
+            self.flat_rate
+        }
+    }
+
+    /// "Add $12.00 more for free shipping", while it applies.
+    pub fn hint(self, totals: &Totals, money: Currency) -> Option<String> {
+        (totals.item_count > 0 && self.free_from.0 > 0 && totals.subtotal < self.free_from).then(
+            || {
+                format!(
+                    "Add {} more for free shipping.",
+                    money.show(self.free_from - totals.subtotal)
+                )
+            },
         )
-    })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn settings(flat: i64, threshold: i64) -> Settings {
-        Settings {
+    fn shipping(flat: i64, threshold: i64) -> Shipping {
+        Shipping::of(&Settings {
             shipping_flat_rate_cents: flat,
             free_shipping_threshold_cents: threshold,
             ..Settings::default()
-        }
+        })
     }
 
     fn line(product_id: i32, quantity: i32, price_cents: i64) -> CartLine {
@@ -190,29 +192,29 @@ mod tests {
     #[test]
     fn the_fingerprint_changes_with_any_line_price_coupon_or_shipping_but_not_line_order() {
         let now = crate::web::dates::parse("2026-01-01 10:00:00").unwrap();
-        let s = settings(495, 5000);
-        let print = |lines: Vec<CartLine>, coupon: Option<Coupon>, s: &Settings| {
+        let s = shipping(495, 5000);
+        let print = |lines: Vec<CartLine>, coupon: Option<Coupon>, s: Shipping| {
             PricedCart::price(lines, coupon, s, now).fingerprint()
         };
-        let base = print(vec![line(1, 1, 2800), line(2, 2, 650)], None, &s);
+        let base = print(vec![line(1, 1, 2800), line(2, 2, 650)], None, s);
         assert_eq!(base.len(), 32);
         assert_eq!(
             base,
-            print(vec![line(2, 2, 650), line(1, 1, 2800)], None, &s)
+            print(vec![line(2, 2, 650), line(1, 1, 2800)], None, s)
         );
         let others = [
-            print(vec![line(1, 1, 2800)], None, &s),
-            print(vec![line(1, 2, 2800), line(2, 2, 650)], None, &s),
-            print(vec![line(1, 1, 3000), line(2, 2, 650)], None, &s),
+            print(vec![line(1, 1, 2800)], None, s),
+            print(vec![line(1, 2, 2800), line(2, 2, 650)], None, s),
+            print(vec![line(1, 1, 3000), line(2, 2, 650)], None, s),
             print(
                 vec![line(1, 1, 2800), line(2, 2, 650)],
                 Some(coupon("GLOW5")),
-                &s,
+                s,
             ),
             print(
                 vec![line(1, 1, 2800), line(2, 2, 650)],
                 None,
-                &settings(595, 5000),
+                shipping(595, 5000),
             ),
         ];
         for other in others {
@@ -222,10 +224,10 @@ mod tests {
 
     #[test]
     fn shipping_is_flat_until_the_threshold_and_nothing_for_an_empty_cart() {
-        let s = settings(495, 5000);
-        assert_eq!(shipping(0, Cents(0), &s), Cents(0));
-        assert_eq!(shipping(1, Cents(4999), &s), Cents(495));
-        assert_eq!(shipping(1, Cents(5000), &s), Cents(0));
-        assert_eq!(shipping(1, Cents(90000), &settings(495, 0)), Cents(495));
+        let s = shipping(495, 5000);
+        assert_eq!(s.cost(0, Cents(0)), Cents(0));
+        assert_eq!(s.cost(1, Cents(4999)), Cents(495));
+        assert_eq!(s.cost(1, Cents(5000)), Cents(0));
+        assert_eq!(shipping(495, 0).cost(1, Cents(90000)), Cents(495));
     }
 }

@@ -13,9 +13,9 @@ use crate::db::schema::categories;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::settings::Settings;
-use crate::shop::cart::{self, CartOwner};
+use crate::shop::cart::CartOwner;
 use crate::shop::money::{Cents, Currency};
-use crate::shop::pricing;
+use crate::shop::pricing::{self, PricedCart, Shipping};
 use crate::web::app_data;
 use crate::web::dates;
 use crate::web::page_cache::PageCache;
@@ -44,24 +44,16 @@ impl MiniCart {
         }
     }
 
-    /// The goods in the cart after its coupon (shipping comes at the cart page). One query
-    /// whatever the number of lines, and one more only when the cart holds a coupon.
+    /// The goods in the cart after its coupon (shipping comes at the cart page), priced
+    /// as the cart page prices them.
     pub fn load(
         conn: &mut DbConn,
         owner: Option<&CartOwner>,
+        shipping: Shipping,
         money: Currency,
     ) -> Result<MiniCart, AppError> {
-        let Some(owner) = owner else {
-            return Ok(MiniCart::empty(money));
-        };
-        let now = dates::now();
-        let (lines, coupon) = cart::lines_and_coupon(conn, owner, now)?;
-        let (item_count, subtotal) = cart::summarize(&lines);
-        let discount = pricing::coupon_discount(conn, coupon.as_deref(), subtotal, now)?;
-        Ok(MiniCart {
-            item_count,
-            subtotal: money.show(subtotal - discount),
-        })
+        let priced = PricedCart::load(conn, owner, shipping, dates::now())?;
+        Ok(MiniCart::of_totals(&priced.totals, money))
     }
 
     /// The mini-cart of a cart already priced (the cart and checkout pages).
@@ -248,7 +240,13 @@ impl Layout {
         page_title: Option<&str>,
     ) -> Result<Layout, AppError> {
         let chrome = Chrome::load(conn)?;
-        let cart = MiniCart::load(conn, header.cart.as_ref(), Currency::of(&chrome.settings))?;
+        let money = Currency::of(&chrome.settings);
+        let cart = MiniCart::load(
+            conn,
+            header.cart.as_ref(),
+            Shipping::of(&chrome.settings),
+            money,
+        )?;
         Ok(Layout::from_settings(
             chrome.settings,
             header,
@@ -295,10 +293,13 @@ impl Layout {
             let visitor = Visitor::signed_in(req, session, kept.user.clone());
             return Ok((visitor, kept.cart.clone()));
         }
-        let money = Currency::of(&chrome.settings);
+        let (shipping, money) = (
+            Shipping::of(&chrome.settings),
+            Currency::of(&chrome.settings),
+        );
         let (visitor, signed_in) = Visitor::with(req, move |conn, user| {
             let owner = user.map(|user| CartOwner::User(user.id));
-            MiniCart::load(conn, owner.as_ref(), money)
+            MiniCart::load(conn, owner.as_ref(), shipping, money)
         })
         .await?;
         let Some((cart, ends)) = signed_in else {
@@ -321,11 +322,14 @@ impl Layout {
         chrome: &Chrome,
         visitor: &Visitor,
     ) -> Result<MiniCart, AppError> {
-        let money = Currency::of(&chrome.settings);
+        let (shipping, money) = (
+            Shipping::of(&chrome.settings),
+            Currency::of(&chrome.settings),
+        );
         match CartOwner::of(visitor) {
             None => Ok(MiniCart::empty(money)),
             Some(owner) => {
-                db.run(move |conn| MiniCart::load(conn, Some(&owner), money))
+                db.run(move |conn| MiniCart::load(conn, Some(&owner), shipping, money))
                     .await
             }
         }
