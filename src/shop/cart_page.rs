@@ -16,12 +16,13 @@ use crate::error::AppError;
 use crate::settings::Settings;
 use crate::shop::cart::{self, CartOwner, LineState};
 use crate::shop::coupons;
-use crate::shop::layout_and_cart;
 use crate::shop::money::Currency;
+use crate::shop::pricing::PricedCart;
 use crate::shop::pricing::Shipping;
 use crate::shop::products::ProductId;
 use crate::shop::quantity::{self, Zero};
 use crate::shop::views::{LineView, TotalsView};
+use crate::shop::{layout_and_cart, visitor_layout_and_cart};
 use crate::web::dates;
 use crate::web::forms::{Refusal, Refused, private_page, see_other, too_long};
 use crate::web::layout::Layout;
@@ -62,17 +63,31 @@ pub(super) struct Typed {
     pub coupon_error: Option<String>,
 }
 
-pub async fn show(req: HttpRequest, visitor: Visitor) -> Result<HttpResponse, AppError> {
-    render(&req, &visitor, Typed::default(), StatusCode::OK).await
+const TITLE: &str = "Your cart";
+
+pub async fn show(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    let (visitor, layout, priced) = visitor_layout_and_cart(&req, TITLE).await?;
+    page(&visitor, layout, &priced, Typed::default(), StatusCode::OK)
 }
 
+/// The cart page with a refused form's message and what was typed.
 pub(super) async fn render(
     req: &HttpRequest,
     visitor: &Visitor,
+    typed: Typed,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let (layout, priced) = layout_and_cart(req, visitor, TITLE).await?;
+    page(visitor, layout, &priced, typed, status)
+}
+
+fn page(
+    visitor: &Visitor,
+    layout: Layout,
+    priced: &PricedCart,
     mut typed: Typed,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let (layout, priced) = layout_and_cart(req, visitor, "Your cart").await?;
     let csrf_token = visitor.session.csrf_token();
     let lines = priced
         .lines

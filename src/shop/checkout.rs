@@ -21,7 +21,7 @@ use crate::shop::money::Currency;
 use crate::shop::orders::{self, NewOrder, OrderItem};
 use crate::shop::pricing::{PricedCart, Shipping};
 use crate::shop::views::{LineView, TotalsView};
-use crate::shop::{coupons, layout_and_cart, products};
+use crate::shop::{coupons, layout_and_cart, products, visitor_layout_and_cart};
 use crate::web::client::ClientAddr;
 use crate::web::dates::DateStyle;
 use crate::web::forms::{FieldErrors, Refusal, Refused, private_page, see_other, too_long};
@@ -108,7 +108,10 @@ struct CheckoutPage {
     is_guest: bool,
 }
 
-pub async fn show(req: HttpRequest, visitor: Visitor) -> Result<HttpResponse, AppError> {
+const TITLE: &str = "Checkout";
+
+pub async fn show(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    let (visitor, layout, priced) = visitor_layout_and_cart(&req, TITLE).await?;
     let mut form = CheckoutForm {
         idempotency_key: new_token(),
         ..CheckoutForm::default()
@@ -117,17 +120,28 @@ pub async fn show(req: HttpRequest, visitor: Visitor) -> Result<HttpResponse, Ap
         form.name = user.display_name.clone();
         form.email = user.email.clone();
     }
-    render(&req, &visitor, form, Refusal::default()).await
+    page(&visitor, layout, &priced, form, Refusal::default())
 }
 
+/// The checkout page with a refused form's message and what was typed.
 async fn render(
     req: &HttpRequest,
     visitor: &Visitor,
+    form: CheckoutForm,
+    refusal: Refusal,
+) -> Result<HttpResponse, AppError> {
+    let (layout, priced) = layout_and_cart(req, visitor, TITLE).await?;
+    page(visitor, layout, &priced, form, refusal)
+}
+
+fn page(
+    visitor: &Visitor,
+    layout: Layout,
+    priced: &PricedCart,
     mut form: CheckoutForm,
     refusal: Refusal,
 ) -> Result<HttpResponse, AppError> {
     let is_guest = visitor.user.is_none();
-    let (layout, priced) = layout_and_cart(req, visitor, "Checkout").await?;
     let csrf_token = visitor.session.csrf_token();
     if is_guest && !layout.settings.guest_checkout {
         return Err(AppError::LoginRequired("/checkout".to_owned()));

@@ -26,9 +26,10 @@ use crate::error::AppError;
 use crate::shop::money::Currency;
 use crate::web::app_data;
 use crate::web::error_pages::same_site_referer;
-use crate::web::layout::{ChromeCache, HeaderInfo, Layout, MiniCart};
+use crate::web::layout::{Chrome, ChromeCache, HeaderInfo, Layout, MiniCart};
 use crate::web::tokens::token_hash;
 use crate::web::{dates, local_path};
+use cart::CartOwner;
 pub use catalogue::ShopCache;
 use pricing::{PricedCart, Shipping};
 
@@ -89,8 +90,35 @@ pub async fn adopt_guest_cart(db: &Db, session: &AppSession, user_id: i32) -> Re
     Ok(())
 }
 
-/// What the cart and checkout pages both start from: the layout and the priced cart, read
-/// together. The settings and navigation come from the kept chrome.
+/// Who is asking, the layout and the priced cart, for a page that starts from them (the
+/// cart and checkout pages): one trip to the blocking pool for a logged-in reader (the
+/// login's check and the cart together) or for a guest with a cart, none for anyone else.
+async fn visitor_layout_and_cart(
+    req: &HttpRequest,
+    title: &'static str,
+) -> Result<(Visitor, Layout, PricedCart), AppError> {
+    let db = app_data::<Db>(req)?;
+    let chrome = app_data::<ChromeCache>(req)?.get(db).await?;
+    let shipping = Shipping::of(&chrome.settings);
+    let (visitor, signed_in) = Visitor::with(req, move |conn, user| {
+        let owner = user.map(|user| CartOwner::User(user.id));
+        Ok(PricedCart::load(
+            conn,
+            owner.as_ref(),
+            shipping,
+            dates::now(),
+        )?)
+    })
+    .await?;
+    let priced = match signed_in {
+        Some((priced, _)) => priced,
+        None => priced_cart(db, CartOwner::of(&visitor), shipping).await?,
+    };
+    let layout = frame(&chrome, &visitor, &priced, title);
+    Ok((visitor, layout, priced))
+}
+
+/// The layout and the priced cart of a `visitor` already known (a form sent back).
 async fn layout_and_cart(
     req: &HttpRequest,
     visitor: &Visitor,
@@ -98,17 +126,36 @@ async fn layout_and_cart(
 ) -> Result<(Layout, PricedCart), AppError> {
     let db = app_data::<Db>(req)?;
     let chrome = app_data::<ChromeCache>(req)?.get(db).await?;
-    let header = HeaderInfo::of(visitor);
-    let owner = header.cart.clone();
-    db.run(move |conn| {
-        let shipping = Shipping::of(&chrome.settings);
-        let priced = PricedCart::load(conn, owner.as_ref(), shipping, dates::now())?;
-        // The header's mini-cart from the same lines, not read a second time.
-        let cart = MiniCart::of_totals(&priced.totals, Currency::of(&chrome.settings));
-        let layout = Layout::assemble(&chrome, header, Some(title), cart).unindexed();
-        Ok((layout, priced))
-    })
-    .await
+    let shipping = Shipping::of(&chrome.settings);
+    let priced = priced_cart(db, CartOwner::of(visitor), shipping).await?;
+    Ok((frame(&chrome, visitor, &priced, title), priced))
+}
+
+async fn priced_cart(
+    db: &Db,
+    owner: Option<CartOwner>,
+    shipping: Shipping,
+) -> Result<PricedCart, AppError> {
+    match owner {
+        None => Ok(PricedCart::price(Vec::new(), None, shipping, dates::now())),
+        Some(owner) => {
+            db.run(move |conn| {
+                Ok(PricedCart::load(
+                    conn,
+                    Some(&owner),
+                    shipping,
+                    dates::now(),
+                )?)
+            })
+            .await
+        }
+    }
+}
+
+fn frame(chrome: &Chrome, visitor: &Visitor, priced: &PricedCart, title: &str) -> Layout {
+    // The header's mini-cart from the same lines, not read a second time.
+    let cart = MiniCart::of_totals(&priced.totals, Currency::of(&chrome.settings));
+    Layout::assemble(chrome, HeaderInfo::of(visitor), Some(title), cart).unindexed()
 }
 
 /// Where to send the shopper after a cart change: the page they were on (a `return_to`
